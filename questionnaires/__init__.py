@@ -1,0 +1,1 @@
+"""Questionnaire definitions, shipped as data (TOML files beside this module)."""

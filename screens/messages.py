@@ -1,0 +1,24 @@
+"""Messages the screens' workers post back to the event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class DataChanged(Message):
+    """Something was written to the store; screens showing data refresh."""
+
+    what: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker could not finish; the message is shown to the user as is."""
+
+    what: str
+    error: str

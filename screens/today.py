@@ -1,0 +1,138 @@
+"""The Today screen: the daily check-in form beside the at-a-glance status."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from screens.glance import Glance
+from screens.messages import DataChanged, WorkFailed
+from tracker import checkin
+from tracker.errors import InputError
+from tracker.models import DayLog
+from tracker.store import Store
+from tracker.summary import current_status
+
+# (field, label, optional)
+FIELDS: list[tuple[str, str, bool]] = [
+    ("sessions", "Sessions held", False),
+    ("written", "Notes written same day", False),
+    ("cleared", "Backlog notes cleared", True),
+    ("after_hours", "After-hours minutes", True),
+    ("dread", "Dread about notes 0-4", True),
+    ("drained", "Drained/detached 0-4", True),
+]
+FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared",
+        "after_hours": "--after-hours", "dread": "--dread", "drained": "--drained"}  # fmt: skip
+
+
+class TodayScreen(Screen[None]):
+    """Log the day in a few keystrokes: type, Enter to the next field, Enter to save."""
+
+    CSS_PATH = "today.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save check-in", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="today"):
+            with Vertical(id="checkin", classes="panel"):
+                for name, label, optional in FIELDS:
+                    with Horizontal(classes="field"):
+                        yield Label(label, classes="label")
+                        yield Input(
+                            id=name,
+                            type="integer",
+                            compact=True,
+                            placeholder="optional" if optional else "0",
+                        )
+                yield Static("", id="checkin-error", classes="error")
+                yield Button("Save check-in", id="save", variant="primary", compact=True)
+                yield Static("Enter moves on; Enter on the last field saves.", classes="hint")
+            yield Glance(id="glance", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        today = ws.now().date()
+        self.query_one("#checkin").border_title = f"Check-in · {today:%a %d %b}"
+        self.query_one("#glance").border_title = "At a glance"
+        existing = ws.store.day(today)
+        if existing is not None:
+            for name, _, _ in FIELDS:
+                value = getattr(existing, name)
+                self.query_one(f"#{name}", Input).value = "" if value is None else str(value)
+        self.refresh_glance()
+        self.query_one("#sessions", Input).focus()
+
+    def refresh_glance(self) -> None:
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        self.query_one(Glance).show(current_status(ws), ws.settings.rules.rule_hours)
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == FIELDS[-1][0]:
+            self.action_save()
+        else:
+            self.focus_next(Input)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        error = self.query_one("#checkin-error", Static)
+        try:
+            entry = self._read_form(ws.now().date())
+            checkin.validate(entry, entry.day)
+        except InputError as exc:
+            error.update(str(exc))
+            return
+        error.update("")
+        self.save_checkin(entry)
+
+    def _read_form(self, today: Any) -> DayLog:
+        values: dict[str, int | None] = {}
+        for name, label, optional in FIELDS:
+            raw = self.query_one(f"#{name}", Input).value.strip()
+            if not raw:
+                if not optional and name == "sessions":
+                    raise InputError(f"{label}: type how many sessions you held today (0 is fine)")
+                values[name] = None if name in ("dread", "drained") else 0
+                continue
+            try:
+                values[name] = int(raw)
+            except ValueError:
+                raise InputError(f"{label} must be a whole number, got {raw!r}") from None
+        try:
+            return DayLog(day=today, **values)  # type: ignore[arg-type]
+        except TypeError as exc:  # pragma: no cover - fields and FIELDS always match
+            raise InputError(str(exc)) from None
+
+    @work(thread=True, exclusive=True, group="checkin")
+    def save_checkin(self, entry: DayLog) -> None:
+        # SQLite connections belong to one thread: the worker opens its own.
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        try:
+            with Store.open(ws.home, ws.tz) as store:
+                result = store.log_day(entry, ws.now())
+        except (InputError, OSError) as exc:
+            self.post_message(WorkFailed("checkin", str(exc)))
+            return
+        self.post_message(DataChanged("checkin", result))
+
+    @on(DataChanged)
+    def saved(self, message: DataChanged) -> None:
+        self.refresh_glance()
+        if message.what == "checkin":
+            self.notify("Check-in saved. Logging it is already a step.", title="Saved")
+
+    @on(WorkFailed)
+    def failed(self, message: WorkFailed) -> None:
+        self.query_one("#checkin-error", Static).update(message.error)
+        self.notify(message.error, title="Not saved", severity="error")

@@ -1,0 +1,68 @@
+"""Shared fixtures: a temporary data folder, a pinned clock, and a CLI runner."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tracker.cli import cli
+
+NOW = "2026-11-22T18:00"  # a Sunday evening
+
+
+@pytest.fixture(autouse=True)
+def _pinned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test gets an empty data folder, UTC, and a fixed clock unless it changes them."""
+    monkeypatch.setenv("CAUGHTUP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CAUGHTUP_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Run `caughtup ARGS...` in-process; returns click's Result (stdout, stderr, exit_code)."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Callable[..., Result]) -> Callable[..., Any]:
+    def invoke(*args: str) -> Any:
+        result = run(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    return invoke
+
+
+def digest(home: Path) -> str:
+    """A hash of everything in the data folder, to prove a rejected command changed nothing."""
+    h = hashlib.sha256()
+    if home.exists():
+        for path in sorted(home.rglob("*")):
+            if not path.is_file() or path.name.endswith(("-wal", "-shm")):
+                continue
+            h.update(path.name.encode())
+            if path.suffix == ".db":  # the logical content: checkpoints may rewrite pages
+                conn = sqlite3.connect(path)
+                h.update("\n".join(conn.iterdump()).encode())
+                conn.close()
+            else:
+                h.update(path.read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,40 @@
+"""Import hygiene: the core never loads UI code, and the read path loads nothing heavy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("textual", "textual_plotext", "screens", "apprise", "fpdf", "icalendar", "pydantic", "sqlite_utils", "plotext")
+CORE_MODULES = sorted(
+    f"tracker.{p.stem}" for p in Path("tracker").glob("*.py") if p.stem not in ("__init__", "__main__")
+)
+
+
+def loaded_after(code: str, tmp_path: Path) -> set[str]:
+    env = {**os.environ, "CAUGHTUP_HOME": str(tmp_path), "CAUGHTUP_NOW": "2026-11-22T10:00"}
+    probe = f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    return {name.split(".")[0] for name in out.stdout.split()}
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_loads_no_ui(module: str, tmp_path: Path) -> None:
+    loaded = loaded_after(f"import {module}", tmp_path)
+    assert not loaded & {"textual", "textual_plotext", "screens"}
+
+
+def test_status_path_imports_nothing_heavy(tmp_path: Path) -> None:
+    code = "from tracker.cli import cli\ntry:\n    cli.main(['status', '--json'])\nexcept SystemExit:\n    pass"
+    loaded = loaded_after(code, tmp_path)
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_log_path_imports_nothing_heavy(tmp_path: Path) -> None:
+    code = "from tracker.cli import cli\ntry:\n    cli.main(['log', '--sessions', '2', '--written', '1'])\nexcept SystemExit:\n    pass"
+    loaded = loaded_after(code, tmp_path)
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))

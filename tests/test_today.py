@@ -1,0 +1,55 @@
+"""The Today screen, driven by real key presses through Textual's pilot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from click.testing import Result
+from textual.widgets import Input
+
+from screens.app import make_app
+from screens.glance import Glance
+
+
+async def test_log_a_day_with_keys(home: Path, run_json: Callable[..., Any]) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"6", "enter", *"4", "enter", "enter", *"30", "enter", "2", "enter", "1", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        glance = str(app.screen.query_one(Glance).render())
+        assert "Outstanding  2 of 5" in glance
+    day = json.loads(json.dumps(run_json("status")))
+    assert day["outstanding"] == 2
+
+
+async def test_relog_shows_saved_values_and_corrects(home: Path, run: Callable[..., Result], run_json: Callable[..., Any]) -> None:
+    run("log", "--sessions", "5", "--written", "1", "--dread", "3")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.query_one("#sessions", Input).value == "5"
+        assert app.screen.query_one("#dread", Input).value == "3"
+        app.screen.query_one("#written", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert run_json("status")["outstanding"] == 0
+
+
+async def test_bad_value_shows_error_and_saves_nothing(home: Path, run_json: Callable[..., Any]) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "enter", "5", "ctrl+s")
+        await pilot.pause()
+        error = str(app.screen.query_one("#checkin-error").render())
+        assert "more than --sessions 3" in error or "more than" in error
+    assert run_json("status")["outstanding"] == 0
+
+
+def test_today_snapshot(home: Path, run: Callable[..., Result], snap_compare: Any) -> None:
+    run("log", "--date", "2026-11-19", "--sessions", "4", "--written", "1")
+    run("log", "--sessions", "5", "--written", "4", "--after-hours", "45", "--dread", "2")
+    assert snap_compare(make_app(home), terminal_size=(80, 24))

@@ -1,0 +1,64 @@
+"""The clock: the configured time zone, and `now` (pinned by CAUGHTUP_NOW for tests and back-filling)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tracker.errors import InputError
+
+
+@cache
+def resolve_tz(name: str) -> tzinfo:
+    """The named IANA zone; for "", the system's zone (TZ, then /etc/localtime), else UTC."""
+    for candidate in (name, os.environ.get("TZ", "").lstrip(":")):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                if candidate == name:
+                    raise InputError(
+                        f"timezone {name!r} is unknown; use an IANA name like Europe/Dublin"
+                    ) from None
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            return ZoneInfo(target.split("zoneinfo/", 1)[1])
+        with localtime.open("rb") as fh:
+            return ZoneInfo.from_file(fh, key="localtime")
+    except (OSError, ValueError, ZoneInfoNotFoundError):
+        return UTC
+
+
+def now(tz: tzinfo) -> datetime:
+    """The current moment in `tz`, or CAUGHTUP_NOW (ISO 8601, local when it has no offset)."""
+    pinned = os.environ.get("CAUGHTUP_NOW")
+    if pinned:
+        try:
+            moment = datetime.fromisoformat(pinned)
+        except ValueError:
+            raise InputError(
+                f"CAUGHTUP_NOW must be an ISO date-time like 2026-11-22T09:30, got {pinned!r}"
+            ) from None
+        return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+    return datetime.now(tz)
+
+
+def local_moment(day: date, at: time | None, tz: tzinfo) -> datetime:
+    """The aware moment of a local wall-clock time; a date alone means the end of that day."""
+    if at is None:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def to_utc_text(moment: datetime) -> str:
+    """How moments are stored: UTC ISO 8601 to the second (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_utc_text(text: str, tz: tzinfo) -> datetime:
+    return datetime.fromisoformat(text).astimezone(tz)

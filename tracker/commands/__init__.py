@@ -1,0 +1,1 @@
+"""One module per CLI command or command family; each imports only what it needs."""

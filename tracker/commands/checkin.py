@@ -1,0 +1,85 @@
+"""`caughtup log`: the daily check-in in one line."""
+
+from __future__ import annotations
+
+import click
+
+from tracker import checkin
+from tracker.commands.common import Bounded, DateType, emit_json, json_option, workspace
+from tracker.models import DayLog
+from tracker.summary import current_status, short_line
+
+
+@click.command()
+@click.option("--date", "day", type=DateType(), help="Day to log (YYYY-MM-DD); default today.")
+@click.option(
+    "--sessions",
+    type=Bounded(0, checkin.MAX_SESSIONS),
+    required=True,
+    help="Sessions held that day.",
+)
+@click.option(
+    "--written",
+    type=Bounded(0, checkin.MAX_SESSIONS),
+    required=True,
+    help="Notes for those sessions written the same day.",
+)
+@click.option(
+    "--cleared",
+    type=Bounded(0, checkin.MAX_CLEARED),
+    default=0,
+    show_default=True,
+    help="Older backlog notes cleared that day.",
+)
+@click.option(
+    "--after-hours",
+    type=Bounded(0, checkin.MAX_AFTER_HOURS),
+    default=0,
+    show_default=True,
+    help="Minutes of charting outside work hours.",
+)
+@click.option("--dread", type=Bounded(0, 4), help="Dread about notes today, 0 (none) to 4 (a lot).")
+@click.option("--drained", type=Bounded(0, 4), help="Drained or detached in sessions, 0 to 4.")
+@json_option
+def log(
+    day: object,
+    sessions: int,
+    written: int,
+    cleared: int,
+    after_hours: int,
+    dread: int | None,
+    drained: int | None,
+    as_json: bool,
+) -> None:
+    """Log a day's check-in; logging the same day again corrects it."""
+    ws = workspace()
+    now = ws.now()
+    entry = DayLog(
+        day=day or now.date(),  # type: ignore[arg-type]
+        sessions=sessions,
+        written=written,
+        cleared=cleared,
+        after_hours=after_hours,
+        dread=dread,
+        drained=drained,
+    )
+    checkin.validate(entry, now.date())
+    result = ws.store.log_day(entry, now)
+    st = current_status(ws)
+    if as_json:
+        emit_json({"date": entry.day.isoformat(), **result, "status": st.to_json()})
+        return
+    open_today = sessions - written
+    message = f"Logged {entry.day:%a %d %b}: {sessions} sessions, {written} written the same day"
+    if cleared:
+        message += f", {cleared} backlog cleared"
+    if after_hours:
+        message += f", {after_hours} min after hours"
+    click.echo(message + ".")
+    if sessions and open_today == 0:
+        click.echo("Every note written the same day. That is the habit that keeps a backlog away.")
+    elif written or cleared:
+        click.echo(
+            f"{written + cleared} notes done is progress; {open_today} from today still open."
+        )
+    click.echo(short_line(st))

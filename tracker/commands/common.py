@@ -1,0 +1,102 @@
+"""Shared pieces of the CLI commands: option types with one-line errors, output helpers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+import click
+
+from tracker.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Bounded(click.ParamType[int, Any]):
+    """A whole number in [lo, hi], with an error that names the value and the range."""
+
+    name = "integer"
+
+    def __init__(self, lo: int, hi: int) -> None:
+        self.lo, self.hi = lo, hi
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(
+                    f"{_opt(param)} must be a whole number from {self.lo} to {self.hi}, got {value!r}"
+                )
+        if not self.lo <= number <= self.hi:
+            self.fail(f"{_opt(param)} must be {self.lo} to {self.hi}, got {number}")
+        return number
+
+
+class DateType(click.ParamType[date, Any]):
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{_opt(param)} must be a date as YYYY-MM-DD, got {value!r}")
+
+
+class TimeType(click.ParamType[time, Any]):
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> time:
+        text = str(value).strip()
+        try:
+            if len(text) != 5 or text[2] != ":":
+                raise ValueError
+            return time.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{_opt(param)} must be a time as HH:MM (24-hour), got {value!r}")
+
+
+class DateTimeType(click.ParamType[datetime, Any]):
+    name = "datetime"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        try:
+            return datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{_opt(param)} must be a date-time like 2026-11-22T17:30, got {value!r}")
+
+
+def _opt(param: click.Parameter | None) -> str:
+    if param is None:
+        return "value"
+    return param.opts[0] if param.opts else param.name or "value"
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def workspace() -> Workspace:
+    """The user's workspace, closed when the command ends."""
+    ws = Workspace()
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(ws.close)
+    return ws
+
+
+def localize(moment: datetime, ws: Workspace) -> datetime:
+    """A user-typed date-time: local when it has no offset."""
+    return moment.replace(tzinfo=ws.tz) if moment.tzinfo is None else moment.astimezone(ws.tz)

@@ -1,0 +1,65 @@
+"""`caughtup config`: view or set a setting by dotted key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tracker import settings
+from tracker.commands.common import emit_json, json_option, workspace
+
+
+def mask(url: str) -> str:
+    """Show an apprise URL's scheme only: the rest may hold tokens."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{'•' * 6}{rest[-3:] if len(rest) > 8 else ''}"
+
+
+def shown(key: str, value: Any) -> Any:
+    if settings.is_secret(key) and isinstance(value, list):
+        return [mask(v) for v in value]
+    return value
+
+
+def as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+@click.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@json_option
+def config(key: str | None, value: str | None, as_json: bool) -> None:
+    """View all settings, one KEY, or set KEY to VALUE (lists comma-separated)."""
+    ws = workspace()
+    current = ws.settings
+    if key is None:
+        data = {k: shown(k, settings.get_value(current, k)) for k in settings.all_keys()}
+        if as_json:
+            emit_json(data)
+        else:
+            width = max(map(len, data))
+            for k, v in data.items():
+                click.echo(f"{k:<{width}}  {as_text(v)}")
+        return
+    if value is None:
+        v = shown(key, settings.get_value(current, key))
+        if as_json:
+            emit_json({"key": key, "value": v, "doc": settings.describe(key)})
+        else:
+            click.echo(f"{key} = {as_text(v)}\n  {settings.describe(key)}")
+        return
+    updated = settings.set_value(current, key, value)
+    path = ws.save_settings(updated)
+    v = shown(key, settings.get_value(updated, key))
+    if as_json:
+        emit_json({"key": key, "value": v, "path": str(path)})
+    else:
+        click.echo(f"{key} = {as_text(v)}")

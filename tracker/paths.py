@@ -1,0 +1,49 @@
+"""Where caughtup keeps its files, and how it creates them owner-only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DB_NAME = "caughtup.db"
+SETTINGS_NAME = "settings.toml"
+
+
+def data_dir() -> Path:
+    """The data folder: $CAUGHTUP_HOME, else the platform's user data folder."""
+    env = os.environ.get("CAUGHTUP_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path  # ~5 ms, only when no override is set
+
+    return user_data_path("caughtup", appauthor=False)
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create `path` (and parents) owner-only (0700) if missing."""
+    if not path.is_dir():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+    return path
+
+
+def touch_private(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it does not exist yet."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (temp file, fsync, rename), mode 0600."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,206 @@
+"""The guardrails as pure functions of (items, settings, now): due times, the 24-hour rule,
+the five-note threshold, backlog age tiers, triage tiers, late entries and payer windows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from tracker.clock import local_moment
+from tracker.models import Item
+from tracker.settings import Rules, Settings
+
+TIERS = ("under_1_week", "1_to_3_weeks", "over_3_weeks")
+TIER_LABELS = {
+    "under_1_week": "under 1 week",
+    "1_to_3_weeks": "1 to 3 weeks",
+    "over_3_weeks": "over 3 weeks",
+}
+TIER_GOALS = {
+    "under_1_week": "adjust the workflow now: write each note the same day",
+    "1_to_3_weeks": "one catch-up sprint, then a new daily routine",
+    "over_3_weeks": "good-enough notes first, then look at caseload and systems",
+}
+TRIAGE_LABELS = {
+    1: "P1 court/legal",
+    2: "P2 billed",
+    3: "P3 high-risk",
+    4: "P4 routine",
+    5: "P5 admin",
+}
+
+
+def session_moment(item: Item, tz: tzinfo) -> datetime:
+    """The session's start, or the end of its day when only the date is known."""
+    return local_moment(item.session_date, item.session_time, tz)
+
+
+def _plus_hours(moment: datetime, hours: int, tz: tzinfo) -> datetime:
+    # Elapsed hours, so a DST change does not stretch or shrink the window.
+    return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(tz)
+
+
+def due(item: Item, rules: Rules, tz: tzinfo) -> datetime:
+    """When the note is due under the 24-hour rule (its hours a setting)."""
+    return _plus_hours(session_moment(item, tz), rules.rule_hours, tz)
+
+
+def breached(item: Item, rules: Rules, tz: tzinfo, now: datetime) -> bool:
+    """Still open after its due time, or written after it."""
+    deadline = due(item, rules, tz)
+    return (item.written_at or now) > deadline
+
+
+def is_outstanding(item: Item) -> bool:
+    """Open and not waiting on someone else."""
+    return item.written_at is None and item.blocked_on is None
+
+
+def age_days(item: Item, today: date) -> int:
+    return (today - item.session_date).days
+
+
+def threshold_state(outstanding: int, threshold: int) -> str:
+    if outstanding >= threshold:
+        return "reached"
+    if outstanding >= threshold - 2:
+        return "watch"
+    return "ok"
+
+
+def backlog_tier(oldest_age_days: int | None) -> str | None:
+    """Age tier of a backlog from its oldest outstanding note: <7, 7-21, >21 days."""
+    if oldest_age_days is None:
+        return None
+    if oldest_age_days < 7:
+        return "under_1_week"
+    if oldest_age_days <= 21:
+        return "1_to_3_weeks"
+    return "over_3_weeks"
+
+
+def triage_tier(item: Item) -> int:
+    """P1 court/legal, P2 billed (claim out, note missing), P3 high-risk, P4 routine, P5 admin."""
+    if item.court:
+        return 1
+    if item.billed:
+        return 2
+    if item.high_risk:
+        return 3
+    if item.admin or item.note_type == "admin":
+        return 5
+    return 4
+
+
+def payer_window_end(item: Item, rules: Rules) -> date | None:
+    """Last day a payer accepts the note for a billed session, if a window is set."""
+    if not item.billed:
+        return None
+    days = rules.payer_window_by_type.get(item.note_type, rules.payer_window_days)
+    return item.session_date + timedelta(days=days) if days else None
+
+
+def past_payer_window(item: Item, rules: Rules, today: date) -> bool:
+    end = payer_window_end(item, rules)
+    return end is not None and today > end
+
+
+def triage_order(items: Iterable[Item], rules: Rules, today: date) -> list[Item]:
+    """Items by triage tier; inside a tier as `rules.within_tier` says."""
+
+    def key(item: Item) -> tuple[Any, ...]:
+        tier = triage_tier(item)
+        recent = (-item.session_date.toordinal(), -(item.id or 0))
+        if rules.within_tier == "oldest":
+            return (tier, item.session_date, item.id or 0)
+        if rules.within_tier == "recent":
+            return (tier, *recent)
+        end = payer_window_end(item, rules)
+        return (tier, end is None, end or date.max, *recent)
+
+    return sorted(items, key=key)
+
+
+def is_late_entry(item: Item, written_at: datetime, rules: Rules, tz: tzinfo) -> bool:
+    """Written more than `late_entry_hours` after the session."""
+    return written_at > _plus_hours(session_moment(item, tz), rules.late_entry_hours, tz)
+
+
+def late_entry_notation(item: Item, written_at: datetime, rules: Rules) -> str:
+    """The text to paste into the record: labelled late, dated now, naming the session date."""
+    return rules.late_entry_text.format(
+        written=written_at.strftime("%Y-%m-%d %H:%M"),
+        session=item.session_date.isoformat(),
+        session_time=item.session_time.strftime("%H:%M") if item.session_time else "",
+    )
+
+
+def chase(item: Item, rules: Rules, now: datetime) -> bool:
+    """A blocked item waiting longer than the escalation age."""
+    if item.blocked_on is None or item.written_at is not None:
+        return False
+    since = item.blocked_since or datetime.combine(
+        item.session_date, datetime.min.time(), now.tzinfo
+    )
+    return (now - since) > timedelta(days=rules.escalation_days)
+
+
+@dataclass
+class Status:
+    """The at-a-glance summary (`caughtup status`, the Today screen)."""
+
+    outstanding: int
+    blocked: int
+    threshold: int
+    threshold_state: str
+    breaches: int
+    oldest_age_days: int | None
+    tier: str | None
+    tier_goal: str | None
+    chase: int
+    yesterday: str
+    """'met', 'missed', 'pending' (notes still open but not yet due) or 'no_sessions'."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(data.pop("extra"))
+        return data
+
+
+def yesterday_rule(items: Iterable[Item], settings: Settings, now: datetime) -> str:
+    """Whether yesterday's sessions met the 24-hour rule."""
+    tz, rules = now.tzinfo or UTC, settings.rules
+    yesterday = now.date() - timedelta(days=1)
+    mine = [i for i in items if i.session_date == yesterday]
+    if not mine:
+        return "no_sessions"
+    if any(breached(i, rules, tz, now) for i in mine):
+        return "missed"
+    if any(i.written_at is None for i in mine):
+        return "pending"
+    return "met"
+
+
+def status(items: Iterable[Item], settings: Settings, now: datetime) -> Status:
+    """Summary from open items (plus yesterday's, for the 24-hour line)."""
+    items = list(items)
+    tz, rules, today = now.tzinfo or UTC, settings.rules, now.date()
+    outstanding = [i for i in items if is_outstanding(i)]
+    blocked = [i for i in items if i.written_at is None and i.blocked_on is not None]
+    oldest = max((age_days(i, today) for i in outstanding), default=None)
+    tier = backlog_tier(oldest)
+    return Status(
+        outstanding=len(outstanding),
+        blocked=len(blocked),
+        threshold=rules.threshold,
+        threshold_state=threshold_state(len(outstanding), rules.threshold),
+        breaches=sum(1 for i in outstanding if breached(i, rules, tz, now)),
+        oldest_age_days=oldest,
+        tier=tier,
+        tier_goal=TIER_GOALS[tier] if tier else None,
+        chase=sum(1 for i in blocked if chase(i, rules, now)),
+        yesterday=yesterday_rule(items, settings, now),
+    )

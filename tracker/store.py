@@ -1,0 +1,445 @@
+"""The store: one SQLite file (WAL, busy timeout, user_version migrations), owner-only.
+
+Only this module runs SQL. Plain `sqlite3` keeps the read path fast; every write runs in one
+`BEGIN IMMEDIATE` transaction so concurrent writers (the TUI, cron's `remind`, a CLI `log`)
+queue behind the busy timeout instead of failing or losing a write.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+from typing import Any
+
+from tracker.checkin import written_moment
+from tracker.clock import from_utc_text, to_utc_text
+from tracker.errors import InputError
+from tracker.models import DayLog, Item
+from tracker.paths import DB_NAME, ensure_dir, touch_private
+
+BUSY_TIMEOUT_S = 15.0
+
+# Each entry upgrades the schema by one version; never edit a released entry, append a new one.
+MIGRATIONS: list[str] = [
+    # v1: items, day logs, and a key-value table for small state (sent alerts, current sprint).
+    """
+    CREATE TABLE items (
+        id            INTEGER PRIMARY KEY,
+        session_date  TEXT NOT NULL,
+        session_time  TEXT,
+        note_type     TEXT NOT NULL DEFAULT 'progress',
+        client_ref    TEXT,
+        billed        INTEGER NOT NULL DEFAULT 0,
+        court         INTEGER NOT NULL DEFAULT 0,
+        high_risk     INTEGER NOT NULL DEFAULT 0,
+        admin         INTEGER NOT NULL DEFAULT 0,
+        blocked_on    TEXT,
+        blocked_since TEXT,
+        written_at    TEXT,
+        created_at    TEXT NOT NULL,
+        source        TEXT NOT NULL DEFAULT 'item',
+        cleared_by    TEXT
+    );
+    CREATE INDEX items_open ON items (written_at) WHERE written_at IS NULL;
+    CREATE INDEX items_session ON items (session_date);
+    CREATE TABLE days (
+        day          TEXT PRIMARY KEY,
+        sessions     INTEGER NOT NULL,
+        written      INTEGER NOT NULL,
+        cleared      INTEGER NOT NULL DEFAULT 0,
+        after_hours  INTEGER NOT NULL DEFAULT 0,
+        dread        INTEGER,
+        drained      INTEGER,
+        logged_at    TEXT NOT NULL
+    );
+    CREATE TABLE state (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+ITEM_COLUMNS = (
+    "id, session_date, session_time, note_type, client_ref, billed, court, high_risk, admin, "
+    "blocked_on, blocked_since, written_at, created_at, source, cleared_by"
+)
+
+
+class Store:
+    """A connection to the caughtup database in one data folder."""
+
+    def __init__(self, path: Path, tz: tzinfo) -> None:
+        self.path = path
+        self.tz = tz
+        ensure_dir(path.parent)
+        touch_private(path)
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._migrate()
+
+    @classmethod
+    def open(cls, home: Path, tz: tzinfo) -> Store:
+        return cls(home / DB_NAME, tz)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path} was written by a newer caughtup (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade caughtup"
+            )
+        if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+            raise InputError(f"{self.path}: cannot switch the database to WAL mode")
+        if version > 0:
+            self.backup(self.path.parent / "backups" / f"before-schema-{SCHEMA_VERSION}.db")
+        with self.transaction():
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken immediately so writers queue instead of deadlocking."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- items --------------------------------------------------------------------------------
+
+    def _item(self, row: tuple[Any, ...]) -> Item:
+        tz = self.tz
+        return Item(
+            id=row[0],
+            session_date=date.fromisoformat(row[1]),
+            session_time=time.fromisoformat(row[2]) if row[2] else None,
+            note_type=row[3],
+            client_ref=row[4],
+            billed=bool(row[5]),
+            court=bool(row[6]),
+            high_risk=bool(row[7]),
+            admin=bool(row[8]),
+            blocked_on=row[9],
+            blocked_since=from_utc_text(row[10], tz) if row[10] else None,
+            written_at=from_utc_text(row[11], tz) if row[11] else None,
+            created_at=from_utc_text(row[12], tz) if row[12] else None,
+            source=row[13],
+            cleared_by=date.fromisoformat(row[14]) if row[14] else None,
+        )
+
+    def items(self, *, open_only: bool = False, since: date | None = None) -> list[Item]:
+        """Items, oldest session first; only open ones, or only sessions from `since` on."""
+        sql = f"SELECT {ITEM_COLUMNS} FROM items"
+        where, args = [], []
+        if open_only:
+            where.append("written_at IS NULL")
+        if since is not None:
+            where.append("session_date >= ?")
+            args.append(since.isoformat())
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY session_date, session_time, id"
+        return [self._item(row) for row in self.conn.execute(sql, args)]
+
+    def current_items(self, since: date) -> list[Item]:
+        """Open items plus every item whose session is on or after `since` (what status needs)."""
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE written_at IS NULL OR session_date >= ? "
+            "ORDER BY session_date, session_time, id",
+            (since.isoformat(),),
+        )
+        return [self._item(row) for row in rows]
+
+    def item(self, item_id: int) -> Item:
+        row = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise InputError(f"no item with id {item_id}; `caughtup backlog` lists the open ones")
+        return self._item(row)
+
+    def _item_values(self, item: Item) -> dict[str, Any]:
+        return {
+            "session_date": item.session_date.isoformat(),
+            "session_time": item.session_time.strftime("%H:%M") if item.session_time else None,
+            "note_type": item.note_type,
+            "client_ref": item.client_ref,
+            "billed": int(item.billed),
+            "court": int(item.court),
+            "high_risk": int(item.high_risk),
+            "admin": int(item.admin),
+            "blocked_on": item.blocked_on,
+            "blocked_since": to_utc_text(item.blocked_since) if item.blocked_since else None,
+            "written_at": to_utc_text(item.written_at) if item.written_at else None,
+            "created_at": to_utc_text(item.created_at) if item.created_at else None,
+            "source": item.source,
+            "cleared_by": item.cleared_by.isoformat() if item.cleared_by else None,
+        }
+
+    def add_items(self, items: Iterable[Item], now: datetime) -> list[int]:
+        """Insert items in one transaction; returns their new ids."""
+        ids = []
+        with self.transaction() as conn:
+            for item in items:
+                if item.created_at is None:
+                    item.created_at = now
+                values = self._item_values(item)
+                cols = ", ".join(values)
+                marks = ", ".join("?" * len(values))
+                cur = conn.execute(
+                    f"INSERT INTO items ({cols}) VALUES ({marks})", tuple(values.values())
+                )
+                assert cur.lastrowid is not None
+                item.id = cur.lastrowid
+                ids.append(cur.lastrowid)
+        return ids
+
+    def update_item(self, item: Item) -> None:
+        """Write back every field of an existing item."""
+        values = self._item_values(item)
+        sets = ", ".join(f"{col} = ?" for col in values)
+        with self.transaction() as conn:
+            cur = conn.execute(f"UPDATE items SET {sets} WHERE id = ?", (*values.values(), item.id))
+            if cur.rowcount != 1:
+                raise InputError(f"no item with id {item.id}")
+
+    def mark_done(self, ids: list[int], at: datetime) -> list[Item]:
+        """Mark items written at `at`, all or none; InputError for an unknown or written id."""
+        done = []
+        with self.transaction() as conn:
+            for item_id in ids:
+                item = self.item(item_id)
+                if not item.is_open:
+                    assert item.written_at is not None
+                    raise InputError(
+                        f"item {item_id} was already marked written on "
+                        f"{item.written_at:%Y-%m-%d %H:%M}; nothing changed"
+                    )
+                item.written_at = at
+                conn.execute(
+                    "UPDATE items SET written_at = ? WHERE id = ?", (to_utc_text(at), item_id)
+                )
+                done.append(item)
+        return done
+
+    # -- day logs -----------------------------------------------------------------------------
+
+    def day(self, day: date) -> DayLog | None:
+        row = self.conn.execute(
+            "SELECT day, sessions, written, cleared, after_hours, dread, drained, logged_at "
+            "FROM days WHERE day = ?",
+            (day.isoformat(),),
+        ).fetchone()
+        return self._daylog(row) if row else None
+
+    def days(self, start: date | None = None, end: date | None = None) -> list[DayLog]:
+        """Day logs from `start` to `end` inclusive, oldest first."""
+        rows = self.conn.execute(
+            "SELECT day, sessions, written, cleared, after_hours, dread, drained, logged_at "
+            "FROM days WHERE day >= ? AND day <= ? ORDER BY day",
+            ((start or date.min).isoformat(), (end or date.max).isoformat()),
+        )
+        return [self._daylog(row) for row in rows]
+
+    def _daylog(self, row: tuple[Any, ...]) -> DayLog:
+        return DayLog(
+            day=date.fromisoformat(row[0]),
+            sessions=row[1],
+            written=row[2],
+            cleared=row[3],
+            after_hours=row[4],
+            dread=row[5],
+            drained=row[6],
+            logged_at=from_utc_text(row[7], self.tz),
+        )
+
+    def log_day(self, log: DayLog, now: datetime) -> dict[str, int]:
+        """Save a check-in and bring the day's anonymous items in line with it.
+
+        The day's sessions and same-day notes are totals: itemized entries for that date count
+        towards them and anonymous ("count") items fill the rest. "Cleared" marks that many of
+        the oldest open notes from earlier days written, anonymous ones first. Re-logging a day
+        corrects all of this; it never adds twice.
+        """
+        day = log.day.isoformat()
+        at = written_moment(log.day, now, self.tz)
+        at_text = to_utc_text(at)
+        log.logged_at = now
+        with self.transaction() as conn:
+            itemized = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT written_at FROM items WHERE session_date = ? AND source = 'item'",
+                    (day,),
+                )
+            ]
+            same_day = sum(1 for w in itemized if w and from_utc_text(w, self.tz).date() == log.day)
+            anon_total = max(0, log.sessions - len(itemized))
+            anon_written = max(0, min(log.written - same_day, anon_total))
+            rows = conn.execute(
+                "SELECT id, written_at FROM items WHERE session_date = ? AND source = 'count' "
+                "ORDER BY written_at IS NULL, written_at, id",
+                (day,),
+            ).fetchall()
+            written_ids = [r[0] for r in rows if r[1] is not None]
+            open_ids = [r[0] for r in rows if r[1] is None]
+            # Same-day notes: write or un-write anonymous items to match.
+            if len(written_ids) > anon_written:
+                extra = written_ids[anon_written:]
+                conn.executemany(
+                    "UPDATE items SET written_at = NULL WHERE id = ?", [(i,) for i in extra]
+                )
+                written_ids, open_ids = written_ids[:anon_written], extra + open_ids
+            elif len(written_ids) < anon_written:
+                take = open_ids[: anon_written - len(written_ids)]
+                conn.executemany(
+                    "UPDATE items SET written_at = ? WHERE id = ?", [(at_text, i) for i in take]
+                )
+                written_ids, open_ids = written_ids + take, open_ids[len(take) :]
+            # Sessions: add or remove anonymous items, removing open ones first.
+            count = len(written_ids) + len(open_ids)
+            added = removed = 0
+            if count < anon_total:
+                added = anon_total - count
+                conn.executemany(
+                    "INSERT INTO items (session_date, note_type, created_at, source, written_at) "
+                    "VALUES (?, 'progress', ?, 'count', ?)",
+                    [
+                        (
+                            day,
+                            to_utc_text(now),
+                            at_text if n < anon_written - len(written_ids) else None,
+                        )
+                        for n in range(added)
+                    ],
+                )
+            elif count > anon_total:
+                removed = count - anon_total
+                victims = (open_ids[::-1] + written_ids[::-1])[:removed]
+                conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in victims])
+            cleared = self._apply_cleared(conn, log, at_text)
+            conn.execute(
+                "INSERT INTO days (day, sessions, written, cleared, after_hours, dread, drained, logged_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
+                "sessions = excluded.sessions, written = excluded.written, cleared = excluded.cleared, "
+                "after_hours = excluded.after_hours, dread = excluded.dread, drained = excluded.drained, "
+                "logged_at = excluded.logged_at",
+                (
+                    day,
+                    log.sessions,
+                    log.written,
+                    log.cleared,
+                    log.after_hours,
+                    log.dread,
+                    log.drained,
+                    to_utc_text(now),
+                ),
+            )
+        return {
+            "anonymous_items": anon_total,
+            "added": added,
+            "removed": removed,
+            "cleared": cleared,
+        }
+
+    def _apply_cleared(self, conn: sqlite3.Connection, log: DayLog, at_text: str) -> int:
+        day = log.day.isoformat()
+        mine = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM items WHERE cleared_by = ? ORDER BY session_date DESC, id DESC",
+                (day,),
+            )
+        ]
+        if len(mine) > log.cleared:
+            conn.executemany(
+                "UPDATE items SET written_at = NULL, cleared_by = NULL WHERE id = ?",
+                [(i,) for i in mine[: len(mine) - log.cleared]],
+            )
+            return log.cleared
+        need = log.cleared - len(mine)
+        if need == 0:
+            return log.cleared
+        candidates = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM items WHERE written_at IS NULL AND blocked_on IS NULL AND session_date < ? "
+                "ORDER BY source != 'count', session_date, session_time, id LIMIT ?",
+                (day, need),
+            )
+        ]
+        if len(candidates) < need:
+            available = len(candidates) + len(mine)
+            raise InputError(
+                f"--cleared {log.cleared} is more than the {available} open notes from before "
+                f"{day}; use a number up to {available}"
+            )
+        conn.executemany(
+            "UPDATE items SET written_at = ?, cleared_by = ? WHERE id = ?",
+            [(at_text, day, i) for i in candidates],
+        )
+        return log.cleared
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the database (SQLite's backup API), owner-only."""
+        ensure_dir(target.parent)
+        touch_private(target)
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    # -- small state --------------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str | None) -> None:
+        with self.transaction() as conn:
+            if value is None:
+                conn.execute("DELETE FROM state WHERE key = ?", (key,))
+            else:
+                conn.execute(
+                    "INSERT INTO state (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit mid-transaction)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

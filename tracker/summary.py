@@ -1,0 +1,59 @@
+"""The status summary in words: shared by `caughtup status`, `log` and the Today screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tracker import rules
+from tracker.workspace import Workspace
+
+STATE_WORDS = {"ok": "ok", "watch": "watch", "reached": "catch up now"}
+YESTERDAY_WORDS = {
+    "met": "yesterday's notes all met the rule",
+    "missed": "yesterday missed the rule",
+    "pending": "yesterday's notes are still within the rule",
+    "no_sessions": "no sessions yesterday",
+}
+
+
+def current_status(ws: Workspace) -> rules.Status:
+    now = ws.now()
+    items = ws.store.current_items(since=now.date() - timedelta(days=1))
+    return rules.status(items, ws.settings, now)
+
+
+def bar(value: int, total: int, width: int = 10) -> str:
+    """A text gauge that reads without colour: filled and empty blocks."""
+    filled = min(width, round(width * value / total)) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def short_line(st: rules.Status) -> str:
+    parts = [f"notes {st.outstanding}/{st.threshold} {STATE_WORDS[st.threshold_state]}"]
+    if st.breaches:
+        parts.append(f"{st.breaches} past 24h")
+    if st.oldest_age_days is not None:
+        parts.append(f"oldest {st.oldest_age_days}d")
+    if st.blocked:
+        parts.append(f"{st.blocked} blocked")
+    return " · ".join(parts)
+
+
+def human_lines(st: rules.Status, rule_hours: int) -> list[str]:
+    lines = [
+        f"Outstanding  {st.outstanding} of {st.threshold}  {bar(st.outstanding, st.threshold)}  "
+        f"{STATE_WORDS[st.threshold_state]}",
+        f"{rule_hours}-hour rule {st.breaches} past due · {YESTERDAY_WORDS[st.yesterday]}",
+    ]
+    if st.oldest_age_days is None:
+        lines.append("Oldest       nothing outstanding: you are caught up")
+    else:
+        assert st.tier is not None
+        lines.append(
+            f"Oldest       {st.oldest_age_days} day{'s' if st.oldest_age_days != 1 else ''} · "
+            f"backlog {rules.TIER_LABELS[st.tier]}: {st.tier_goal}"
+        )
+    if st.blocked:
+        chase = f", {st.chase} to chase" if st.chase else ""
+        lines.append(f"Blocked      {st.blocked} waiting on others{chase}")
+    return lines
