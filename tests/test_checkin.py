@@ -40,7 +40,9 @@ def test_count_only_log_creates_anonymous_items(store: Store) -> None:
     ("first", "second"),
     [((6, 4), (6, 4)), ((6, 4), (5, 5)), ((6, 4), (8, 2)), ((6, 6), (0, 0)), ((3, 0), (3, 3))],
 )
-def test_relogging_corrects_never_doubles(store: Store, first: tuple[int, int], second: tuple[int, int]) -> None:
+def test_relogging_corrects_never_doubles(
+    store: Store, first: tuple[int, int], second: tuple[int, int]
+) -> None:
     store.log_day(DayLog(TODAY, *first), NOW)
     store.log_day(DayLog(TODAY, *second), NOW)
     assert counts(store) == second

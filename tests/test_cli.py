@@ -17,7 +17,9 @@ from tests.conftest import digest
 from tracker.cli import COMMANDS
 
 
-def test_log_then_status_in_an_empty_home(run: Callable[..., Result], run_json: Callable[..., Any], home: Path) -> None:
+def test_log_then_status_in_an_empty_home(
+    run: Callable[..., Result], run_json: Callable[..., Any], home: Path
+) -> None:
     result = run("log", "--sessions", "6", "--written", "4", "--after-hours", "30")
     assert result.exit_code == 0, result.output
     assert "6 sessions" in result.stdout
@@ -28,7 +30,15 @@ def test_log_then_status_in_an_empty_home(run: Callable[..., Result], run_json: 
     assert st["breaches"] == 0
     assert st["oldest_age_days"] == 0
     assert st["tier"] == "under_1_week"
-    assert set(st) >= {"outstanding", "blocked", "threshold", "threshold_state", "breaches", "oldest_age_days", "tier"}
+    assert set(st) >= {
+        "outstanding",
+        "blocked",
+        "threshold",
+        "threshold_state",
+        "breaches",
+        "oldest_age_days",
+        "tier",
+    }
     assert (home.stat().st_mode & 0o777) == 0o700
     assert ((home / "caughtup.db").stat().st_mode & 0o777) == 0o600
 
@@ -48,14 +58,29 @@ def test_relog_via_cli_corrects(run_json: Callable[..., Any]) -> None:
 
 
 def test_add_and_done_with_late_entry(run_json: Callable[..., Any]) -> None:
-    added = run_json("add", "--date", "2026-11-17", "--time", "14:00", "--type", "progress", "--client", "C7", "--billed")
+    added = run_json(
+        "add",
+        "--date",
+        "2026-11-17",
+        "--time",
+        "14:00",
+        "--type",
+        "progress",
+        "--client",
+        "C7",
+        "--billed",
+    )
     assert added["tier"] == 2 and added["breach"] is True
     fresh = run_json("add", "--date", "2026-11-22", "--time", "09:00")
     done = run_json("done", str(added["id"]), str(fresh["id"]))
     by_id = {row["id"]: row for row in done["items"]}
     late = by_id[added["id"]]
     assert late["late_entry"] is True
-    assert "LATE ENTRY" in late["notation"] and "2026-11-17" in late["notation"] and "2026-11-22 18:00" in late["notation"]
+    assert (
+        "LATE ENTRY" in late["notation"]
+        and "2026-11-17" in late["notation"]
+        and "2026-11-22 18:00" in late["notation"]
+    )
     assert by_id[fresh["id"]] == {"id": fresh["id"], "late_entry": False, "notation": None}
 
 
@@ -63,14 +88,23 @@ BAD_INPUTS = [
     (["log", "--sessions", "-3", "--written", "0"], "--sessions must be 0 to 40, got -3"),
     (["log", "--sessions", "3", "--written", "5"], "--written 5 is more than --sessions 3"),
     (["log", "--date", "2026-11-23", "--sessions", "3", "--written", "1"], "is in the future"),
-    (["log", "--sessions", "six", "--written", "1"], "--sessions must be a whole number from 0 to 40, got 'six'"),
+    (
+        ["log", "--sessions", "six", "--written", "1"],
+        "--sessions must be a whole number from 0 to 40, got 'six'",
+    ),
     (["log", "--sessions", "3", "--written", "1", "--dread", "7"], "--dread must be 0 to 4, got 7"),
-    (["log", "--date", "22/11/2026", "--sessions", "3", "--written", "1"], "--date must be a date as YYYY-MM-DD"),
+    (
+        ["log", "--date", "22/11/2026", "--sessions", "3", "--written", "1"],
+        "--date must be a date as YYYY-MM-DD",
+    ),
     (["log", "--sessions", "3"], "Missing option '--written'"),
     (["add", "--date", "2026-11-30"], "is in the future"),
     (["add", "--date", "2026-11-20", "--time", "2pm"], "--time must be a time as HH:MM"),
     (["add", "--date", "2026-11-20", "--type", "poem"], "--type must be one of"),
-    (["add", "--date", "2026-11-20", "--client", "x" * 30], "client reference must be a short pseudonym"),
+    (
+        ["add", "--date", "2026-11-20", "--client", "x" * 30],
+        "client reference must be a short pseudonym",
+    ),
     (["done", "999"], "no item with id 999"),
     (["done", "1", "--at", "2027-01-01T10:00"], "is in the future"),
     (["config", "rules.threshold", "zero"], "rules.threshold must be a whole number from 1 to 100"),
@@ -80,7 +114,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("args", "message"), BAD_INPUTS, ids=[" ".join(a)[:40] for a, _ in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("args", "message"), BAD_INPUTS, ids=[" ".join(a)[:40] for a, _ in BAD_INPUTS]
+)
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(
     run: Callable[..., Result], home: Path, args: list[str], message: str
 ) -> None:
@@ -103,8 +139,13 @@ def test_every_command_has_help(run: Callable[..., Result], command: str) -> Non
     assert len(result.stdout.splitlines()) > 3
 
 
-def test_config_roundtrip_masks_secrets(run: Callable[..., Result], run_json: Callable[..., Any], home: Path) -> None:
-    assert run("config", "notify.urls", "json://127.0.0.1:8080/secret-token,ntfy://topic").exit_code == 0
+def test_config_roundtrip_masks_secrets(
+    run: Callable[..., Result], run_json: Callable[..., Any], home: Path
+) -> None:
+    assert (
+        run("config", "notify.urls", "json://127.0.0.1:8080/secret-token,ntfy://topic").exit_code
+        == 0
+    )
     shown = run_json("config", "notify.urls")
     assert all("secret-token" not in url for url in shown["value"])
     assert "secret-token" in (home / "settings.toml").read_text()
@@ -117,9 +158,19 @@ def test_config_roundtrip_masks_secrets(run: Callable[..., Result], run_json: Ca
 def test_installed_command_runs_in_a_real_process(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("caughtup")
     assert exe.exists(), "make test installs the package, so its console script exists"
-    env = {**os.environ, "CAUGHTUP_HOME": str(tmp_path / "real"), "CAUGHTUP_NOW": "2026-11-22T12:00"}
-    subprocess.run([exe, "log", "--sessions", "4", "--written", "3"], env=env, check=True, capture_output=True)
-    out = subprocess.run([exe, "status", "--json"], env=env, check=True, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "CAUGHTUP_HOME": str(tmp_path / "real"),
+        "CAUGHTUP_NOW": "2026-11-22T12:00",
+    }
+    subprocess.run(
+        [exe, "log", "--sessions", "4", "--written", "3"], env=env, check=True, capture_output=True
+    )
+    out = subprocess.run(
+        [exe, "status", "--json"], env=env, check=True, capture_output=True, text=True
+    )
     assert json.loads(out.stdout)["outstanding"] == 1
-    bad = subprocess.run([exe, "log", "--sessions", "-1", "--written", "0"], env=env, capture_output=True, text=True)
+    bad = subprocess.run(
+        [exe, "log", "--sessions", "-1", "--written", "0"], env=env, capture_output=True, text=True
+    )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1

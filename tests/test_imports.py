@@ -9,16 +9,30 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("textual", "textual_plotext", "screens", "apprise", "fpdf", "icalendar", "pydantic", "sqlite_utils", "plotext")
+HEAVY = (
+    "textual",
+    "textual_plotext",
+    "screens",
+    "apprise",
+    "fpdf",
+    "icalendar",
+    "pydantic",
+    "sqlite_utils",
+    "plotext",
+)
 CORE_MODULES = sorted(
-    f"tracker.{p.stem}" for p in Path("tracker").glob("*.py") if p.stem not in ("__init__", "__main__")
+    f"tracker.{p.stem}"
+    for p in Path("tracker").glob("*.py")
+    if p.stem not in ("__init__", "__main__")
 )
 
 
 def loaded_after(code: str, tmp_path: Path) -> set[str]:
     env = {**os.environ, "CAUGHTUP_HOME": str(tmp_path), "CAUGHTUP_NOW": "2026-11-22T10:00"}
     probe = f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
     return {name.split(".")[0] for name in out.stdout.split()}
 
 

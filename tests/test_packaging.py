@@ -11,7 +11,17 @@ from pathlib import Path
 def test_wheel_contains_packages_and_data(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
         check=True,
         capture_output=True,
     )
@@ -19,7 +29,11 @@ def test_wheel_contains_packages_and_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for package in ("tracker", "screens", "questionnaires"):
         assert f"{package}/__init__.py" in names
-    for source in [*root.glob("screens/*.tcss"), *root.glob("questionnaires/*.toml"), *root.glob("tracker/data/*")]:
+    for source in [
+        *root.glob("screens/*.tcss"),
+        *root.glob("questionnaires/*.toml"),
+        *root.glob("tracker/data/*"),
+    ]:
         assert str(source.relative_to(root)) in names, f"{source.name} missing from the wheel"
     assert any(n.endswith("entry_points.txt") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -39,7 +39,14 @@ def test_threshold_states(threshold: int, outstanding: int, state: str) -> None:
 
 @pytest.mark.parametrize(
     ("age", "tier"),
-    [(None, None), (0, "under_1_week"), (6, "under_1_week"), (7, "1_to_3_weeks"), (21, "1_to_3_weeks"), (22, "over_3_weeks")],
+    [
+        (None, None),
+        (0, "under_1_week"),
+        (6, "under_1_week"),
+        (7, "1_to_3_weeks"),
+        (21, "1_to_3_weeks"),
+        (22, "over_3_weeks"),
+    ],
 )
 def test_backlog_tier_boundaries(age: int | None, tier: str | None) -> None:
     assert rules.backlog_tier(age) == tier
@@ -57,9 +64,20 @@ def test_status_excludes_blocked_and_written() -> None:
     now = datetime(2026, 11, 22, 12, tzinfo=TZ)
     items = [
         Item(1, date(2026, 11, 10)),
-        Item(2, date(2026, 11, 20), blocked_on="result", blocked_since=datetime(2026, 11, 11, tzinfo=TZ)),
+        Item(
+            2,
+            date(2026, 11, 20),
+            blocked_on="result",
+            blocked_since=datetime(2026, 11, 11, tzinfo=TZ),
+        ),
         Item(3, date(2026, 11, 21), written_at=now),
     ]
     st = rules.status(items, Settings(), now)
-    assert (st.outstanding, st.blocked, st.oldest_age_days, st.tier, st.chase) == (1, 1, 12, "1_to_3_weeks", 1)
+    assert (st.outstanding, st.blocked, st.oldest_age_days, st.tier, st.chase) == (
+        1,
+        1,
+        12,
+        "1_to_3_weeks",
+        1,
+    )
     assert st.yesterday == "met"

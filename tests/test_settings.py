@@ -12,7 +12,12 @@ from tracker.errors import InputError
 
 def test_defaults_match_design() -> None:
     s = settings.Settings()
-    assert (s.rules.threshold, s.rules.rule_hours, s.rules.late_entry_hours, s.rules.escalation_days) == (5, 24, 72, 7)
+    assert (
+        s.rules.threshold,
+        s.rules.rule_hours,
+        s.rules.late_entry_hours,
+        s.rules.escalation_days,
+    ) == (5, 24, 72, 7)
     assert s.notify.quiet_hours == "19:00-08:00" and s.notify.weekends is False
     assert s.sprint.block_minutes == 90 and len(s.sprint.days) == 2
     assert s.sprint.minutes_per_type["court_report"] == 45
@@ -45,7 +50,9 @@ def test_bad_settings_file_names_the_problem(tmp_path: Path, text: str, message:
         settings.load(tmp_path)
 
 
-def test_settings_readable_by_others_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_settings_readable_by_others_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings.save(tmp_path, settings.Settings())
     (tmp_path / "settings.toml").chmod(0o644)
     settings.load(tmp_path)

@@ -17,7 +17,9 @@ from screens.glance import Glance
 async def test_log_a_day_with_keys(home: Path, run_json: Callable[..., Any]) -> None:
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"6", "enter", *"4", "enter", "enter", *"30", "enter", "2", "enter", "1", "enter")
+        await pilot.press(
+            *"6", "enter", *"4", "enter", "enter", *"30", "enter", "2", "enter", "1", "enter"
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         glance = str(app.screen.query_one(Glance).render())
@@ -26,7 +28,9 @@ async def test_log_a_day_with_keys(home: Path, run_json: Callable[..., Any]) -> 
     assert day["outstanding"] == 2
 
 
-async def test_relog_shows_saved_values_and_corrects(home: Path, run: Callable[..., Result], run_json: Callable[..., Any]) -> None:
+async def test_relog_shows_saved_values_and_corrects(
+    home: Path, run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
     run("log", "--sessions", "5", "--written", "1", "--dread", "3")
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -39,7 +43,9 @@ async def test_relog_shows_saved_values_and_corrects(home: Path, run: Callable[.
     assert run_json("status")["outstanding"] == 0
 
 
-async def test_bad_value_shows_error_and_saves_nothing(home: Path, run_json: Callable[..., Any]) -> None:
+async def test_bad_value_shows_error_and_saves_nothing(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3", "enter", "5", "ctrl+s")
