@@ -19,7 +19,9 @@ from tracker.errors import InputError
 COMMANDS: dict[str, str] = {
     "log": "tracker.commands.checkin:log",
     "add": "tracker.commands.items:add",
+    "edit": "tracker.commands.items:edit",
     "done": "tracker.commands.items:done",
+    "backlog": "tracker.commands.backlog:backlog",
     "status": "tracker.commands.status:status",
     "config": "tracker.commands.config:config",
 }

@@ -38,19 +38,28 @@ def session_moment(item: Item, tz: tzinfo) -> datetime:
 
 
 def _plus_hours(moment: datetime, hours: int, tz: tzinfo) -> datetime:
-    # Elapsed hours, so a DST change does not stretch or shrink the window.
-    return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(tz)
+    # Wall-clock hours, as a clinician reads "due tomorrow 14:00": DESIGN.md's "a date-only
+    # session is due by the end of the next calendar day" only holds across a DST change this
+    # way (elapsed hours would make it 23:00 or 01:00). The UTC round trip moves a wall time
+    # that a spring-forward gap skips to the real moment just after the gap.
+    local = moment.astimezone(tz).replace(tzinfo=None) + timedelta(hours=hours)
+    return local.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
 def due(item: Item, rules: Rules, tz: tzinfo) -> datetime:
-    """When the note is due under the 24-hour rule (its hours a setting)."""
+    """When the note is due under the 24-hour rule (its hours a setting, on the wall clock)."""
     return _plus_hours(session_moment(item, tz), rules.rule_hours, tz)
 
 
+def _after(a: datetime, b: datetime) -> bool:
+    # Aware datetimes sharing a tzinfo compare by wall time, which is wrong inside the repeated
+    # hour of a DST fall-back; comparing in UTC is always right.
+    return a.astimezone(UTC) > b.astimezone(UTC)
+
+
 def breached(item: Item, rules: Rules, tz: tzinfo, now: datetime) -> bool:
-    """Still open after its due time, or written after it."""
-    deadline = due(item, rules, tz)
-    return (item.written_at or now) > deadline
+    """Still open after its due time, or written after it (written exactly at it is in time)."""
+    return _after(item.written_at or now, due(item, rules, tz))
 
 
 def is_outstanding(item: Item) -> bool:
@@ -59,13 +68,15 @@ def is_outstanding(item: Item) -> bool:
 
 
 def age_days(item: Item, today: date) -> int:
+    """Whole days since the session (0 on the day itself)."""
     return (today - item.session_date).days
 
 
 def threshold_state(outstanding: int, threshold: int) -> str:
+    """'reached' at the threshold, 'watch' from threshold - 2 (never at 0), else 'ok'."""
     if outstanding >= threshold:
         return "reached"
-    if outstanding >= threshold - 2:
+    if outstanding >= max(1, threshold - 2):
         return "watch"
     return "ok"
 
@@ -103,29 +114,45 @@ def payer_window_end(item: Item, rules: Rules) -> date | None:
 
 
 def past_payer_window(item: Item, rules: Rules, today: date) -> bool:
+    """Billed, with a payer window set, and today is after its last day."""
     end = payer_window_end(item, rules)
     return end is not None and today > end
 
 
+def _session_key(item: Item) -> tuple[int, int, int]:
+    """Sorts sessions oldest first: date, time (date-only sessions last in their day), id."""
+    t = item.session_time
+    minutes = t.hour * 60 + t.minute if t is not None else 24 * 60
+    return (item.session_date.toordinal(), minutes, item.id or 0)
+
+
 def triage_order(items: Iterable[Item], rules: Rules, today: date) -> list[Item]:
-    """Items by triage tier; inside a tier as `rules.within_tier` says."""
+    """Items by triage tier; inside a tier as `rules.within_tier` says.
+
+    "payer_window" (the default) puts notes whose payer window is still open first, the
+    nearest to closing first, then the rest most recent first: once a window has closed,
+    writing that note sooner no longer saves the claim, so it goes back to recency.
+    """
 
     def key(item: Item) -> tuple[Any, ...]:
         tier = triage_tier(item)
-        recent = (-item.session_date.toordinal(), -(item.id or 0))
+        session = _session_key(item)
+        recent = tuple(-part for part in session)
         if rules.within_tier == "oldest":
-            return (tier, item.session_date, item.id or 0)
+            return (tier, *session)
         if rules.within_tier == "recent":
             return (tier, *recent)
         end = payer_window_end(item, rules)
-        return (tier, end is None, end or date.max, *recent)
+        if end is not None and end >= today:
+            return (tier, 0, end.toordinal(), *recent)
+        return (tier, 1, 0, *recent)
 
     return sorted(items, key=key)
 
 
 def is_late_entry(item: Item, written_at: datetime, rules: Rules, tz: tzinfo) -> bool:
-    """Written more than `late_entry_hours` after the session."""
-    return written_at > _plus_hours(session_moment(item, tz), rules.late_entry_hours, tz)
+    """Written more than `late_entry_hours` after the session (date-only: after its day)."""
+    return _after(written_at, _plus_hours(session_moment(item, tz), rules.late_entry_hours, tz))
 
 
 def late_entry_notation(item: Item, written_at: datetime, rules: Rules) -> str:
@@ -137,14 +164,49 @@ def late_entry_notation(item: Item, written_at: datetime, rules: Rules) -> str:
     )
 
 
+def blocked_since(item: Item, tz: tzinfo) -> datetime:
+    """When the item started waiting: recorded, else (older data) the start of its session day."""
+    return item.blocked_since or datetime.combine(item.session_date, datetime.min.time(), tz)
+
+
 def chase(item: Item, rules: Rules, now: datetime) -> bool:
     """A blocked item waiting longer than the escalation age."""
     if item.blocked_on is None or item.written_at is not None:
         return False
-    since = item.blocked_since or datetime.combine(
-        item.session_date, datetime.min.time(), now.tzinfo
-    )
-    return (now - since) > timedelta(days=rules.escalation_days)
+    waited = now.astimezone(UTC) - blocked_since(item, now.tzinfo or UTC).astimezone(UTC)
+    return waited > timedelta(days=rules.escalation_days)
+
+
+@dataclass
+class Blocked:
+    """An open item waiting on someone else, as listed apart from the backlog."""
+
+    id: int | None
+    note_type: str
+    blocked_on: str
+    age_days: int
+    """Days since the session."""
+    waiting_days: int
+    """Days since it became blocked."""
+    chase: bool
+
+
+def blocked_items(items: Iterable[Item], rules: Rules, now: datetime) -> list[Blocked]:
+    """Open blocked items, the longest waiting first."""
+    tz, today = now.tzinfo or UTC, now.date()
+    rows = [
+        Blocked(
+            id=i.id,
+            note_type=i.note_type,
+            blocked_on=i.blocked_on,
+            age_days=age_days(i, today),
+            waiting_days=(today - blocked_since(i, tz).astimezone(tz).date()).days,
+            chase=chase(i, rules, now),
+        )
+        for i in items
+        if i.written_at is None and i.blocked_on is not None
+    ]
+    return sorted(rows, key=lambda b: (-b.waiting_days, -b.age_days, b.id or 0))
 
 
 @dataclass
@@ -162,6 +224,8 @@ class Status:
     chase: int
     yesterday: str
     """'met', 'missed', 'pending' (notes still open but not yet due) or 'no_sessions'."""
+    blocked_items: list[Blocked] = field(default_factory=list)
+    """The blocked items themselves, the longest waiting first."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -189,7 +253,7 @@ def status(items: Iterable[Item], settings: Settings, now: datetime) -> Status:
     items = list(items)
     tz, rules, today = now.tzinfo or UTC, settings.rules, now.date()
     outstanding = [i for i in items if is_outstanding(i)]
-    blocked = [i for i in items if i.written_at is None and i.blocked_on is not None]
+    blocked = blocked_items(items, rules, now)
     oldest = max((age_days(i, today) for i in outstanding), default=None)
     tier = backlog_tier(oldest)
     return Status(
@@ -201,6 +265,7 @@ def status(items: Iterable[Item], settings: Settings, now: datetime) -> Status:
         oldest_age_days=oldest,
         tier=tier,
         tier_goal=TIER_GOALS[tier] if tier else None,
-        chase=sum(1 for i in blocked if chase(i, rules, now)),
+        chase=sum(1 for b in blocked if b.chase),
         yesterday=yesterday_rule(items, settings, now),
+        blocked_items=blocked,
     )

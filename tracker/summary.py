@@ -8,6 +8,7 @@ from tracker import rules
 from tracker.workspace import Workspace
 
 STATE_WORDS = {"ok": "ok", "watch": "watch", "reached": "catch up now"}
+MAX_BLOCKED_LINES = 3  # the Today panel must fit 80x24
 YESTERDAY_WORDS = {
     "met": "yesterday's notes all met the rule",
     "missed": "yesterday missed the rule",
@@ -56,4 +57,10 @@ def human_lines(st: rules.Status, rule_hours: int) -> list[str]:
     if st.blocked:
         chase = f", {st.chase} to chase" if st.chase else ""
         lines.append(f"Blocked      {st.blocked} waiting on others{chase}")
+        shown = st.blocked_items[:MAX_BLOCKED_LINES]
+        for b in shown:
+            flag = " · chase it" if b.chase else ""
+            lines.append(f"  #{b.id} on {b.blocked_on}, waiting {b.waiting_days}d{flag}")
+        if len(st.blocked_items) > len(shown):
+            lines.append(f"  and {len(st.blocked_items) - len(shown)} more (caughtup backlog)")
     return lines

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from tracker import rules
+from tracker import entries, rules
+from tracker.backlog import due_text
 from tracker.commands.common import (
     DateTimeType,
     DateType,
@@ -18,7 +19,6 @@ from tracker.commands.common import (
     workspace,
 )
 from tracker.errors import InputError
-from tracker.models import Item, check_client_ref
 from tracker.settings import BLOCKERS
 
 
@@ -82,23 +82,18 @@ def add(
     """Add one note you owe; prints its id."""
     ws = workspace()
     now = ws.now()
-    if day > now.date():
-        raise InputError(
-            f"--date {day.isoformat()} is in the future; notes are owed for sessions already held"
-        )
-    ref, warning = check_client_ref(client)
-    item = Item(
-        id=None,
-        session_date=day,
-        session_time=at,
+    item, warning = entries.new_item(
+        ws.settings,
+        now,
+        day,
+        at,
         note_type=note_type,
-        client_ref=ref,
+        client_ref=client,
         billed=billed,
         court=court,
         high_risk=high_risk,
         admin=admin,
         blocked_on=blocked_on,
-        blocked_since=now if blocked_on else None,
     )
     (item_id,) = ws.store.add_items([item], now)
     if warning:
@@ -115,9 +110,7 @@ def add(
             }
         )
     else:
-        click.echo(
-            f"{item_id}  {rules.TRIAGE_LABELS[tier]} {note_type}, due {deadline:%a %d %b %H:%M}"
-        )
+        click.echo(f"{item_id}  {rules.TRIAGE_LABELS[tier]} {note_type}, due {due_text(deadline)}")
 
 
 @click.command()
@@ -162,3 +155,109 @@ def done(ids: tuple[int, ...], at: datetime | None, as_json: bool) -> None:
         if row["notation"]:
             click.echo(f"    late entry, paste into the record:\n    {row['notation']}")
     click.echo(f"{len(out)} note{'s' if len(out) != 1 else ''} done. Each one is progress.")
+
+
+class BlockerType(click.ParamType[str, Any]):
+    """A blocker, or `none` to unblock."""
+
+    name = "|".join((*BLOCKERS, "none"))
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value).strip().lower().replace("-", "_")
+        if text not in (*BLOCKERS, "none"):
+            self.fail(f"--blocked-on must be one of {', '.join(BLOCKERS)} or none, got {value!r}")
+        return text
+
+
+@click.command()
+@click.argument("item_id", metavar="ID", type=int)
+@click.option("--date", "day", type=DateType(), help="Session date (YYYY-MM-DD).")
+@click.option("--time", "at", type=TimeType(), help="Session start (HH:MM).")
+@click.option(
+    "--no-time", is_flag=True, help="Forget the start time (due by the end of the next day)."
+)
+@click.option("--type", "note_type", type=NoteTypeType(), help="Note type.")
+@click.option("--client", help="A short pseudonym (like C7); never a name.")
+@click.option("--no-client", is_flag=True, help="Remove the client reference.")
+@click.option("--billed/--no-billed", default=None, help="A claim was submitted (or not).")
+@click.option(
+    "--court/--no-court", default=None, help="Court-involved or legally sensitive (or not)."
+)
+@click.option("--high-risk/--no-high-risk", default=None, help="A high-risk session (or not).")
+@click.option("--admin/--no-admin", default=None, help="Internal, not billed (or not).")
+@click.option(
+    "--blocked-on",
+    type=BlockerType(),
+    help="Waiting on someone else; `none` unblocks. Either restarts the wait clock.",
+)
+@json_option
+def edit(
+    item_id: int,
+    day: date | None,
+    at: time | None,
+    no_time: bool,
+    note_type: str | None,
+    client: str | None,
+    no_client: bool,
+    billed: bool | None,
+    court: bool | None,
+    high_risk: bool | None,
+    admin: bool | None,
+    blocked_on: str | None,
+    as_json: bool,
+) -> None:
+    """Change a note item: its date, time, type, client reference, flags or blocker."""
+    if at is not None and no_time:
+        raise InputError("give --time or --no-time, not both")
+    if client is not None and no_client:
+        raise InputError("give --client or --no-client, not both")
+    changes: dict[str, Any] = {}
+    if day is not None:
+        changes["session_date"] = day
+    if at is not None or no_time:
+        changes["session_time"] = at
+    if note_type is not None:
+        changes["note_type"] = note_type
+    if client is not None or no_client:
+        changes["client_ref"] = client
+    flags = {"billed": billed, "court": court, "high_risk": high_risk, "admin": admin}
+    changes.update({name: value for name, value in flags.items() if value is not None})
+    if blocked_on is not None:
+        changes["blocked_on"] = None if blocked_on == "none" else blocked_on
+    if not changes:
+        raise InputError(
+            "nothing to change; give an option such as --type intake, --no-billed or "
+            "--blocked-on none (see `caughtup edit --help`)"
+        )
+    ws = workspace()
+    now = ws.now()
+    item, changed, warning = entries.edit(ws.store.item(item_id), changes, ws.settings, now)
+    if changed:
+        ws.store.update_item(item)
+    if warning:
+        click.echo(f"caughtup: warning: {warning}", err=True)
+    r = ws.settings.rules
+    deadline = rules.due(item, r, ws.tz)
+    tier = rules.triage_tier(item)
+    if as_json:
+        emit_json(
+            {
+                "id": item.id,
+                "changed": changed,
+                "tier": tier,
+                "note_type": item.note_type,
+                "session_date": item.session_date.isoformat(),
+                "due": deadline.isoformat(timespec="minutes"),
+                "breach": rules.breached(item, r, ws.tz, now),
+                "blocked_on": item.blocked_on,
+            }
+        )
+        return
+    what = ", ".join(name.replace("_", " ") for name in changed) or "nothing (already so)"
+    click.echo(f"{item.id}  changed {what}")
+    blocked = f", waiting on {item.blocked_on}" if item.blocked_on else ""
+    click.echo(
+        f"    {rules.TRIAGE_LABELS[tier]} {item.note_type}, due {due_text(deadline)}{blocked}"
+    )

@@ -1,0 +1,86 @@
+"""`caughtup backlog`: the notes you owe, in the order to write them."""
+
+from __future__ import annotations
+
+import click
+
+from tracker import backlog as backlog_mod
+from tracker import rules
+from tracker.commands.common import Bounded, emit_json, json_option, workspace
+from tracker.commands.items import NoteTypeType
+
+
+def _line(row: backlog_mod.Row) -> str:
+    marks = ", ".join(row.marks)
+    return (
+        f"{row.item.id:>5}  P{row.tier}  {row.item.note_type:<14} {backlog_mod.session_text(row.item):<16} "
+        f"{row.age_days:>3}d  {backlog_mod.due_text(row.due):<16}  {marks}"
+    ).rstrip()
+
+
+def human_lines(log: backlog_mod.Backlog, by_type: bool, filtered: bool) -> list[str]:
+    counts = " · ".join(f"P{t} {n}" for t, n in log.tier_counts.items())
+    lines = [f"Outstanding {log.outstanding}: {counts} · blocked {log.blocked_count}"]
+    tier = rules.backlog_tier(log.oldest_age_days)
+    if tier is not None:
+        lines.append(
+            f"Oldest {log.oldest_age_days}d, backlog {rules.TIER_LABELS[tier]}: "
+            f"{rules.TIER_GOALS[tier]}"
+        )
+    lines.append("")
+    if log.rows:
+        lines.append(f"{'ID':>5}  P   {'Type':<14} {'Session':<16} {'Age':>4}  {'Due':<16}  Marks")
+        current = None
+        for row in log.rows:
+            if by_type and row.item.note_type != current:
+                current = row.item.note_type
+                count = sum(1 for r in log.rows if r.item.note_type == current)
+                lines.append(f"-- {current} ({count})")
+            lines.append(_line(row))
+    elif filtered:
+        lines.append("No outstanding notes match these filters.")
+    else:
+        lines.append("Nothing outstanding: you are caught up.")
+    if log.blocked:
+        lines += ["", f"Waiting on others ({len(log.blocked)})"]
+        for row in log.blocked:
+            chase = "  chase it" if row.chase else ""
+            lines.append(
+                f"{row.item.id:>5}  P{row.tier}  {row.item.note_type:<14} "
+                f"on {row.item.blocked_on:<13} {row.age_days:>3}d old, "
+                f"waiting {row.waiting_days}d{chase}"
+            )
+    return lines
+
+
+@click.command()
+@click.option(
+    "--tier",
+    "tiers",
+    type=Bounded(1, 5),
+    multiple=True,
+    help="Only triage tier 1-5 (P1 court/legal ... P5 admin); repeat for several.",
+)
+@click.option("--type", "note_type", type=NoteTypeType(), help="Only this note type.")
+@click.option("--by-type", is_flag=True, help="Group by note type, to write in one mental mode.")
+@json_option
+def backlog(tiers: tuple[int, ...], note_type: str | None, by_type: bool, as_json: bool) -> None:
+    """List open notes in triage order with age, due time and marks; blocked ones apart.
+
+    Order: P1 court/legal, P2 billed, P3 high-risk, P4 routine, P5 admin; inside a tier as the
+    setting rules.within_tier says. Marks: past due (24-hour rule), payer window closed, late
+    entry (would need a notation if written now), chase it (blocked past the escalation age).
+    """
+    ws = workspace()
+    log = backlog_mod.build(
+        ws.store.items(open_only=True),
+        ws.settings,
+        ws.now(),
+        tiers=set(tiers),
+        note_type=note_type,
+        by_type=by_type,
+    )
+    if as_json:
+        emit_json(log.to_json())
+    else:
+        click.echo("\n".join(human_lines(log, by_type, bool(tiers or note_type))))

@@ -1,0 +1,95 @@
+"""Checking an itemized note before it is written, for `add`, `edit` and the Backlog screen."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, time
+from typing import Any
+
+from tracker.clock import local_moment
+from tracker.errors import InputError
+from tracker.models import Item, check_client_ref
+from tracker.settings import BLOCKERS, Settings
+
+# The fields an edit may change, with the option that sets each (for error messages).
+EDITABLE = {
+    "session_date": "--date",
+    "session_time": "--time",
+    "note_type": "--type",
+    "client_ref": "--client",
+    "billed": "--billed",
+    "court": "--court",
+    "high_risk": "--high-risk",
+    "admin": "--admin",
+    "blocked_on": "--blocked-on",
+}
+
+
+def check(item: Item, settings: Settings, now: datetime) -> str | None:
+    """InputError when `item` cannot be saved as it is; a warning (or None) when it can."""
+    if item.session_date > now.date():
+        raise InputError(
+            f"--date {item.session_date.isoformat()} is in the future; "
+            "notes are owed for sessions already held"
+        )
+    types = settings.rules.note_types
+    if item.note_type not in types:
+        raise InputError(
+            f"--type must be one of {', '.join(types)}, got {item.note_type!r} "
+            "(add your own with `caughtup config rules.note_types ...`)"
+        )
+    if item.blocked_on is not None and item.blocked_on not in BLOCKERS:
+        raise InputError(
+            f"--blocked-on must be one of {', '.join(BLOCKERS)} or none, got {item.blocked_on!r}"
+        )
+    if item.written_at is not None and item.session_time is not None:
+        tz = now.tzinfo
+        assert tz is not None
+        if item.written_at < local_moment(item.session_date, item.session_time, tz):
+            raise InputError(
+                f"item {item.id} was written {item.written_at:%Y-%m-%d %H:%M}, before a session "
+                f"on {item.session_date.isoformat()} {item.session_time:%H:%M}; check the date"
+            )
+    item.client_ref, warning = check_client_ref(item.client_ref)
+    return warning
+
+
+def new_item(
+    settings: Settings,
+    now: datetime,
+    session_date: date,
+    session_time: time | None = None,
+    **fields: Any,
+) -> tuple[Item, str | None]:
+    """A checked new item (not yet stored) and a warning or None; blocked from now if blocked."""
+    item = Item(id=None, session_date=session_date, session_time=session_time, **fields)
+    if item.blocked_on is not None:
+        item.blocked_since = now
+    warning = check(item, settings, now)
+    return item, warning
+
+
+def edit(
+    item: Item, changes: dict[str, Any], settings: Settings, now: datetime
+) -> tuple[Item, list[str], str | None]:
+    """A checked copy of `item` with `changes` applied, the names changed, and a warning.
+
+    Blocking an item, or moving it to another blocker, starts its wait now; unblocking clears it.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InputError(f"cannot edit {', '.join(sorted(unknown))}")
+    if item.source == "count" and (
+        changes.get("session_date", item.session_date) != item.session_date
+        or changes.get("session_time", item.session_time) != item.session_time
+    ):
+        raise InputError(
+            f"item {item.id} came from the check-in of {item.session_date.isoformat()}; "
+            "change that day's `caughtup log` instead of its date or time"
+        )
+    new = dataclasses.replace(item, **changes)
+    warning = check(new, settings, now)
+    changed = [name for name in EDITABLE if getattr(new, name) != getattr(item, name)]
+    if "blocked_on" in changed:
+        new.blocked_since = now if new.blocked_on is not None else None
+    return new, changed, warning
