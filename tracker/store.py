@@ -7,6 +7,7 @@ queue behind the busy timeout instead of failing or losing a write.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,20 @@ MIGRATIONS: list[str] = [
         key    TEXT PRIMARY KEY,
         value  TEXT NOT NULL
     );
+    """,
+    # v2: self-check results, kept so they can be compared over time.
+    """
+    CREATE TABLE selfchecks (
+        id             INTEGER PRIMARY KEY,
+        taken_on       TEXT NOT NULL,
+        taken_at       TEXT NOT NULL,
+        questionnaire  TEXT NOT NULL,
+        answers        TEXT NOT NULL,
+        scores         TEXT NOT NULL,
+        profile        TEXT NOT NULL,
+        safety_flag    INTEGER NOT NULL
+    );
+    CREATE INDEX selfchecks_taken ON selfchecks (taken_on);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -413,6 +428,73 @@ class Store:
         finally:
             dest.close()
         return target
+
+    # -- self-check results (issue 5) ----------------------------------------------------------
+
+    def add_selfcheck(
+        self,
+        *,
+        taken_on: date,
+        taken_at: datetime,
+        questionnaire: str,
+        answers: dict[str, int],
+        scores: dict[str, int],
+        profile: str,
+        safety_flag: bool,
+    ) -> int:
+        """Keep one scored self-check; returns its id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO selfchecks (taken_on, taken_at, questionnaire, answers, scores, "
+                "profile, safety_flag) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    taken_on.isoformat(),
+                    to_utc_text(taken_at),
+                    questionnaire,
+                    json.dumps(answers, sort_keys=True),
+                    json.dumps(scores, sort_keys=True),
+                    profile,
+                    int(safety_flag),
+                ),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def selfchecks(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Kept self-checks, newest first: id, taken_on (date), questionnaire, answers, scores,
+        profile, safety_flag."""
+        rows = self.conn.execute(
+            "SELECT id, taken_on, questionnaire, answers, scores, profile, safety_flag "
+            "FROM selfchecks ORDER BY taken_on DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [
+            {
+                "id": row[0],
+                "taken_on": date.fromisoformat(row[1]),
+                "questionnaire": row[2],
+                "answers": json.loads(row[3]),
+                "scores": json.loads(row[4]),
+                "profile": row[5],
+                "safety_flag": bool(row[6]),
+            }
+            for row in rows
+        ]
+
+    def items_open_since(self, since: date) -> list[Item]:
+        """Items that were open at some moment from `since` on (the self-check's week view)."""
+        start = to_utc_text(datetime.combine(since, time(0), self.tz))
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE written_at IS NULL OR written_at >= ? "
+            "ORDER BY session_date, session_time, id",
+            (start,),
+        )
+        return [self._item(row) for row in rows]
+
+    def last_selfcheck_date(self) -> date | None:
+        """The day of the latest self-check (a reminder is due four weeks after it)."""
+        row = self.conn.execute("SELECT max(taken_on) FROM selfchecks").fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
 
     # -- small state --------------------------------------------------------------------------
 

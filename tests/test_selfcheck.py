@@ -1,0 +1,240 @@
+"""Self-check scoring as pure functions: profiles, reverse keying, missing answers, safety."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker import crisis
+from tracker.errors import InputError
+from tracker.models import DayLog, Item
+from tracker.questionnaire import BUILTIN_DIR, load_file
+from tracker.selfcheck import (
+    OVERLOAD_STEPS,
+    SUPPORT_STEPS,
+    Context,
+    Question,
+    Questionnaire,
+    Scale,
+    evaluate,
+    is_due,
+    score,
+    suggestions,
+    tracker_context,
+)
+from tracker.settings import LOCALES, Settings
+
+BUILTIN = load_file(BUILTIN_DIR / "selfcheck.toml")
+NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
+
+
+def answers(
+    q: Questionnaire = BUILTIN,
+    overload: int = 0,
+    burnout: int = 0,
+    safety: int = 0,
+    context: int = 0,
+) -> dict[str, int]:
+    """Answers whose strain (after reverse keying) is the given level in each domain."""
+    level = {"overload": overload, "burnout": burnout, "safety": safety, "context": context}
+    out = {}
+    for item in q.items:
+        want = level[item.domain]
+        out[item.id] = item.scale.max + item.scale.min - want if item.reverse else want
+    return out
+
+
+def test_builtin_questionnaire_shape() -> None:
+    assert 12 <= len(BUILTIN.items) <= 16
+    assert set(BUILTIN.domains()) == {"overload", "burnout", "safety", "context"}
+    assert any(i.reverse for i in BUILTIN.items)
+    assert "2 weeks" in BUILTIN.recall
+    assert all(
+        i.scale == Scale(0, 4, i.scale.labels) and len(i.scale.labels) == 5 for i in BUILTIN.items
+    )
+
+
+@pytest.mark.parametrize(
+    ("overload", "burnout", "profile"),
+    [
+        (4, 0, "documentation_overload"),
+        (0, 4, "broader_burnout"),
+        (3, 3, "both"),
+        (1, 1, "neither"),
+        (2, 1, "documentation_overload"),  # 50 is raised: "some days" on average
+        (1, 2, "broader_burnout"),
+    ],
+)
+def test_four_profiles(overload: int, burnout: int, profile: str) -> None:
+    s = score(BUILTIN, answers(overload=overload, burnout=burnout))
+    assert s.profile == profile
+    assert s.scores["overload"] == overload * 25
+    assert s.scores["burnout"] == burnout * 25
+    assert s.safety_flag is False
+
+
+def test_reverse_keyed_item_counts_the_other_way() -> None:
+    base = answers(overload=2)
+    # "I felt on top of my paperwork": nearly every day is the good end.
+    on_top = score(BUILTIN, {**base, "paperwork_on_top": 4}).scores["overload"]
+    never = score(BUILTIN, {**base, "paperwork_on_top": 0}).scores["overload"]
+    assert on_top == 42 and never == 58  # (2*5 + 0)/24 and (2*5 + 4)/24 of the way up
+    tiny = Questionnaire(
+        "tiny",
+        "Tiny",
+        (
+            Question("a", "overload", "A", Scale(1, 5)),
+            Question("b", "overload", "B", Scale(1, 5), reverse=True),
+        ),
+    )
+    assert score(tiny, {"a": 5, "b": 1}).scores["overload"] == 100
+    assert score(tiny, {"a": 1, "b": 5}).scores["overload"] == 0
+    assert score(tiny, {"a": 3, "b": 3}).scores["overload"] == 50
+
+
+def test_missing_answer_names_the_item() -> None:
+    given_answers = answers()
+    del given_answers["audit_worry"]
+    with pytest.raises(
+        InputError, match="missing answer for 'audit_worry'; give a whole number from 0 to 4"
+    ):
+        score(BUILTIN, given_answers)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (5, "answer for 'notes_dread' must be 0 to 4, got 5"),
+        (-1, "answer for 'notes_dread' must be 0 to 4, got -1"),
+        ("3", "must be a whole number from 0 to 4, got '3'"),
+        (2.5, "must be a whole number from 0 to 4, got 2.5"),
+        (True, "must be a whole number from 0 to 4, got True"),
+        (None, "missing answer for 'notes_dread'"),
+    ],
+)
+def test_bad_answer_values(value: Any, message: str) -> None:
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        score(BUILTIN, {**answers(), "notes_dread": value})
+
+
+def test_unknown_item_is_refused() -> None:
+    with pytest.raises(InputError, match="answer for unknown item 'nope'"):
+        score(BUILTIN, {**answers(), "nope": 1})
+
+
+@pytest.mark.parametrize("value", [0, 1, 2, 3, 4])
+def test_safety_item_at_each_value(value: int) -> None:
+    s = score(BUILTIN, {**answers(), "self_harm_thoughts": value})
+    assert s.safety_flag is (value > 0)
+    assert s.profile == "neither"  # safety never changes the profile
+    assert s.scores["safety"] == value * 25
+    tips = suggestions(s)
+    assert ("Please reach out today" in tips[0]) is (value > 0)
+
+
+def test_safety_flag_with_a_nonzero_scale_minimum() -> None:
+    q = Questionnaire("q", "Q", (Question("s", "safety", "S", Scale(1, 3)),))
+    assert score(q, {"s": 1}).safety_flag is False
+    assert score(q, {"s": 2}).safety_flag is True
+
+
+@given(st.lists(st.integers(0, 4), min_size=len(BUILTIN.items), max_size=len(BUILTIN.items)))
+def test_scores_stay_in_range_and_profile_follows_them(values: list[int]) -> None:
+    s = score(BUILTIN, {item.id: v for item, v in zip(BUILTIN.items, values, strict=True)})
+    assert all(0 <= v <= 100 for v in s.scores.values())
+    high = (s.scores["overload"] >= 50, s.scores["burnout"] >= 50)
+    expected = {
+        (True, True): "both",
+        (True, False): "documentation_overload",
+        (False, True): "broader_burnout",
+        (False, False): "neither",
+    }
+    assert s.profile == expected[high]
+
+
+def test_suggestions_fit_the_profile() -> None:
+    overload = suggestions(score(BUILTIN, answers(overload=4)))
+    burnout = suggestions(score(BUILTIN, answers(burnout=4)))
+    both = suggestions(score(BUILTIN, answers(overload=4, burnout=4)))
+    neither = suggestions(score(BUILTIN, answers()))
+    assert any("catch-up sprint" in t for t in overload)
+    assert not any(t in overload for t in SUPPORT_STEPS)
+    joined = " ".join(burnout)
+    for word in ("peer consultation", "supervision", "own therapy", "primary care"):
+        assert word in joined
+    assert not any(t in burnout for t in OVERLOAD_STEPS)
+    assert all(t in both for t in OVERLOAD_STEPS + SUPPORT_STEPS)
+    assert "four weeks" in " ".join(neither)
+
+
+def _day(d: date, dread: int | None, after_hours: int = 0) -> DayLog:
+    return DayLog(day=d, sessions=5, written=5, after_hours=after_hours, dread=dread)
+
+
+def test_context_dread_high_while_backlog_low_adds_support_to_overload() -> None:
+    today = NOW.date()
+    days = [_day(today - timedelta(days=n), 3, after_hours=40) for n in range(21)]
+    ctx = tracker_context([], days, Settings(), NOW)
+    assert ctx.tier is None and ctx.outstanding == 0
+    assert ctx.dread_high_when_backlog_low is True and ctx.low_backlog_weeks == 3
+    assert ctx.after_hours_per_week == 280 and ctx.days_logged == 14
+    tips = suggestions(score(BUILTIN, answers(overload=4)), ctx)
+    assert SUPPORT_STEPS[0] in tips and any("not only the notes" in t for t in tips)
+    assert any("280 minutes a week" in t for t in tips)
+
+
+def test_context_dread_eases_when_backlog_low() -> None:
+    today = NOW.date()
+    # A big backlog until two weeks ago (dread high then), cleared since (dread low now).
+    old = [
+        Item(
+            id=n,
+            session_date=today - timedelta(days=30),
+            written_at=NOW - timedelta(days=13),
+        )
+        for n in range(8)
+    ]
+    days = [_day(today - timedelta(days=n), 1 if n < 14 else 4) for n in range(28)]
+    ctx = tracker_context(old, days, Settings(), NOW)
+    assert ctx.dread_high_when_backlog_low is False and ctx.low_backlog_weeks == 2
+    tips = suggestions(score(BUILTIN, answers(overload=4)), ctx)
+    assert not any(t in tips for t in SUPPORT_STEPS)
+
+
+def test_context_with_an_open_backlog_and_no_checkins() -> None:
+    items = [Item(id=n, session_date=NOW.date() - timedelta(days=10)) for n in range(6)]
+    ctx = tracker_context(items, [], Settings(), NOW)
+    assert ctx == Context(
+        tier="1_to_3_weeks",
+        outstanding=6,
+        threshold=5,
+        after_hours_per_week=None,
+        days_logged=0,
+        dread_high_when_backlog_low=None,
+        low_backlog_weeks=0,
+    )
+    tips = suggestions(score(BUILTIN, answers(overload=3)), ctx)
+    assert any("1 to 3 weeks old" in t for t in tips)
+
+
+def test_evaluate_and_due_every_four_weeks() -> None:
+    result = evaluate(BUILTIN, answers(overload=4), NOW.date())
+    assert result.profile == "documentation_overload" and result.taken_on == NOW.date()
+    assert is_due(None, NOW.date())
+    assert not is_due(NOW.date() - timedelta(days=27), NOW.date())
+    assert is_due(NOW.date() - timedelta(days=28), NOW.date())
+
+
+def test_every_locale_has_crisis_resources() -> None:
+    assert set(LOCALES) <= set(crisis.locales())
+    expected = {"US": "988", "CA": "988", "UK": "116 123", "IE": "116 123", "AU": "13 11 14",
+                "DE": "0800 111 0 111"}  # fmt: skip
+    for locale, number in expected.items():
+        res = crisis.resources(locale)
+        assert number in res.lines[0].contact
+        assert res.emergency and res.emergency in res.quiet_line()
+        assert res.to_json()[-1]["name"] == "Emergency services"

@@ -1,0 +1,422 @@
+"""The self-check: answers become domain scores, a profile, a safety flag and suggestions.
+
+Pure functions over plain data (no database, no pydantic: `tracker.questionnaire` validates
+files and hands over the dataclasses below). Results are self-reported signs, never a
+diagnosis: burnout is an occupational phenomenon in ICD-11 (QD85), not a medical condition.
+
+Scoring rule
+------------
+1. Every item needs an answer: a whole number on its scale, `min` to `max`. A missing, unknown
+   or out-of-range answer is an `InputError` naming the item.
+2. A reverse-keyed item (its agreeing end is the good end, "I felt on top of my paperwork") is
+   flipped first: `value' = min + max - value`.
+3. Each item then weighs `(value' - min) / (max - min)`, from 0 to 1. A domain's score is the
+   mean weight of its items times 100, rounded half up to a whole number (0 to 100). On the
+   built-in 0-4 scale, 50 means "some days" on average.
+4. A domain is raised when its score is at least the questionnaire's `threshold` (default 50).
+   `profile`: overload and burnout both raised -> `both`; only overload ->
+   `documentation_overload`; only burnout -> `broader_burnout`; otherwise `neither`. A domain
+   the questionnaire does not ask about is never raised. Safety and context never change the
+   profile.
+5. `safety_flag` is set when any safety item is answered above the lowest value of its scale
+   (safety items are never reverse-keyed). Crisis resources then come before any score.
+6. The tracker's own data (backlog tier, after-hours minutes per week, and whether dread stayed
+   high in weeks when the backlog was under the threshold) never changes the profile either; it
+   adds plain-word context and suggestions: a dread that stays high while the backlog is small
+   points beyond the notes, so support suggestions join an overload profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+from tracker import rules
+from tracker.errors import InputError
+from tracker.models import DayLog, Item
+from tracker.settings import Settings
+from tracker.store import Store
+
+DOMAINS = ("overload", "burnout", "safety", "context")
+PROFILES = ("documentation_overload", "broader_burnout", "both", "neither")
+DEFAULT_THRESHOLD = 50
+DUE_EVERY_DAYS = 28
+RECALL_DAYS = 14
+DREAD_HIGH = 2.5  # mean check-in dread (0-4) that counts as high
+CONTEXT_WEEKS = 8
+AFTER_HOURS_NOTABLE = 120  # minutes a week worth a suggestion of their own
+
+PROFILE_LABELS = {
+    "documentation_overload": "documentation overload",
+    "broader_burnout": "broader burnout signs",
+    "both": "documentation overload and broader burnout signs",
+    "neither": "neither stands out",
+}
+PROFILE_WORDS = {
+    "documentation_overload": (
+        "Your answers cluster around documentation: the strain is mostly about notes, "
+        "deadlines and charting time. That is a workflow problem, and workflows can change."
+    ),
+    "broader_burnout": (
+        "Your answers show signs of strain that reach beyond the paperwork: tiredness, distance "
+        "or doubt that stays even when the notes are done. These signs are common in helping "
+        "work, and they deserve support."
+    ),
+    "both": (
+        "Your answers show both: strain around documentation, and signs that reach beyond it. "
+        "Changing the workflow will help with the first; support for you helps with the second."
+    ),
+    "neither": (
+        "Your answers do not point to marked strain around documentation or beyond it right "
+        "now. Worth checking again in four weeks."
+    ),
+}
+NOT_A_DIAGNOSIS = (
+    "This is a self-report of signs over the last two weeks, not a diagnosis. Burnout is an "
+    "occupational phenomenon (ICD-11 QD85), not a medical condition."
+)
+
+SAFETY_WORDS = (
+    "You said thoughts of harming yourself, or that others would be better off without you, "
+    "came up in the last two weeks. You deserve support with that now, not later: the lines "
+    "below are free and confidential, and you can also tell someone you trust today."
+)
+
+OVERLOAD_STEPS = [
+    "Write each note the same day: a short block after your last session costs far less than "
+    "rebuilding a week-old session from memory.",
+    "Trim notes to what the record needs; a short template brings most progress notes to a "
+    "few minutes.",
+    "Plan a catch-up sprint for the backlog: dedicated blocks with a realistic note count "
+    "(caughtup plan, or the Sprint screen).",
+]
+SUPPORT_STEPS = [
+    "Talk it through with a peer you trust, or in peer consultation: these signs are common in "
+    "helping work and lighter when shared.",
+    "Bring it to supervision; this summary can be a place to start.",
+    "Consider your own therapy: support for the helper is part of the work, not a failing.",
+    "See your primary care clinician about tiredness, sleep, appetite or mood, so your health "
+    "is looked at as a whole.",
+]
+NEITHER_STEPS = [
+    "Keep the habits that are working, such as writing notes the same day.",
+    "Check in again in four weeks; caughtup will remind you.",
+]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A response scale: whole numbers from `min` to `max`, one label per value."""
+
+    min: int
+    max: int
+    labels: tuple[str, ...] = ()
+
+    def label(self, value: int) -> str:
+        if self.labels and self.min <= value <= self.max:
+            return self.labels[value - self.min]
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    domain: str
+    text: str
+    scale: Scale
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    name: str
+    title: str
+    items: tuple[Question, ...]
+    recall: str = ""
+    intro: str = ""
+    threshold: int = DEFAULT_THRESHOLD
+    source: str = ""
+
+    def item(self, item_id: str) -> Question:
+        for question in self.items:
+            if question.id == item_id:
+                return question
+        raise KeyError(item_id)
+
+    def domains(self) -> list[str]:
+        present = {q.domain for q in self.items}
+        return [d for d in DOMAINS if d in present]
+
+
+@dataclass(frozen=True)
+class Score:
+    scores: dict[str, int]
+    profile: str
+    safety_flag: bool
+
+
+@dataclass
+class Context:
+    """What the tracker itself knows, to set beside the answers. Counts only, never a client."""
+
+    tier: str | None
+    outstanding: int
+    threshold: int
+    after_hours_per_week: int | None
+    """Mean after-hours charting minutes a week over the last two weeks of check-ins."""
+    days_logged: int
+    dread_high_when_backlog_low: bool | None
+    """None when fewer than two low-backlog weeks carry dread ratings."""
+    low_backlog_weeks: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    """One scored self-check, as kept in the store and printed."""
+
+    taken_on: date
+    questionnaire: str
+    answers: dict[str, int]
+    scores: dict[str, int]
+    profile: str
+    safety_flag: bool
+    suggestions: list[str]
+    context: Context | None = None
+    id: int | None = None
+
+
+# -- scoring ----------------------------------------------------------------------------------
+
+
+def check_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, int]:
+    """The answers as whole numbers, or InputError naming the first bad or missing item."""
+    known = {item.id for item in q.items}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise InputError(
+            f"answer for unknown item {unknown[0]!r}; `caughtup selfcheck --items` lists the ids"
+        )
+    clean = {}
+    for item in q.items:
+        if item.id not in answers or answers[item.id] is None:
+            raise InputError(
+                f"missing answer for {item.id!r}; give a whole number from "
+                f"{item.scale.min} to {item.scale.max}"
+            )
+        value = answers[item.id]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(
+                f"answer for {item.id!r} must be a whole number from {item.scale.min} to "
+                f"{item.scale.max}, got {value!r}"
+            )
+        if not item.scale.min <= value <= item.scale.max:
+            raise InputError(
+                f"answer for {item.id!r} must be {item.scale.min} to {item.scale.max}, got {value}"
+            )
+        clean[item.id] = value
+    return clean
+
+
+def weight(item: Question, value: int) -> Fraction:
+    """0 (lowest strain) to 1 (highest), after reverse keying; exact, so 50 is never 49.999."""
+    lo, hi = item.scale.min, item.scale.max
+    keyed = lo + hi - value if item.reverse else value
+    return Fraction(keyed - lo, hi - lo)
+
+
+def score(q: Questionnaire, answers: Mapping[str, Any]) -> Score:
+    """Domain scores, profile and safety flag (the rule is in the module docstring)."""
+    clean = check_answers(q, answers)
+    scores = {}
+    for domain in q.domains():
+        weights = [weight(item, clean[item.id]) for item in q.items if item.domain == domain]
+        scores[domain] = int(100 * sum(weights, Fraction(0)) / len(weights) + Fraction(1, 2))
+    raised = {d for d in ("overload", "burnout") if scores.get(d, 0) >= q.threshold}
+    if raised == {"overload", "burnout"}:
+        profile = "both"
+    elif raised == {"overload"}:
+        profile = "documentation_overload"
+    elif raised == {"burnout"}:
+        profile = "broader_burnout"
+    else:
+        profile = "neither"
+    safety_flag = any(
+        clean[item.id] > item.scale.min for item in q.items if item.domain == "safety"
+    )
+    return Score(scores, profile, safety_flag)
+
+
+# -- tracker context --------------------------------------------------------------------------
+
+
+def _outstanding_at(items: Sequence[Item], moment: datetime) -> int:
+    """Notes open at `moment` (blocked ones as they are now: the store keeps no history)."""
+    day = moment.date()
+    return sum(
+        1
+        for i in items
+        if i.session_date <= day
+        and i.blocked_on is None
+        and (i.written_at is None or i.written_at > moment)
+    )
+
+
+def tracker_context(
+    items: Iterable[Item], days: Iterable[DayLog], settings: Settings, now: datetime
+) -> Context:
+    """Backlog tier, after-hours minutes a week, and dread in weeks the backlog was low."""
+    items = list(items)
+    logs = {log.day: log for log in days}
+    today = now.date()
+    st = rules.status(items, settings, now)
+    recent = [logs[d] for d in (today - timedelta(days=n) for n in range(RECALL_DAYS)) if d in logs]
+    after_hours = (
+        round(sum(log.after_hours for log in recent) * 7 / RECALL_DAYS) if recent else None
+    )
+    threshold = settings.rules.threshold
+    tz = now.tzinfo or UTC
+    low_week_dread: list[float] = []
+    for week in range(CONTEXT_WEEKS):
+        end = today - timedelta(days=7 * week)
+        ratings = [
+            log.dread
+            for d in (end - timedelta(days=n) for n in range(7))
+            if (log := logs.get(d)) is not None and log.dread is not None
+        ]
+        if not ratings:
+            continue
+        moment = now if week == 0 else datetime.combine(end + timedelta(days=1), time(0), tz)
+        if _outstanding_at(items, moment) < threshold:
+            low_week_dread.append(sum(ratings) / len(ratings))
+    high = None
+    if len(low_week_dread) >= 2:
+        high = sum(low_week_dread) / len(low_week_dread) >= DREAD_HIGH
+    return Context(
+        tier=st.tier,
+        outstanding=st.outstanding,
+        threshold=threshold,
+        after_hours_per_week=after_hours,
+        days_logged=len(recent),
+        dread_high_when_backlog_low=high,
+        low_backlog_weeks=len(low_week_dread),
+    )
+
+
+def gather(store: Store, settings: Settings, now: datetime) -> Context:
+    """The tracker context read from `store` (the one function here that reads anything)."""
+    since = now.date() - timedelta(weeks=CONTEXT_WEEKS)
+    return tracker_context(store.items_open_since(since), store.days(since), settings, now)
+
+
+def context_lines(ctx: Context) -> list[str]:
+    """The tracker context in plain words."""
+    if ctx.tier is None:
+        lines = ["Backlog: nothing outstanding."]
+    else:
+        lines = [
+            f"Backlog: {ctx.outstanding} outstanding (threshold {ctx.threshold}), oldest "
+            f"{rules.TIER_LABELS[ctx.tier]}."
+        ]
+    if ctx.after_hours_per_week is None:
+        lines.append("After-hours charting: no check-ins in the last two weeks.")
+    else:
+        lines.append(
+            f"After-hours charting: about {ctx.after_hours_per_week} minutes a week "
+            f"(from {ctx.days_logged} check-in{'s' if ctx.days_logged != 1 else ''} in the last "
+            "two weeks)."
+        )
+    if ctx.dread_high_when_backlog_low is None:
+        lines.append(
+            "Dread in weeks with a small backlog: not enough check-ins with a dread rating to "
+            "tell yet."
+        )
+    elif ctx.dread_high_when_backlog_low:
+        lines.append(
+            f"Dread stayed high in the {ctx.low_backlog_weeks} recent weeks when the backlog was "
+            "under the threshold: a sign it may not be only the notes."
+        )
+    else:
+        lines.append(
+            f"Dread eased in the {ctx.low_backlog_weeks} recent weeks when the backlog was under "
+            "the threshold: the notes look like a large part of it."
+        )
+    return lines
+
+
+# -- suggestions ------------------------------------------------------------------------------
+
+
+def suggestions(s: Score, ctx: Context | None = None) -> list[str]:
+    """Support that fits the profile: workflow steps, support for the person, or both."""
+    out: list[str] = []
+    if s.safety_flag:
+        out.append(
+            "Please reach out today: call one of the crisis lines shown first, or tell someone "
+            "you trust how you have been feeling."
+        )
+    overload = s.profile in ("documentation_overload", "both")
+    burnout = s.profile in ("broader_burnout", "both")
+    if overload:
+        out += OVERLOAD_STEPS
+        if ctx is not None and ctx.tier is not None:
+            out.append(
+                f"Your oldest open note is {rules.TIER_LABELS[ctx.tier]} old "
+                f"({rules.TIER_GOALS[ctx.tier]})."
+            )
+    if ctx is not None and (ctx.after_hours_per_week or 0) >= AFTER_HOURS_NOTABLE:
+        out.append(
+            f"Your check-ins show about {ctx.after_hours_per_week} minutes a week of charting "
+            "after hours; a protected documentation block inside the working day gives those "
+            "evenings back."
+        )
+    beyond_notes = ctx is not None and ctx.dread_high_when_backlog_low is True
+    if burnout:
+        out += SUPPORT_STEPS
+    elif beyond_notes:
+        out.append(
+            "Your check-ins show dread staying high even in weeks with a small backlog, which "
+            "can mean it is not only the notes."
+        )
+        out += SUPPORT_STEPS[:2]
+    if s.scores.get("context", 0) >= DEFAULT_THRESHOLD and not burnout:
+        out.append(
+            "Things around the work sound heavy too; a regular place to talk, such as peer "
+            "consultation or supervision, can help carry them."
+        )
+    if not overload and not burnout and not beyond_notes:
+        out += NEITHER_STEPS
+    return out
+
+
+def evaluate(
+    q: Questionnaire, answers: Mapping[str, Any], today: date, ctx: Context | None = None
+) -> Result:
+    """Score the answers and attach context and suggestions."""
+    s = score(q, answers)
+    return Result(
+        taken_on=today,
+        questionnaire=q.name,
+        answers=check_answers(q, answers),
+        scores=s.scores,
+        profile=s.profile,
+        safety_flag=s.safety_flag,
+        suggestions=suggestions(s, ctx),
+        context=ctx,
+    )
+
+
+def is_due(last: date | None, today: date) -> bool:
+    """A self-check is due every four weeks (and before the first one)."""
+    return last is None or (today - last).days >= DUE_EVERY_DAYS
+
+
+def bar(score: int, width: int = 10) -> str:
+    """A gauge that reads without colour."""
+    filled = min(width, round(width * score / 100))
+    return "#" * filled + "." * (width - filled)
