@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "backlog": "tracker.commands.backlog:backlog",
     "status": "tracker.commands.status:status",
     "config": "tracker.commands.config:config",
+    "selfcheck": "tracker.commands.selfcheck:selfcheck",
 }
 
 

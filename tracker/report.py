@@ -1,0 +1,255 @@
+"""The printable one-page self-check summary, as PDF (fpdf2) and as Markdown.
+
+Both are rendered from one `Summary`, so they always say the same things in the same order:
+crisis resources first when the safety item was answered above its lowest value, then the
+profile, scores, tracker context, suggestions, the answers and the trend of earlier
+self-checks. Nothing here reads items, so no client reference can reach a printout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tracker.crisis import Resources
+from tracker.paths import ensure_dir, write_private
+from tracker.selfcheck import (
+    NOT_A_DIAGNOSIS,
+    PROFILE_LABELS,
+    PROFILE_WORDS,
+    SAFETY_WORDS,
+    Questionnaire,
+    Result,
+    context_lines,
+)
+
+DOMAIN_LABELS = {
+    "overload": "Documentation overload",
+    "burnout": "Broader burnout signs",
+    "safety": "Safety",
+    "context": "Context around the work",
+}
+TREND_ROWS = 6
+# fpdf2's core fonts are latin-1: typographic punctuation becomes its plain equivalent.
+_PLAIN = str.maketrans(
+    {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"}
+)
+
+
+@dataclass
+class Summary:
+    """Everything a printout says, already in words."""
+
+    title: str
+    date_text: str
+    safety_flag: bool
+    safety_words: str
+    crisis: list[str]
+    quiet_line: str
+    profile: str
+    profile_label: str
+    profile_words: str
+    scores: list[tuple[str, int]]
+    context: list[str]
+    suggestions: list[str]
+    answers: list[tuple[str, str]]
+    trend: list[str]
+    disclaimer: str
+
+
+def build(
+    result: Result, q: Questionnaire, crisis: Resources, history: list[dict[str, Any]]
+) -> Summary:
+    """The summary of `result`; `history` holds earlier kept self-checks, newest first."""
+    answers = [
+        (item.text, f"{item.scale.label(result.answers[item.id])} ({result.answers[item.id]})")
+        for item in q.items
+    ]
+    earlier = [h for h in history if h.get("id") != result.id][:TREND_ROWS]
+    trend = [
+        f"{h['taken_on']:%d %b %Y}: {PROFILE_LABELS.get(h['profile'], h['profile'])}; "
+        + ", ".join(f"{d} {h['scores'][d]}" for d in ("overload", "burnout") if d in h["scores"])
+        for h in earlier
+    ]
+    return Summary(
+        title=q.title,
+        date_text=f"{result.taken_on:%d %B %Y}",
+        safety_flag=result.safety_flag,
+        safety_words=SAFETY_WORDS,
+        crisis=crisis.lines_text(),
+        quiet_line=crisis.quiet_line(),
+        profile=result.profile,
+        profile_label=PROFILE_LABELS[result.profile],
+        profile_words=PROFILE_WORDS[result.profile],
+        # The safety answer is acknowledged by the crisis block, never shown as a number.
+        scores=[(DOMAIN_LABELS.get(d, d), v) for d, v in result.scores.items() if d != "safety"],
+        context=context_lines(result.context) if result.context else [],
+        suggestions=list(result.suggestions),
+        answers=answers,
+        trend=trend or ["This is the first self-check kept."],
+        disclaimer=NOT_A_DIAGNOSIS,
+    )
+
+
+def markdown(s: Summary) -> str:
+    out = [f"# {s.title}, {s.date_text}", ""]
+    if s.safety_flag:
+        out += ["## Support, first", "", s.safety_words, ""]
+        out += [f"- **{line}**" for line in s.crisis] + [""]
+    out += [
+        f"## Profile: {s.profile_label}",
+        "",
+        f"`{s.profile}`: {s.profile_words}",
+        "",
+        "| Domain | Score (0-100) |",
+        "| --- | ---: |",
+    ]
+    out += [f"| {label} | {value} |" for label, value in s.scores] + [""]
+    if s.context:
+        out += ["## From your tracker", ""] + [f"- {line}" for line in s.context] + [""]
+    out += ["## Suggestions", ""] + [f"- {line}" for line in s.suggestions] + [""]
+    out += ["## Your answers (last 2 weeks)", "", "| Statement | Answer |", "| --- | --- |"]
+    out += [f"| {text.replace('|', '/')} | {answer} |" for text, answer in s.answers] + [""]
+    out += ["## Earlier self-checks", ""] + [f"- {line}" for line in s.trend] + [""]
+    out += [f"*{s.disclaimer}*", ""]
+    if not s.safety_flag:
+        out += [s.quiet_line, ""]
+    return "\n".join(out)
+
+
+def _plain(text: str) -> str:
+    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def pdf_bytes(s: Summary, created: datetime | None = None) -> bytes:
+    """A one-page A4 PDF; the type shrinks a step at a time until everything fits one page."""
+    for scale in (1.0, 0.92, 0.85, 0.78, 0.7):
+        data, pages = _render(s, scale, created)
+        if pages == 1:
+            break
+    return data
+
+
+def _render(s: Summary, k: float, created: datetime | None) -> tuple[bytes, int]:
+    from fpdf import FPDF  # fpdf2 costs ~120 ms to import: only when printing
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(16, 14, 16)
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.set_title(_plain(f"{s.title}, {s.date_text}"))
+    pdf.set_creator("caughtup")
+    if created is not None:
+        pdf.set_creation_date(created)
+    pdf.add_page()
+    width = pdf.epw
+
+    def text(size: float, body: str, style: str = "", height: float = 1.45) -> None:
+        pdf.set_font("Helvetica", style, size * k)
+        pdf.multi_cell(
+            width, size * k * 0.3528 * height, _plain(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
+    def heading(body: str) -> None:
+        pdf.ln(2.2 * k)
+        text(11, body, "B")
+        pdf.ln(0.6 * k)
+
+    def bullets(lines: list[str], size: float = 9) -> None:
+        pdf.set_font("Helvetica", "", size * k)
+        for line in lines:
+            pdf.cell(4, size * k * 0.3528 * 1.45, "-")
+            pdf.multi_cell(
+                width - 4,
+                size * k * 0.3528 * 1.45,
+                _plain(line),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+
+    text(16, f"{s.title}, {s.date_text}", "B")
+    pdf.set_text_color(90, 90, 90)
+    text(8.5, "A private summary to keep, or to take to supervision.")
+    pdf.set_text_color(0, 0, 0)
+    if s.safety_flag:
+        pdf.ln(2 * k)
+        pdf.set_fill_color(255, 240, 214)
+        pdf.set_draw_color(170, 90, 0)
+        body = "\n".join([s.safety_words, "", *s.crisis])
+        pdf.set_font("Helvetica", "B", 13 * k)
+        pdf.multi_cell(
+            width,
+            13 * k * 0.3528 * 1.5,
+            "Support, first",
+            border="LTR",
+            fill=True,
+            padding=(2, 3, 0, 3),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        pdf.set_font("Helvetica", "B", 10 * k)
+        pdf.multi_cell(
+            width,
+            10 * k * 0.3528 * 1.45,
+            _plain(body),
+            border="LBR",
+            fill=True,
+            padding=(1, 3, 2, 3),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+    heading(f"Profile: {s.profile_label}")
+    text(9.5, s.profile_words)
+    pdf.ln(1.2 * k)
+    for label, value in s.scores:
+        pdf.set_font("Helvetica", "", 9.5 * k)
+        pdf.cell(62, 9.5 * k * 0.3528 * 1.5, _plain(label))
+        pdf.set_font("Helvetica", "B", 9.5 * k)
+        pdf.cell(18, 9.5 * k * 0.3528 * 1.5, f"{value}/100", align="R")
+        x, y = pdf.get_x() + 4, pdf.get_y() + 1.0 * k
+        bar_h = 9.5 * k * 0.3528 * 1.5 - 2 * k
+        pdf.set_draw_color(120, 120, 120)
+        pdf.set_fill_color(225, 225, 225)
+        pdf.rect(x, y, 60, bar_h, style="DF")
+        pdf.set_fill_color(70, 70, 70)
+        if value:
+            pdf.rect(x, y, 60 * value / 100, bar_h, style="F")
+        pdf.ln(9.5 * k * 0.3528 * 1.5)
+    if s.context:
+        heading("From your tracker")
+        bullets(s.context)
+    heading("Suggestions")
+    bullets(s.suggestions)
+    heading("Your answers (last 2 weeks)")
+    line_h = 8.3 * k * 0.3528 * 1.4
+    for statement, answer in s.answers:
+        top = pdf.get_y()
+        pdf.set_font("Helvetica", "", 8.3 * k)
+        pdf.multi_cell(width - 42, line_h, _plain(statement), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        bottom = pdf.get_y()
+        pdf.set_xy(pdf.l_margin + width - 42, top)
+        pdf.set_font("Helvetica", "B", 8.3 * k)
+        pdf.multi_cell(42, line_h, _plain(answer), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_y(max(pdf.get_y(), bottom))
+    heading("Earlier self-checks")
+    bullets(s.trend, 8.5)
+    pdf.ln(2.5 * k)
+    pdf.set_text_color(70, 70, 70)
+    text(8.5, s.disclaimer, "I")
+    text(8.5, s.quiet_line, "I")
+    return bytes(pdf.output()), pdf.pages_count
+
+
+def write_pdf(path: Path, s: Summary, created: datetime | None = None) -> Path:
+    """Print the summary to `path`, owner-only."""
+    ensure_dir(path.parent)
+    write_private(path, pdf_bytes(s, created))
+    return path
+
+
+def write_markdown(path: Path, s: Summary) -> Path:
+    ensure_dir(path.parent)
+    write_private(path, markdown(s).encode("utf-8"))
+    return path
