@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "status": "tracker.commands.status:status",
     "config": "tracker.commands.config:config",
     "selfcheck": "tracker.commands.selfcheck:selfcheck",
+    "plan": "tracker.commands.plan:plan",
+    "block": "tracker.commands.plan:block",
 }
 
 

@@ -24,6 +24,7 @@ NOTE_TYPES = ("progress", "intake", "treatment_plan", "case_note", "court_report
 BLOCKERS = ("result", "referral", "coding_query", "doc_gap", "other")
 LOCALES = ("US", "CA", "UK", "IE", "AU", "DE")
 WITHIN_TIER = ("payer_window", "recent", "oldest")
+STRATEGIES = ("risk", "recent")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -166,6 +167,13 @@ class Sprint:
             "admin": 5,
         },
         metadata=_meta("Catch-up minutes per note type.", lo=1, hi=240),
+    )
+    strategy: str = field(
+        default="risk",
+        metadata=_meta(
+            "Catch-up order: risk (triage order) or recent (most recent first).",
+            choices=STRATEGIES,
+        ),
     )
 
 

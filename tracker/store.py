@@ -18,7 +18,7 @@ from typing import Any
 from tracker.checkin import written_moment
 from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
-from tracker.models import DayLog, Item
+from tracker.models import DayLog, Item, SprintBlock, SprintRecord
 from tracker.paths import DB_NAME, ensure_dir, touch_private
 
 BUSY_TIMEOUT_S = 15.0
@@ -74,6 +74,40 @@ MIGRATIONS: list[str] = [
         safety_flag    INTEGER NOT NULL
     );
     CREATE INDEX selfchecks_taken ON selfchecks (taken_on);
+    """,
+    # v3: the catch-up sprint (one current at a time), its blocks, and the user's writing pace.
+    """
+    CREATE TABLE sprints (
+        id                INTEGER PRIMARY KEY,
+        uid               TEXT NOT NULL UNIQUE,
+        started_on        TEXT NOT NULL,
+        params            TEXT NOT NULL,
+        baseline          TEXT NOT NULL,
+        start_outstanding INTEGER NOT NULL,
+        revision          INTEGER NOT NULL DEFAULT 1,
+        created_at        TEXT NOT NULL,
+        ended_at          TEXT
+    );
+    CREATE TABLE sprint_blocks (
+        id              INTEGER PRIMARY KEY,
+        sprint_id       INTEGER NOT NULL REFERENCES sprints (id) ON DELETE CASCADE,
+        day             TEXT NOT NULL,
+        start           TEXT NOT NULL,
+        minutes         INTEGER NOT NULL,
+        groups          TEXT NOT NULL,
+        goal            TEXT NOT NULL,
+        done_at         TEXT,
+        done_ids        TEXT,
+        minutes_spent   INTEGER,
+        remaining_after INTEGER
+    );
+    CREATE INDEX sprint_blocks_sprint ON sprint_blocks (sprint_id, day);
+    CREATE TABLE pace (
+        note_type   TEXT PRIMARY KEY,
+        minutes     REAL NOT NULL,
+        weight      REAL NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -495,6 +529,162 @@ class Store:
         """The day of the latest self-check (a reminder is due four weeks after it)."""
         row = self.conn.execute("SELECT max(taken_on) FROM selfchecks").fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
+
+    # -- catch-up sprint ----------------------------------------------------------------------
+
+    def current_sprint(self) -> SprintRecord | None:
+        """The sprint not yet ended, if any."""
+        row = self.conn.execute(
+            "SELECT id, uid, started_on, params, baseline, start_outstanding, revision, ended_at "
+            "FROM sprints WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return SprintRecord(
+            id=row[0],
+            uid=row[1],
+            started_on=date.fromisoformat(row[2]),
+            params=json.loads(row[3]),
+            baseline=[(date.fromisoformat(d), n) for d, n in json.loads(row[4])],
+            start_outstanding=row[5],
+            revision=row[6],
+            ended_at=from_utc_text(row[7], self.tz) if row[7] else None,
+        )
+
+    def start_sprint(
+        self,
+        uid: str,
+        started_on: date,
+        params: dict[str, Any],
+        baseline: list[tuple[date, int]],
+        now: datetime,
+    ) -> int:
+        """End any current sprint and start a new one; returns its id."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sprints SET ended_at = ? WHERE ended_at IS NULL", (to_utc_text(now),)
+            )
+            cur = conn.execute(
+                "INSERT INTO sprints (uid, started_on, params, baseline, start_outstanding, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    uid,
+                    started_on.isoformat(),
+                    json.dumps(params),
+                    json.dumps([(d.isoformat(), n) for d, n in baseline]),
+                    baseline[0][1] if baseline else 0,
+                    to_utc_text(now),
+                ),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def end_sprint(self, sprint_id: int, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sprints SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                (to_utc_text(now), sprint_id),
+            )
+
+    def replace_planned_blocks(
+        self, sprint_id: int, params: dict[str, Any], blocks: Iterable[SprintBlock]
+    ) -> None:
+        """Save a re-plan: new parameters and planned blocks; blocks logged done stay."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sprints SET params = ?, revision = revision + 1 WHERE id = ?",
+                (json.dumps(params), sprint_id),
+            )
+            conn.execute(
+                "DELETE FROM sprint_blocks WHERE sprint_id = ? AND done_at IS NULL", (sprint_id,)
+            )
+            conn.executemany(
+                "INSERT INTO sprint_blocks (sprint_id, day, start, minutes, groups, goal) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        sprint_id,
+                        b.day.isoformat(),
+                        b.start.strftime("%H:%M"),
+                        b.minutes,
+                        json.dumps(b.groups),
+                        b.goal,
+                    )
+                    for b in blocks
+                ],
+            )
+
+    def sprint_blocks(self, sprint_id: int) -> list[SprintBlock]:
+        """The sprint's blocks: done ones (in the order logged), then planned ones by date."""
+        rows = self.conn.execute(
+            "SELECT id, day, start, minutes, groups, goal, done_at, done_ids, minutes_spent, "
+            "remaining_after FROM sprint_blocks WHERE sprint_id = ? "
+            "ORDER BY done_at IS NULL, done_at, day, id",
+            (sprint_id,),
+        )
+        return [
+            SprintBlock(
+                id=row[0],
+                day=date.fromisoformat(row[1]),
+                start=time.fromisoformat(row[2]),
+                minutes=row[3],
+                groups=[(t, list(ids)) for t, ids in json.loads(row[4])],
+                goal=row[5],
+                done_at=from_utc_text(row[6], self.tz) if row[6] else None,
+                done_ids=json.loads(row[7]) if row[7] else None,
+                minutes_spent=row[8],
+                remaining_after=row[9],
+            )
+            for row in rows
+        ]
+
+    def log_block_done(
+        self,
+        block_id: int,
+        item_ids: list[int],
+        minutes: int,
+        at: datetime,
+        pace: dict[str, tuple[float, float]],
+    ) -> int:
+        """Mark a block done and its items written, and save the new pace, all at once.
+
+        Returns the outstanding count after it. InputError (nothing changed) if an item is not
+        open or the block is already done.
+        """
+        at_text = to_utc_text(at)
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT done_at FROM sprint_blocks WHERE id = ?", (block_id,)
+            ).fetchone()
+            if row is None or row[0] is not None:
+                raise InputError(f"block {block_id} is not a planned block; nothing changed")
+            for item_id in item_ids:
+                cur = conn.execute(
+                    "UPDATE items SET written_at = ? WHERE id = ? AND written_at IS NULL",
+                    (at_text, item_id),
+                )
+                if cur.rowcount != 1:
+                    raise InputError(f"item {item_id} is not open; nothing changed")
+            remaining = conn.execute(
+                "SELECT count(*) FROM items WHERE written_at IS NULL AND blocked_on IS NULL"
+            ).fetchone()[0]
+            conn.execute(
+                "UPDATE sprint_blocks SET done_at = ?, done_ids = ?, minutes_spent = ?, "
+                "remaining_after = ? WHERE id = ?",
+                (at_text, json.dumps(item_ids), minutes, remaining, block_id),
+            )
+            conn.executemany(
+                "INSERT INTO pace (note_type, minutes, weight, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (note_type) DO UPDATE SET minutes = excluded.minutes, "
+                "weight = excluded.weight, updated_at = excluded.updated_at",
+                [(t, m, w, at_text) for t, (m, w) in pace.items()],
+            )
+        return int(remaining)
+
+    def pace(self) -> dict[str, tuple[float, float]]:
+        """The user's own catch-up minutes per note type: {type: (minutes, weight)}."""
+        rows = self.conn.execute("SELECT note_type, minutes, weight FROM pace")
+        return {t: (m, w) for t, m, w in rows}
 
     # -- small state --------------------------------------------------------------------------
 

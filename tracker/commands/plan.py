@@ -1,0 +1,252 @@
+"""`caughtup plan` and `caughtup block done`: the catch-up sprint from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker import sprint as sp
+from tracker.commands.common import Bounded, DateType, emit_json, json_option, workspace
+from tracker.errors import InputError
+from tracker.planner import Plan, plural
+from tracker.settings import STRATEGIES, WEEKDAYS
+
+MAX_SHOWN = 12
+
+
+class DaysType(click.ParamType[list[str], Any]):
+    """Weekdays as a comma-separated list: mon,thu."""
+
+    name = "days"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> list[str]:
+        if isinstance(value, list):
+            return value
+        days = [d.strip().lower()[:3] for d in str(value).split(",") if d.strip()]
+        bad = [d for d in days if d not in WEEKDAYS]
+        if not days or bad:
+            self.fail(
+                f"--days must be weekdays from {','.join(WEEKDAYS)} separated by commas, "
+                f"e.g. tue,thu; got {value!r}"
+            )
+        return list(dict.fromkeys(days))
+
+
+class InflowType(click.ParamType[str, Any]):
+    name = "N|recent"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return sp.parse_inflow(str(value))
+        except InputError as exc:
+            self.fail(str(exc))
+
+
+def _day(d: date) -> str:
+    return f"{d:%a %d %b %Y}"
+
+
+def describe(result: sp.SprintPlan) -> list[str]:
+    """The plan in words, for the terminal."""
+    plan: Plan = result.plan
+    p = plan.params
+    if result.outstanding == 0:
+        return ["Nothing outstanding: no catch-up blocks needed. You are caught up."]
+    size = (
+        plural(p.notes_per_block, "note") + " a block"
+        if p.notes_per_block
+        else "notes sized by type"
+    )
+    lines = [
+        f"Catch-up plan for {plural(result.outstanding, 'note')}: "
+        f"{', '.join(d.capitalize() for d in p.days)} at {p.start_time:%H:%M}, "
+        f"{p.block_minutes} minutes, {size}, {p.strategy} order, from {_day(p.start)}",
+        "",
+    ]
+    for b in plan.blocks[:MAX_SHOWN]:
+        lines.append(f"  {b.date:%a %d %b} {b.start:%H:%M}  {b.goal}")
+    if len(plan.blocks) > MAX_SHOWN:
+        lines.append(f"  … and {plural(len(plan.blocks) - MAX_SHOWN, 'more block')}")
+    lines.append("")
+    if plan.finish_date is not None and plan.blocks:
+        weeks = (plan.blocks[-1].date - plan.blocks[0].date).days // 7 + 1
+        lines.append(
+            f"Finish  {_day(plan.finish_date)} "
+            f"({plural(len(plan.blocks), 'block')} over {plural(weeks, 'week')})"
+        )
+    else:
+        lines.append("Finish  none at this pace (see below)")
+    if p.target is not None:
+        if plan.meets_target:
+            lines.append(f"Target  {_day(p.target)}: met")
+        else:
+            need = plan.blocks_per_week_needed
+            lines.append(
+                f"Target  {_day(p.target)}: not met; "
+                + (
+                    f"{need} blocks a week would do it"
+                    if need
+                    else "not reachable with these blocks"
+                )
+            )
+    measured, at_measured = plan.measured_inflow, plan.finish_at_measured
+    if result.inflow_source == "default":
+        premise = "new notes are written within 24 hours from now on"
+    else:
+        premise = f"{p.inflow:g} new notes a week join the backlog"
+    lines.append(f"Premise {premise}.")
+    if measured is not None:
+        then = f"you would finish {_day(at_measured)}" if at_measured else "it would never finish"
+        lines.append(
+            f"        Over the last 4 weeks {measured:g} notes a week slipped past 24 hours; "
+            f"at that rate {then}."
+        )
+    for w in plan.warnings:
+        lines.append(f"Note    {w.message}")
+    return lines
+
+
+@click.command()
+@click.option("--blocks-per-week", type=Bounded(1, 7), help="Catch-up blocks a week (1 to 7).")
+@click.option("--block-minutes", type=Bounded(15, 480), help="Length of a block in minutes.")
+@click.option("--days", type=DaysType(), help="Weekdays of the blocks, e.g. tue,thu.")
+@click.option(
+    "--notes-per-block",
+    type=Bounded(0, 50),
+    help="A fixed note count per block (0: size blocks by minutes per note type).",
+)
+@click.option("--start", type=DateType(), help="First day of the plan (default today).")
+@click.option("--target", type=DateType(), help="The date you want to be caught up by.")
+@click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    help="risk: triage order (default); recent: most recent first.",
+)
+@click.option(
+    "--inflow",
+    type=InflowType(),
+    help="New notes a week expected to join the backlog, or 'recent' for your measured rate "
+    "(default 0: new notes written within 24 hours).",
+)
+@click.option(
+    "--ics",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the blocks as calendar events to this .ics file.",
+)
+@click.option(
+    "--new", is_flag=True, help="Start a new sprint instead of re-planning the current one."
+)
+@click.option("--preview", is_flag=True, help="Show the plan without saving it as the sprint.")
+@json_option
+def plan(
+    blocks_per_week: int | None,
+    block_minutes: int | None,
+    days: list[str] | None,
+    notes_per_block: int | None,
+    start: date | None,
+    target: date | None,
+    strategy: str | None,
+    inflow: str | None,
+    ics: Path | None,
+    new: bool,
+    preview: bool,
+    as_json: bool,
+) -> None:
+    """Plan catch-up blocks for the outstanding notes, with a finish date; saves it as the sprint.
+
+    Options you give are kept for the current sprint; the rest come from `caughtup config
+    sprint.*`. Re-running re-plans the sprint from the notes outstanding now.
+    """
+    ws = workspace()
+    now = ws.now()
+    chosen = sp.Choices(
+        days=days,
+        blocks_per_week=blocks_per_week,
+        block_minutes=block_minutes,
+        notes_per_block=notes_per_block,
+        start=start,
+        target=target,
+        strategy=strategy,
+        inflow=inflow,
+    )
+    if ics is not None and ics.parent and not ics.parent.is_dir():
+        raise InputError(f"--ics {ics}: folder {ics.parent} does not exist; create it first")
+    result = sp.build(ws.store, ws.settings, now, chosen, new=new)
+    if not preview:
+        result = sp.save(ws.store, result, now)
+    data = result.to_json()
+    if ics is not None:
+        from tracker import ics as calendar  # icalendar is imported there (~90 ms)
+
+        uid = result.sprint.uid if result.sprint else "preview"
+        revision = result.sprint.revision if result.sprint else 1
+        calendar.write(ics, result.plan.blocks, uid, revision, ws.tz, now)
+        data["ics"] = {"path": str(ics), "events": len(result.plan.blocks)}
+    if as_json:
+        emit_json(data)
+        return
+    lines = describe(result)
+    if ics is not None:
+        lines.append(f"Wrote {plural(len(result.plan.blocks), 'event')} to {ics}.")
+    if result.ended:
+        lines.append("The sprint is complete. Well done.")
+    elif result.saved:
+        lines.append("Saved as your current sprint; `caughtup block done` logs a finished block.")
+    click.echo("\n".join(lines))
+
+
+@click.group()
+def block() -> None:
+    """Catch-up blocks of the current sprint."""
+
+
+@block.command("done")
+@click.argument("ids", nargs=-1, type=int)
+@click.option(
+    "--notes",
+    type=Bounded(0, 200),
+    help="Notes you wrote in the block (default: all of its notes).",
+)
+@click.option(
+    "--minutes", type=Bounded(1, 600), help="Minutes it took (default: the block length)."
+)
+@json_option
+def done(ids: tuple[int, ...], notes: int | None, minutes: int | None, as_json: bool) -> None:
+    """Log the next planned block as done: marks its notes written, learns your pace, re-plans.
+
+    Give IDS to name exactly which notes you wrote; otherwise --notes N marks the block's first N.
+    """
+    if ids and notes is not None:
+        raise InputError("give either item ids or --notes, not both")
+    ws = workspace()
+    now = ws.now()
+    result = sp.log_block(ws.store, ws.settings, now, notes=notes, minutes=minutes, ids=ids)
+    if as_json:
+        emit_json(result.to_json(ws.settings, ws.tz))
+        return
+    data = result.to_json(ws.settings, ws.tz)
+    lines = [
+        f"Block of {result.block.day:%a %d %b} done: {plural(len(result.written), 'note')} "
+        f"written in {result.minutes} minutes. {result.remaining} left. That is real progress."
+    ]
+    if result.pace:
+        paces = ", ".join(f"{t} {m:.1f}" for t, m in sorted(result.pace.items()))
+        lines.append(f"Your pace, minutes a note: {paces}.")
+    if data["late_entries"]:
+        lines.append(
+            f"{plural(len(data['late_entries']), 'note')} are late entries; add the notation to "
+            "each (`caughtup block done --json` lists them):"
+        )
+        lines += [f"  {row['id']}: {row['notation']}" for row in data["late_entries"][:5]]
+    after = result.after
+    if after.ended:
+        lines.append("Nothing outstanding: the sprint is complete. You caught up.")
+    else:
+        lines.append("")
+        lines += describe(after)
+    click.echo("\n".join(lines))

@@ -1,0 +1,467 @@
+"""The catch-up planner: outstanding items and the user's blocks in, a dated plan out.
+
+A pure function of (items, parameters, rules, today, measured inflow). Items are taken in the
+strategy's order (`risk`: triage order; `recent`: most recent session first) and poured into
+blocks in that order, so no item waits behind a lower-priority one; inside a block they are
+grouped by note type, to stay in one mental mode.
+
+Inflow r (notes a week expected to join the backlog) takes its share of every block first: a
+block holds `capacity - r / blocks_per_week` backlog notes (or minutes), spread exactly over the
+weeks. When r reaches the blocks' capacity the backlog never shrinks, and the plan says so
+instead of giving a date.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from tracker import rules as r
+from tracker.models import Item
+from tracker.settings import STRATEGIES, WEEKDAYS, Rules
+
+WEEKEND = ("sat", "sun")
+MAX_SUSTAINABLE = 3
+"""More blocks a week than this is not sustainable next to a full caseload."""
+HORIZON_WEEKS = 156
+"""A plan looks this far ahead (three years); beyond it, it reports no finish date."""
+INFLOW_WINDOW_DAYS = 28
+# When adding days for more blocks a week: spread out, weekdays first, weekends last.
+DAY_PREFERENCE = ("tue", "thu", "mon", "wed", "fri", "sat", "sun")
+DEFAULT_MINUTES = 9.0
+TYPE_NOUNS = {
+    "progress": ("progress note", "progress notes"),
+    "intake": ("intake", "intakes"),
+    "treatment_plan": ("treatment plan", "treatment plans"),
+    "case_note": ("case note", "case notes"),
+    "court_report": ("court report", "court reports"),
+    "group": ("group note", "group notes"),
+    "admin": ("admin note", "admin notes"),
+}
+
+
+def noun(note_type: str, count: int) -> str:
+    """'1 progress note', '3 treatment plans'; a user's own type reads as 'N <type> notes'."""
+    one, many = TYPE_NOUNS.get(note_type, (f"{note_type.replace('_', ' ')} note",) * 2)
+    if note_type not in TYPE_NOUNS:
+        many = one + "s"
+    return f"{count} {one if count == 1 else many}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    """Everything a plan depends on besides the items and the rules."""
+
+    days: tuple[str, ...]
+    start: date
+    start_time: time = time(16, 0)
+    block_minutes: int = 90
+    notes_per_block: int = 0
+    """Fixed notes per block; 0 means fill each block by minutes per note type."""
+    minutes_per_type: Mapping[str, float] = field(default_factory=dict)
+    target: date | None = None
+    strategy: str = "risk"
+    inflow: float = 0.0
+    """Notes a week expected to join the backlog during the sprint."""
+
+    @property
+    def blocks_per_week(self) -> int:
+        return len(self.days)
+
+    def minutes_for(self, note_type: str) -> float:
+        m = self.minutes_per_type
+        return float(m.get(note_type, m.get("progress", DEFAULT_MINUTES)))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One catch-up block: when, how long, and its items grouped by note type."""
+
+    date: date
+    start: time
+    minutes: int
+    groups: tuple[tuple[str, tuple[int, ...]], ...]
+    planned_minutes: int
+
+    @property
+    def item_ids(self) -> list[int]:
+        return [i for _, ids in self.groups for i in ids]
+
+    @property
+    def goal(self) -> str:
+        return goal_line(self.groups)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "start": self.start.strftime("%H:%M"),
+            "minutes": self.minutes,
+            "item_ids": self.item_ids,
+            "groups": {t: list(ids) for t, ids in self.groups},
+            "goal": self.goal,
+            "planned_minutes": self.planned_minutes,
+        }
+
+
+def goal_line(groups: Iterable[tuple[str, Sequence[int]]]) -> str:
+    """'3 progress notes, 1 treatment plan'."""
+    return ", ".join(noun(t, len(ids)) for t, ids in groups if ids) or "nothing left to write"
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    code: str
+    """weekend, unsustainable, past_payer_window, payer_window_before_block, inflow_outruns,
+    beyond_horizon, longer_than_block, target_missed."""
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass
+class Plan:
+    params: PlanParams
+    blocks: list[Block]
+    finish_date: date | None
+    """The last block's date; None when the plan can never finish (or not within the horizon)."""
+    meets_target: bool | None
+    """None when no target is set."""
+    blocks_per_week_needed: int | None
+    """Fewest blocks a week (1 to 7) that finish by the target, or at all without one."""
+    warnings: list[PlanWarning]
+    unscheduled: list[int]
+    capacity_per_week: float
+    """Notes a week the blocks can write (before inflow)."""
+    measured_inflow: float | None = None
+    finish_at_measured: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.params
+        return {
+            "blocks": [b.to_json() for b in self.blocks],
+            "finish_date": self.finish_date.isoformat() if self.finish_date else None,
+            "meets_target": self.meets_target,
+            "blocks_per_week_needed": self.blocks_per_week_needed,
+            "warnings": [w.to_json() for w in self.warnings],
+            "unscheduled": self.unscheduled,
+            "capacity_per_week": round(self.capacity_per_week, 2),
+            "inflow": {
+                "per_week": p.inflow,
+                "measured_per_week": self.measured_inflow,
+                "finish_at_measured": (
+                    self.finish_at_measured.isoformat() if self.finish_at_measured else None
+                ),
+            },
+            "parameters": {
+                "days": list(p.days),
+                "blocks_per_week": p.blocks_per_week,
+                "start": p.start.isoformat(),
+                "start_time": p.start_time.strftime("%H:%M"),
+                "block_minutes": p.block_minutes,
+                "notes_per_block": p.notes_per_block,
+                "minutes_per_type": {k: round(v, 1) for k, v in p.minutes_per_type.items()},
+                "target": p.target.isoformat() if p.target else None,
+                "strategy": p.strategy,
+            },
+        }
+
+
+# -- ordering and days ---------------------------------------------------------------------------
+
+
+def order(items: Iterable[Item], strategy: str, rules: Rules, today: date) -> list[Item]:
+    """`risk`: triage order (tier, then the rules' within-tier order); `recent`: newest first."""
+    if strategy == "recent":
+        return sorted(
+            items,
+            key=lambda i: (
+                -i.session_date.toordinal(),
+                -(i.session_time.hour * 60 + i.session_time.minute if i.session_time else 1440),
+                -(i.id or 0),
+            ),
+        )
+    return r.triage_order(items, rules, today)
+
+
+def days_for(blocks_per_week: int, preferred: Sequence[str] = ()) -> tuple[str, ...]:
+    """`blocks_per_week` weekdays: the preferred ones first, then spread out, weekends last."""
+    chosen = list(dict.fromkeys(d for d in preferred if d in WEEKDAYS))[:blocks_per_week]
+    for day in DAY_PREFERENCE:
+        if len(chosen) >= blocks_per_week:
+            break
+        if day not in chosen:
+            chosen.append(day)
+    return tuple(sorted(chosen, key=WEEKDAYS.index))
+
+
+def block_dates(days: Sequence[str], start: date, weeks: int = HORIZON_WEEKS) -> Iterator[date]:
+    """Every date on one of `days` from `start`, for `weeks` weeks."""
+    wanted = {WEEKDAYS.index(d) for d in days}
+    for offset in range(weeks * 7):
+        day = start + timedelta(days=offset)
+        if day.weekday() in wanted:
+            yield day
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+def _capacity_per_week(params: PlanParams, mean_minutes: float) -> float:
+    if params.notes_per_block:
+        return float(params.blocks_per_week * params.notes_per_block)
+    return params.blocks_per_week * params.block_minutes / mean_minutes
+
+
+def _mean_minutes(items: Sequence[Item], params: PlanParams) -> float:
+    if not items:
+        return params.minutes_for("progress")
+    return sum(params.minutes_for(i.note_type) for i in items) / len(items)
+
+
+def _costs(ordered: Sequence[Item], params: PlanParams) -> list[float]:
+    if params.notes_per_block:
+        return [1.0] * len(ordered)
+    return [params.minutes_for(i.note_type) for i in ordered]
+
+
+def _spans(
+    costs: Sequence[float], params: PlanParams, mean_minutes: float
+) -> list[tuple[date, int, int]]:
+    """(date, first, end) per block: items are poured in order; each block first sets aside its
+    share of the inflow. Stops at the horizon, so some items may be left over."""
+    if not params.days or not costs:
+        return []
+    per_block_inflow = params.inflow / params.blocks_per_week
+    fixed = params.notes_per_block
+    spans: list[tuple[date, int, int]] = []
+    n, total = 0, len(costs)
+    for k, day in enumerate(block_dates(params.days, params.start), start=1):
+        if fixed:
+            # Whole notes: the inflow's share accumulates exactly, so 3.5 a block gives 3, 4, 3, 4.
+            reserved = math.floor(per_block_inflow * k + 1e-9) - math.floor(
+                per_block_inflow * (k - 1) + 1e-9
+            )
+            budget = float(fixed - reserved)
+        else:
+            budget = params.block_minutes - per_block_inflow * mean_minutes
+        if budget <= 0:
+            continue
+        first, used = n, 0.0
+        while n < total and used + costs[n] <= budget + 1e-9:
+            used += costs[n]
+            n += 1
+        if n == first:
+            n += 1  # nothing fits (an item longer than the block): it gets a block to itself
+        spans.append((day, first, n))
+        if n >= total:
+            break
+    return spans
+
+
+def _block(day: date, items: Sequence[Item], params: PlanParams) -> Block:
+    groups: dict[str, list[int]] = {}
+    for item in items:
+        groups.setdefault(item.note_type, []).append(item.id or 0)
+    planned = sum(params.minutes_for(i.note_type) for i in items)
+    return Block(
+        date=day,
+        start=params.start_time,
+        minutes=params.block_minutes,
+        groups=tuple((t, tuple(ids)) for t, ids in groups.items()),
+        planned_minutes=round(planned),
+    )
+
+
+def _finish(costs: Sequence[float], params: PlanParams, mean: float) -> date | None:
+    """The last block's date, or None if the plan never finishes within the horizon."""
+    if not costs:
+        return params.start
+    if params.inflow >= _capacity_per_week(params, mean) - 1e-9:
+        return None
+    spans = _spans(costs, params, mean)
+    return spans[-1][0] if spans and spans[-1][2] >= len(costs) else None
+
+
+def plan(
+    items: Iterable[Item],
+    params: PlanParams,
+    rules: Rules,
+    today: date,
+    measured_inflow: float | None = None,
+) -> Plan:
+    """The plan for `items` (outstanding ones; written or blocked ones are skipped)."""
+    if params.strategy not in STRATEGIES:
+        raise ValueError(
+            f"strategy must be one of {', '.join(STRATEGIES)}, got {params.strategy!r}"
+        )
+    pool = [i for i in items if r.is_outstanding(i)]
+    ordered = order(pool, params.strategy, rules, today)
+    mean = _mean_minutes(ordered, params)
+    capacity = _capacity_per_week(params, mean)
+    warnings: list[PlanWarning] = []
+
+    costs = _costs(ordered, params)
+    outruns = params.inflow >= capacity - 1e-9 and bool(ordered)
+    spans = [] if outruns else _spans(costs, params, mean)
+    blocks = [_block(day, ordered[a:b], params) for day, a, b in spans]
+    scheduled = {i for b in blocks for i in b.item_ids}
+    unscheduled = [i.id or 0 for i in ordered if (i.id or 0) not in scheduled]
+    if not ordered:
+        finish: date | None = params.start
+    elif unscheduled:
+        finish = None
+    else:
+        finish = blocks[-1].date
+
+    meets = None if params.target is None else finish is not None and finish <= params.target
+    needed = _blocks_needed(costs, params, mean)
+
+    weekend = [d for d in params.days if d in WEEKEND]
+    if weekend:
+        warnings.append(
+            PlanWarning(
+                "weekend",
+                f"blocks on {' and '.join(d.capitalize() for d in weekend)}: weekend catch-up "
+                "eats into the rest that keeps you going; a weekday block is kinder if you can.",
+            )
+        )
+    if params.blocks_per_week > MAX_SUSTAINABLE:
+        warnings.append(
+            PlanWarning(
+                "unsustainable",
+                f"{params.blocks_per_week} blocks a week is hard to keep up next to a full "
+                f"caseload; {MAX_SUSTAINABLE} is a realistic most.",
+            )
+        )
+    past = [i for i in ordered if r.past_payer_window(i, rules, today)]
+    past_ids = {i.id for i in past}
+    if past:
+        warnings.append(
+            PlanWarning(
+                "past_payer_window",
+                f"{plural(len(past), 'billed note')} already past the payer's window: write "
+                f"{'it' if len(past) == 1 else 'them'} anyway, and ask billing how to handle the "
+                "claim.",
+            )
+        )
+    when = {i: b.date for b in blocks for i in b.item_ids}
+    slipping = [
+        i
+        for i in ordered
+        if i.id not in past_ids
+        and (end := r.payer_window_end(i, rules)) is not None
+        and (i.id or 0) in when
+        and when[i.id or 0] > end
+    ]
+    if slipping:
+        warnings.append(
+            PlanWarning(
+                "payer_window_before_block",
+                f"{plural(len(slipping), 'billed note')} will pass the payer's window before "
+                "its block: write those first, or add a block sooner.",
+            )
+        )
+    long_types = sorted(
+        {
+            i.note_type
+            for i in ordered
+            if not params.notes_per_block and params.minutes_for(i.note_type) > params.block_minutes
+        }
+    )
+    for t in long_types:
+        warnings.append(
+            PlanWarning(
+                "longer_than_block",
+                f"a {noun(t, 1)[2:]} takes about {params.minutes_for(t):.0f} minutes, longer than "
+                f"a {params.block_minutes}-minute block: it gets a block to itself; a longer "
+                "block would suit it better.",
+            )
+        )
+    if outruns:
+        warnings.append(
+            PlanWarning(
+                "inflow_outruns",
+                f"at {params.inflow:g} new notes a week, new notes leak into the backlog "
+                + (
+                    f"faster than these blocks clear it ({capacity:.1f} a week), by "
+                    f"{params.inflow - capacity:.1f} a week"
+                    if params.inflow > capacity + 0.05
+                    else f"as fast as these blocks clear it ({capacity:.1f} a week)"
+                )
+                + ": the backlog would never shrink, so there is no finish date. More or longer "
+                "blocks, or writing new notes the same day, turns it around.",
+            )
+        )
+    elif unscheduled:
+        warnings.append(
+            PlanWarning(
+                "beyond_horizon",
+                f"at this pace the plan runs past {HORIZON_WEEKS // 52} years, so it gives no "
+                f"finish date; {plural(len(unscheduled), 'note')} would still be waiting.",
+            )
+        )
+    if meets is False:
+        need = (
+            f"{needed} blocks a week would do it"
+            if needed is not None
+            else "even a block every day would not do it: longer blocks or a later target would"
+        )
+        warnings.append(
+            PlanWarning(
+                "target_missed",
+                f"this plan does not finish by {params.target:%a %d %b %Y}; {need}.",
+            )
+        )
+
+    finish_measured = None
+    if measured_inflow is not None:
+        finish_measured = _finish(costs, replace(params, inflow=measured_inflow), mean)
+    return Plan(
+        params=params,
+        blocks=blocks,
+        finish_date=finish,
+        meets_target=meets,
+        blocks_per_week_needed=needed,
+        warnings=warnings,
+        unscheduled=unscheduled,
+        capacity_per_week=capacity,
+        measured_inflow=measured_inflow,
+        finish_at_measured=finish_measured,
+    )
+
+
+def _blocks_needed(costs: Sequence[float], params: PlanParams, mean: float) -> int | None:
+    """Fewest blocks a week (same block size) that finish by the target, or at all."""
+    for n in range(1, 8):
+        trial = replace(params, days=days_for(n, params.days))
+        finish = _finish(costs, trial, mean)
+        if finish is not None and (params.target is None or finish <= params.target):
+            return n
+    return None
+
+
+# -- measured inflow -----------------------------------------------------------------------------
+
+
+def measured_inflow(
+    items: Iterable[Item], rules: Rules, tz: tzinfo, start: date, now: datetime
+) -> float:
+    """Notes a week that slipped past the rule's hours, over the 4 weeks before `start`.
+
+    The window ends at the start or today, whichever is earlier (there is no data after today).
+    Blocked items count too: they also end up written late.
+    """
+    end = min(start, now.date())
+    begin = end - timedelta(days=INFLOW_WINDOW_DAYS)
+    slipped = sum(
+        1 for i in items if begin <= i.session_date < end and r.breached(i, rules, tz, now)
+    )
+    return round(slipped * 7 / INFLOW_WINDOW_DAYS, 2)

@@ -1,0 +1,449 @@
+"""The current catch-up sprint: plan and save it, log a finished block, learn the user's pace.
+
+A sprint keeps only the parameters the user chose explicitly (`caughtup plan --days ...`);
+everything else comes from the settings at each re-plan, so `caughtup config sprint.*` still
+applies mid-sprint. The plan itself is re-made from the current outstanding items every time
+(`caughtup plan`, a finished block, the Sprint screen), so a new item joins at its tier.
+
+Pace: after a block, the minutes spent are shared out over the note types written in proportion
+to their current estimates; each type's estimate then becomes a weighted average of the old one
+(worth up to the last `MAX_WEIGHT` notes of that type, the defaults counting as `PRIOR_WEIGHT`
+notes) and the pace just seen (worth the notes written). So one slow block nudges the estimate,
+and a steady pace takes over after a handful of blocks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from tracker import planner, rules
+from tracker.errors import InputError
+from tracker.models import Item, SprintBlock, SprintRecord
+from tracker.settings import STRATEGIES, WEEKDAYS, Settings
+from tracker.store import Store
+
+PRIOR_WEIGHT = 4.0
+MAX_WEIGHT = 20.0
+MIN_MINUTES, MAX_MINUTES = 1.0, 240.0
+MAX_INFLOW = 500.0
+
+
+# -- pace ----------------------------------------------------------------------------------------
+
+
+def minutes_per_type(
+    defaults: Mapping[str, int], pace: Mapping[str, tuple[float, float]]
+) -> dict[str, float]:
+    """The settings' minutes per note type, replaced by the user's own pace where known."""
+    merged = {t: float(m) for t, m in defaults.items()}
+    merged.update({t: m for t, (m, _) in pace.items()})
+    return merged
+
+
+def recalibrate(
+    current: Mapping[str, float],
+    pace: Mapping[str, tuple[float, float]],
+    written: Mapping[str, int],
+    minutes_spent: int,
+) -> dict[str, tuple[float, float]]:
+    """New (minutes, weight) for each note type written in a block that took `minutes_spent`."""
+
+    def estimate(t: str) -> float:
+        return current.get(t, current.get("progress", planner.DEFAULT_MINUTES))
+
+    predicted = sum(estimate(t) * n for t, n in written.items() if n > 0)
+    if predicted <= 0 or minutes_spent <= 0:
+        return {}
+    scale = minutes_spent / predicted
+    new = {}
+    for t, n in written.items():
+        if n <= 0:
+            continue
+        old = estimate(t)
+        weight = pace[t][1] if t in pace else PRIOR_WEIGHT
+        seen = old * scale
+        minutes = (old * weight + seen * n) / (weight + n)
+        new[t] = (
+            round(min(MAX_MINUTES, max(MIN_MINUTES, minutes)), 2),
+            min(MAX_WEIGHT, weight + n),
+        )
+    return new
+
+
+# -- parameters ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Choices:
+    """What the user chose on the command line or in the Sprint screen (None: not chosen)."""
+
+    days: list[str] | None = None
+    blocks_per_week: int | None = None
+    block_minutes: int | None = None
+    notes_per_block: int | None = None
+    start: date | None = None
+    target: date | None = None
+    strategy: str | None = None
+    inflow: str | None = None
+    """A number of notes a week, or "recent" for the measured rate."""
+
+    def to_params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in vars(self).items():
+            if value is not None:
+                out[key] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+    @classmethod
+    def from_params(cls, data: Mapping[str, Any]) -> Choices:
+        c = cls()
+        for key, value in data.items():
+            if key in ("start", "target") and value is not None:
+                value = date.fromisoformat(value)
+            if hasattr(c, key):
+                setattr(c, key, value)
+        return c
+
+    def merged(self, newer: Choices) -> Choices:
+        """These choices with `newer`'s on top; choosing days or a count replaces the other."""
+        out = Choices(**vars(self))
+        for key, value in vars(newer).items():
+            if value is not None:
+                setattr(out, key, value)
+        if newer.days is not None and newer.blocks_per_week is None:
+            out.blocks_per_week = None
+        if newer.blocks_per_week is not None and newer.days is None:
+            out.days = None
+        return out
+
+
+def parse_inflow(text: str) -> str:
+    """'recent' or a number of notes a week (0 to 500), as text; InputError otherwise."""
+    value = text.strip().lower()
+    if value == "recent":
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= MAX_INFLOW:
+        raise InputError(
+            f"--inflow must be a number of notes a week from 0 to {MAX_INFLOW:g}, or recent, "
+            f"got {text!r}"
+        )
+    return f"{number:g}"
+
+
+def check_choices(c: Choices, today: date) -> None:
+    """InputError naming the first choice that cannot make a plan."""
+    if c.days is not None:
+        if not c.days:
+            raise InputError("--days must name at least one weekday, e.g. tue,thu")
+        if c.blocks_per_week is not None and c.blocks_per_week != len(c.days):
+            raise InputError(
+                f"--blocks-per-week {c.blocks_per_week} does not match --days "
+                f"{','.join(c.days)} ({len(c.days)} days); give one of them, or make them agree"
+            )
+    if c.start is not None and c.start < today:
+        raise InputError(
+            f"--start {c.start.isoformat()} is in the past; plan from today "
+            f"({today.isoformat()}) or later"
+        )
+    if c.target is not None and c.target < (c.start or today):
+        raise InputError(
+            f"--target {c.target.isoformat()} is before the start "
+            f"({(c.start or today).isoformat()}); pick a later date"
+        )
+    if c.strategy is not None and c.strategy not in STRATEGIES:
+        raise InputError(f"--strategy must be one of {', '.join(STRATEGIES)}, got {c.strategy!r}")
+    if c.inflow is not None:
+        parse_inflow(c.inflow)
+
+
+def next_start(today: date, blocks: Sequence[SprintBlock], chosen: date | None) -> date:
+    """Plan from today, or tomorrow once a block was logged today; never before a chosen start."""
+    start = today
+    if any(b.done_at is not None and b.done_at.date() == today for b in blocks):
+        start = today + timedelta(days=1)
+    return max(start, chosen) if chosen else start
+
+
+@dataclass
+class SprintPlan:
+    """A plan with what the user sees beside it: the sprint, its history, the inflow premise."""
+
+    plan: planner.Plan
+    choices: Choices
+    inflow_source: str
+    """'default' (0: new notes written within 24 hours from now on), 'given' or 'recent'."""
+    outstanding: int
+    sprint: SprintRecord | None = None
+    done: list[SprintBlock] = field(default_factory=list)
+    saved: bool = False
+    ended: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.plan.to_json()
+        data["inflow"]["source"] = self.inflow_source
+        data["outstanding"] = self.outstanding
+        sprint = self.sprint
+        data["sprint"] = (
+            None
+            if sprint is None
+            else {
+                "id": sprint.id,
+                "started_on": sprint.started_on.isoformat(),
+                "start_outstanding": sprint.start_outstanding,
+                "revision": sprint.revision,
+                "blocks_done": len(self.done),
+                "notes_cleared": sum(len(b.done_ids or []) for b in self.done),
+                "ended": self.ended,
+                "saved": self.saved,
+            }
+        )
+        return data
+
+
+def build(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    chosen: Choices | None = None,
+    *,
+    new: bool = False,
+) -> SprintPlan:
+    """The plan for the current outstanding items (a new sprint's, or the current one's)."""
+    today = now.date()
+    chosen = chosen or Choices()
+    check_choices(chosen, today)
+    sprint = None if new else store.current_sprint()
+    done_blocks: list[SprintBlock] = []
+    base = Choices()
+    if sprint is not None:
+        base = Choices.from_params(sprint.params)
+        done_blocks = [b for b in store.sprint_blocks(sprint.id) if b.done_at is not None]
+    c = base.merged(chosen)
+
+    s = settings.sprint
+    if c.days is not None:
+        days = tuple(sorted(dict.fromkeys(c.days), key=WEEKDAYS.index))
+    elif c.blocks_per_week is not None:
+        days = planner.days_for(c.blocks_per_week, s.days)
+    else:
+        days = tuple(sorted(dict.fromkeys(s.days), key=WEEKDAYS.index))
+    if not days:
+        raise InputError("no catch-up days set; give --days tue,thu or set sprint.days")
+    start = chosen.start or next_start(today, done_blocks, c.start)
+    target = c.target if c.target is None or c.target >= start else None
+
+    items = store.items(since=min(start, today) - timedelta(days=planner.INFLOW_WINDOW_DAYS))
+    open_items = store.items(open_only=True)
+    outstanding = [i for i in open_items if rules.is_outstanding(i)]
+    measured = planner.measured_inflow(items, settings.rules, now.tzinfo or UTC, start, now)
+    if c.inflow is None:
+        inflow, source = 0.0, "default"
+    elif c.inflow == "recent":
+        inflow, source = measured, "recent"
+    else:
+        inflow, source = float(c.inflow), "given"
+
+    params = planner.PlanParams(
+        days=days,
+        start=start,
+        start_time=time.fromisoformat(s.start),
+        block_minutes=c.block_minutes or s.block_minutes,
+        notes_per_block=(c.notes_per_block if c.notes_per_block is not None else s.notes_per_block),
+        minutes_per_type=minutes_per_type(s.minutes_per_type, store.pace()),
+        target=target,
+        strategy=c.strategy or s.strategy,
+        inflow=inflow,
+    )
+    result = planner.plan(outstanding, params, settings.rules, today, measured)
+    return SprintPlan(
+        plan=result,
+        choices=c,
+        inflow_source=source,
+        outstanding=len(outstanding),
+        sprint=sprint,
+        done=done_blocks,
+    )
+
+
+def save(store: Store, sp: SprintPlan, now: datetime) -> SprintPlan:
+    """Save `sp` as the current sprint (a new one if there is none); end it when caught up."""
+    p = sp.plan
+    if sp.sprint is None:
+        if sp.outstanding == 0:
+            return sp
+        baseline = [(p.params.start, sp.outstanding)]
+        left = sp.outstanding
+        for b in p.blocks:
+            left -= len(b.item_ids)
+            baseline.append((b.date, left))
+        store.start_sprint(secrets.token_hex(8), p.params.start, {}, baseline, now)
+    sprint = store.current_sprint()
+    assert sprint is not None
+    store.replace_planned_blocks(
+        sprint.id,
+        sp.choices.to_params(),
+        [
+            SprintBlock(
+                id=0,
+                day=b.date,
+                start=b.start,
+                minutes=b.minutes,
+                groups=[(t, list(ids)) for t, ids in b.groups],
+                goal=b.goal,
+            )
+            for b in p.blocks
+        ],
+    )
+    sp.sprint = store.current_sprint()
+    sp.saved = True
+    if sp.outstanding == 0:
+        store.end_sprint(sprint.id, now)
+        sp.ended = True
+    return sp
+
+
+def plan_and_save(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    chosen: Choices | None = None,
+    *,
+    new: bool = False,
+) -> SprintPlan:
+    return save(store, build(store, settings, now, chosen, new=new), now)
+
+
+# -- a finished block ----------------------------------------------------------------------------
+
+
+@dataclass
+class BlockDone:
+    block: SprintBlock
+    written: list[Item]
+    minutes: int
+    remaining: int
+    pace: dict[str, float]
+    """The new minutes per note type for the types written."""
+    after: SprintPlan
+
+    def to_json(self, settings: Settings, tz: Any) -> dict[str, Any]:
+        at = self.block.done_at
+        late = []
+        for item in self.written:
+            if at is not None and rules.is_late_entry(item, at, settings.rules, tz):
+                late.append(
+                    {
+                        "id": item.id,
+                        "notation": rules.late_entry_notation(item, at, settings.rules),
+                    }
+                )
+        return {
+            "block": {
+                "id": self.block.id,
+                "date": self.block.day.isoformat(),
+                "goal": self.block.goal,
+            },
+            "written_ids": [i.id for i in self.written],
+            "minutes": self.minutes,
+            "remaining": self.remaining,
+            "pace": {t: round(m, 1) for t, m in self.pace.items()},
+            "late_entries": late,
+            "plan": self.after.to_json(),
+        }
+
+
+def next_block(store: Store) -> tuple[SprintRecord, SprintBlock]:
+    """The current sprint and its earliest planned block; InputError when there is none."""
+    sprint = store.current_sprint()
+    if sprint is None:
+        raise InputError("there is no current sprint; `caughtup plan` makes one")
+    planned = [b for b in store.sprint_blocks(sprint.id) if b.done_at is None]
+    if not planned:
+        raise InputError("the sprint has no planned block left; `caughtup plan` re-plans it")
+    return sprint, planned[0]
+
+
+def log_block(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    *,
+    notes: int | None = None,
+    minutes: int | None = None,
+    ids: Sequence[int] = (),
+) -> BlockDone:
+    """Log the next planned block as done, then re-plan the rest.
+
+    `ids` names the notes written; otherwise `notes` (default: all of the block's open notes)
+    are taken from the block in its order, then from the blocks after it.
+    """
+    sprint, block = next_block(store)
+    open_by_id = {
+        i.id: i for i in store.items(open_only=True) if rules.is_outstanding(i) and i.id is not None
+    }
+    if ids:
+        if len(set(ids)) != len(ids):
+            raise InputError(f"item ids repeat in {' '.join(map(str, ids))}; give each id once")
+        missing = [i for i in ids if i not in open_by_id]
+        if missing:
+            raise InputError(
+                f"item {missing[0]} is not an outstanding note; `caughtup backlog` lists them"
+            )
+        chosen = list(ids)
+    else:
+        later = [i for b in store.sprint_blocks(sprint.id) if b.done_at is None for i in b.item_ids]
+        in_block = [i for i in block.item_ids if i in open_by_id]
+        if notes is None:
+            notes = len(in_block)
+        candidates = list(dict.fromkeys([*in_block, *(i for i in later if i in open_by_id)]))
+        seen = set(candidates)
+        candidates += [i for i in open_by_id if i not in seen]
+        if notes > len(candidates):
+            raise InputError(
+                f"--notes {notes} is more than the {len(candidates)} outstanding notes; "
+                f"use a number up to {len(candidates)}"
+            )
+        chosen = [int(i) for i in candidates[:notes]]
+    spent = block.minutes if minutes is None else minutes
+    written = [open_by_id[i] for i in chosen]
+    current = minutes_per_type(settings.sprint.minutes_per_type, store.pace())
+    pace = store.pace()
+    new_pace = recalibrate(current, pace, Counter(i.note_type for i in written), spent)
+    remaining = store.log_block_done(block.id, chosen, spent, now, new_pace)
+    block.done_at, block.done_ids, block.minutes_spent = now, chosen, spent
+    block.remaining_after = remaining
+    after = plan_and_save(store, settings, now)
+    return BlockDone(
+        block=block,
+        written=written,
+        minutes=spent,
+        remaining=remaining,
+        pace={t: m for t, (m, _) in new_pace.items()},
+        after=after,
+    )
+
+
+# -- the burndown --------------------------------------------------------------------------------
+
+
+def burndown(
+    sprint: SprintRecord, done: Sequence[SprintBlock], today: date, outstanding: int
+) -> tuple[list[tuple[date, int]], list[tuple[date, int]]]:
+    """(planned, actual): the first plan's notes left by date, and what really happened."""
+    actual = [(sprint.started_on, sprint.start_outstanding)]
+    for b in done:
+        if b.done_at is not None and b.remaining_after is not None:
+            actual.append((b.done_at.date(), b.remaining_after))
+    last_day, last_left = actual[-1]
+    if today > last_day or (today == last_day and outstanding != last_left):
+        actual.append((today, outstanding))
+    return list(sprint.baseline), actual
