@@ -239,7 +239,6 @@ def build(
     if not days:
         raise InputError("no catch-up days set; give --days tue,thu or set sprint.days")
     start = chosen.start or next_start(today, done_blocks, c.start)
-    target = c.target if c.target is None or c.target >= start else None
 
     items = store.items(since=min(start, today) - timedelta(days=planner.INFLOW_WINDOW_DAYS))
     open_items = store.items(open_only=True)
@@ -259,7 +258,7 @@ def build(
         block_minutes=c.block_minutes or s.block_minutes,
         notes_per_block=(c.notes_per_block if c.notes_per_block is not None else s.notes_per_block),
         minutes_per_type=minutes_per_type(s.minutes_per_type, store.pace()),
-        target=target,
+        target=c.target,
         strategy=c.strategy or s.strategy,
         inflow=inflow,
     )
