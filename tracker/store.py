@@ -109,6 +109,10 @@ MIGRATIONS: list[str] = [
         updated_at  TEXT NOT NULL
     );
     """,
+    # v4: weekly trends find the notes written in a span without scanning every item.
+    """
+    CREATE INDEX items_written ON items (written_at) WHERE written_at IS NOT NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -685,6 +689,40 @@ class Store:
         """The user's own catch-up minutes per note type: {type: (minutes, weight)}."""
         rows = self.conn.execute("SELECT note_type, minutes, weight FROM pace")
         return {t: (m, w) for t, m, w in rows}
+
+    # -- trends (issue 7) -------------------------------------------------------------------------------
+
+    def trend_rows(
+        self, start: date, end: date, start_utc: str
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """What weekly trends from `start` to `end` (exclusive) need, grouped in SQL.
+
+        Items: those with a session in the span, plus older ones still open at its start (for
+        the backlog), grouped by (session date, time, written, blocked-from) with a count.
+        Day logs: per week index from `start`, the logs, after-hours sum and mean ratings.
+        """
+        first, last = start.isoformat(), end.isoformat()
+        # Three index searches (sessions in the span; older open notes; older notes written
+        # in the span) instead of one scan of every item ever logged. The unary + keeps the
+        # planner off items_session for the last part.
+        select = (
+            "SELECT session_date, session_time, written_at, "
+            "CASE WHEN blocked_on IS NULL THEN NULL ELSE coalesce(blocked_since, '') END, "
+            "count(*) FROM items WHERE "
+        )
+        items = self.conn.execute(
+            f"{select} session_date >= :first AND session_date < :last GROUP BY 1, 2, 3, 4 "
+            f"UNION ALL {select} written_at IS NULL AND session_date < :first GROUP BY 1, 2, 3, 4 "
+            f"UNION ALL {select} written_at >= :utc AND +session_date < :first GROUP BY 1, 2, 3, 4",
+            {"first": first, "last": last, "utc": start_utc},
+        ).fetchall()
+        days = self.conn.execute(
+            "SELECT CAST((julianday(day) - julianday(?)) / 7 AS INTEGER) AS week, count(*), "
+            "sum(after_hours), avg(dread), avg(drained) FROM days WHERE day >= ? AND day < ? "
+            "GROUP BY week",
+            (first, first, last),
+        ).fetchall()
+        return items, days
 
     # -- small state --------------------------------------------------------------------------
 

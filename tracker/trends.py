@@ -1,0 +1,178 @@
+"""Weekly trends: sessions, notes written, the 24-hour share, the backlog at each week's end,
+after-hours minutes and the two ratings, one row per week.
+
+The store does the reading and the counting it can do in SQL (day logs grouped by week, items
+grouped by their session, written and blocked moments); `aggregate` turns those rows into weeks.
+It is pure: rows, week starts, rules, zone and `now` in; weeks out. Moments are compared as the
+store's UTC text, so the zone matters only where a local date or midnight becomes a moment: week
+boundaries and due times, both computed here (a DST week is 167 or 169 hours long).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from tracker.clock import to_utc_text
+from tracker.models import Item
+from tracker.rules import due
+from tracker.settings import WEEKDAYS, Rules, Settings
+from tracker.store import Store
+
+SPANS = (4, 12, 26, 52)
+MAX_WEEKS = 520
+
+# The columns of a week, in order (JSON keys and the CSV header).
+COLUMNS = (
+    "week_start",
+    "sessions",
+    "written",
+    "within_24h_rate",
+    "outstanding_end",
+    "after_hours_minutes",
+    "dread_mean",
+    "drained_mean",
+    "partial",
+)
+
+# One group of items as the store returns it: session date and time (ISO text), written and
+# blocked-from moments (UTC text; blocked_from "" means blocked with no known start), and count.
+ItemRow = tuple[str, str | None, str | None, str | None, int]
+# Day logs of one week: week index, logs, after-hours minutes, mean dread, mean drained.
+DayRow = tuple[int, int, int, float | None, float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """One week of trends. Every figure is None in a week with nothing logged (a gap, not a zero):
+    no check-in, no session and no note written."""
+
+    week_start: date
+    sessions: int | None
+    """Items (sessions and tasks) whose session fell in the week."""
+    written: int | None
+    """Notes finished during the week, for any session."""
+    within_24h_rate: float | None
+    """Of this week's sessions, the share written within the rule's hours (open: not within)."""
+    outstanding_end: int | None
+    """Open notes not waiting on anyone at the week's end (for this week: now)."""
+    after_hours_minutes: int | None
+    dread_mean: float | None
+    drained_mean: float | None
+    partial: bool
+    """The current week, still under way."""
+
+    @property
+    def gap(self) -> bool:
+        return self.sessions is None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["week_start"] = self.week_start.isoformat()
+        return data
+
+
+def week_starts(today: date, weeks: int, first_weekday: str) -> list[date]:
+    """The starts of the `weeks` weeks ending with the one holding `today`, oldest first."""
+    back = (today.weekday() - WEEKDAYS.index(first_weekday)) % 7
+    current = today - timedelta(days=back)
+    return [current - timedelta(weeks=weeks - 1 - n) for n in range(weeks)]
+
+
+def midnight_utc(day: date, tz: tzinfo) -> str:
+    """The store's UTC text for the local midnight that starts `day`."""
+    return to_utc_text(datetime.combine(day, time(0), tzinfo=tz))
+
+
+def aggregate(
+    items: Iterable[ItemRow],
+    days: Iterable[DayRow],
+    starts: list[date],
+    rules: Rules,
+    tz: tzinfo,
+    now: datetime,
+) -> list[Week]:
+    """Weeks from the store's grouped rows (see `ItemRow`, `DayRow`); pure."""
+    n = len(starts)
+    first = starts[0]
+    ends = [*starts[1:], starts[-1] + timedelta(weeks=1)]
+    bounds = [midnight_utc(first, tz), *(midnight_utc(end, tz) for end in ends)]
+    now_text = to_utc_text(now)
+    # The moment each week's backlog is counted: its end, or now for the week under way.
+    checkpoints = [min(b, now_text) for b in bounds[1:]]
+
+    sessions = [0] * n
+    within = [0] * n
+    written = [0] * n
+    backlog_diff = [0] * (n + 1)
+    due_text: dict[tuple[str, str | None], str] = {}
+
+    for session_date, session_time, written_at, blocked_from, count in items:
+        week = (date.fromisoformat(session_date) - first).days // 7
+        if 0 <= week < n:
+            sessions[week] += count
+            if written_at is not None:
+                key = (session_date, session_time)
+                deadline = due_text.get(key)
+                if deadline is None:
+                    item = Item(
+                        id=None,
+                        session_date=date.fromisoformat(session_date),
+                        session_time=time.fromisoformat(session_time) if session_time else None,
+                    )
+                    deadline = due_text[key] = to_utc_text(due(item, rules, tz))
+                if written_at <= deadline:
+                    within[week] += count
+        if written_at is not None:
+            written_week = bisect_right(bounds, written_at) - 1
+            if 0 <= written_week < n:
+                written[written_week] += count
+        # Outstanding at checkpoint k: session before week k's end, not written by then and
+        # not yet blocked. Checkpoints rise, so that holds for one run of weeks.
+        lo = max(week, 0)
+        hi = n if written_at is None else bisect_left(checkpoints, written_at)
+        if blocked_from is not None:
+            hi = min(hi, bisect_left(checkpoints, blocked_from) if blocked_from else 0)
+        if lo < hi:
+            backlog_diff[lo] += count
+            backlog_diff[hi] -= count
+
+    logs: dict[int, DayRow] = {row[0]: row for row in days if 0 <= row[0] < n}
+    weeks, backlog = [], 0
+    for k, start in enumerate(starts):
+        backlog += backlog_diff[k]
+        log = logs.get(k)
+        partial = now_text < bounds[k + 1]
+        if log is None and sessions[k] == 0 and written[k] == 0:
+            weeks.append(Week(start, None, None, None, None, None, None, None, partial))
+            continue
+        weeks.append(
+            Week(
+                week_start=start,
+                sessions=sessions[k],
+                written=written[k],
+                within_24h_rate=round(within[k] / sessions[k], 3) if sessions[k] else None,
+                outstanding_end=backlog,
+                after_hours_minutes=log[2] if log else None,
+                dread_mean=_mean(log[3]) if log else None,
+                drained_mean=_mean(log[4]) if log else None,
+                partial=partial,
+            )
+        )
+    return weeks
+
+
+def _mean(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def weekly(store: Store, settings: Settings, now: datetime, weeks: int) -> list[Week]:
+    """The last `weeks` weeks up to now, read from the store (only the span it needs)."""
+    tz = now.tzinfo or store.tz
+    starts = week_starts(now.date(), weeks, settings.first_weekday)
+    end = starts[-1] + timedelta(weeks=1)
+    items, days = store.trend_rows(starts[0], end, midnight_utc(starts[0], tz))
+    return aggregate(items, days, starts, settings.rules, tz, now)
