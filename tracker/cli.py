@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "selfcheck": "tracker.commands.selfcheck:selfcheck",
     "plan": "tracker.commands.plan:plan",
     "block": "tracker.commands.plan:block",
+    "trends": "tracker.commands.trends:trends_command",
 }
 
 

@@ -690,7 +690,7 @@ class Store:
         rows = self.conn.execute("SELECT note_type, minutes, weight FROM pace")
         return {t: (m, w) for t, m, w in rows}
 
-    # -- trends (issue 7) -------------------------------------------------------------------------------
+    # -- trends (issue 7) ---------------------------------------------------------------------
 
     def trend_rows(
         self, start: date, end: date, start_utc: str

@@ -1,0 +1,234 @@
+"""The trend charts, drawn with plotext, and the plain-words line under each.
+
+`draw` works on anything with plotext's plotting calls: the `plotext` module for the terminal
+(`render`), or a textual-plotext widget's `plt` in the TUI. Every series has its own marker and
+label, so a chart reads the same without colour. A week with no check-ins is left out of a
+series (a gap in the line, no bar), never drawn as zero; the week under way is starred.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from math import ceil
+from typing import Any
+
+from tracker.settings import Settings
+from tracker.trends import Week
+
+# name -> title; the order the CLI prints them and the TUI cycles through them.
+CHARTS: dict[str, str] = {
+    "backlog": "Outstanding notes at each week's end",
+    "within": "Share of notes written within {hours} h of the session",
+    "after_hours": "After-hours charting minutes per week",
+    "wellbeing": "Dread and drained (0-4) beside the backlog",
+}
+MARKERS = {
+    "backlog": "o",
+    "threshold": "-",
+    "within": "o",
+    "bar": "█",
+    "dread": "x",
+    "drained": "+",
+}
+COLOURS = {"backlog": "blue", "threshold": "red", "within": "green", "bar": "orange",
+           "dread": "red", "drained": "magenta"}  # fmt: skip
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def title(name: str, settings: Settings) -> str:
+    return CHARTS[name].format(hours=settings.rules.rule_hours)
+
+
+def tick_label(week: Week) -> str:
+    start = week.week_start
+    return f"{start.day} {start:%b}" + ("*" if week.partial else "")
+
+
+def count_ticks(top: float, most: int = 5) -> list[int]:
+    """Whole-number ticks from 0 covering `top` with a round step, at most `most` + 1 of them."""
+    step = 1
+    while ceil(top / step) > most:
+        for factor in (2, 5, 10):
+            if ceil(top / (step * factor)) <= most or factor == 10:
+                step *= factor
+                break
+    return list(range(0, step * ceil(top / step) + 1, step))
+
+
+def _ticks(weeks: Sequence[Week], width: int) -> tuple[list[int], list[str]]:
+    """A readable subset of week labels for `width` columns, always including the latest."""
+    most = max(2, width // 10)
+    step = ceil(len(weeks) / most)
+    positions = sorted(range(len(weeks), 0, -step))
+    return positions, [tick_label(weeks[p - 1]) for p in positions]
+
+
+def _runs(values: Sequence[float | None]) -> list[tuple[list[int], list[float]]]:
+    """Unbroken runs of known values as (x positions from 1, values): gaps split a line."""
+    runs: list[tuple[list[int], list[float]]] = []
+    current: tuple[list[int], list[float]] | None = None
+    for x, value in enumerate(values, start=1):
+        if value is None:
+            current = None
+            continue
+        if current is None:
+            current = ([], [])
+            runs.append(current)
+        current[0].append(x)
+        current[1].append(value)
+    return runs
+
+
+def _line(
+    plt: Any, values: Sequence[float | None], marker: str, color: str | None, yside: str = "left"
+) -> None:
+    for xs, ys in _runs(values):
+        plt.plot(xs, ys, marker=marker, color=color, yside=yside)
+
+
+def key(name: str, settings: Settings) -> str:
+    """What each marker means (drawn under the chart: plotext's own legend would hide data)."""
+    m = MARKERS
+    return {
+        "backlog": f"{m['backlog']} outstanding  {m['threshold']} threshold {settings.rules.threshold}",
+        "within": f"{m['within']} % written within {settings.rules.rule_hours} h",
+        "after_hours": f"{m['bar']} minutes after hours",
+        "wellbeing": f"{m['dread']} dread  {m['drained']} drained  {m['backlog']} backlog (right)",
+    }[name]
+
+
+def _count_axis(plt: Any, top: float, yside: str = "left") -> None:
+    ticks = count_ticks(top)
+    plt.ylim(0, ticks[-1], yside=yside)
+    plt.yticks(ticks, [str(t) for t in ticks], yside=yside)
+
+
+def draw(plt: Any, name: str, weeks: Sequence[Week], settings: Settings, width: int, *,
+         colour: bool = True) -> None:  # fmt: skip
+    """Draw chart `name` of `weeks` on a cleared plotext figure `plt`."""
+
+    def col(series: str) -> str | None:
+        return COLOURS[series] if colour else None
+
+    n = len(weeks)
+    plt.title(title(name, settings))
+    backlog = [w.outstanding_end for w in weeks]
+    if name == "backlog":
+        threshold = settings.rules.threshold
+        _line(plt, backlog, MARKERS["backlog"], col("backlog"))
+        plt.plot(
+            [0.5, n + 0.5],
+            [threshold, threshold],
+            marker=MARKERS["threshold"],
+            color=col("threshold"),
+        )
+        _count_axis(plt, max([threshold + 1, *(v for v in backlog if v is not None)]))
+    elif name == "within":
+        shares = [None if w.within_24h_rate is None else 100 * w.within_24h_rate for w in weeks]
+        _line(plt, shares, MARKERS["within"], col("within"))
+        plt.ylim(0, 100)
+        plt.yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    elif name == "after_hours":
+        known = [(x, w.after_hours_minutes) for x, w in enumerate(weeks, start=1)]
+        xs = [x for x, v in known if v is not None]
+        ys = [v for _, v in known if v is not None]
+        if xs and n <= 26:
+            plt.bar(xs, ys, marker=MARKERS["bar"], color=col("bar"), width=0.5)
+        elif xs:
+            # A filled column per week: as readable as bars at this width, a quarter the cost.
+            plt.scatter(
+                xs, ys, marker=MARKERS["bar"], color=col("bar"), fillx=True, label="minutes"
+            )
+        _count_axis(plt, max([60, *ys]))
+    elif name == "wellbeing":
+        _line(plt, [w.dread_mean for w in weeks], MARKERS["dread"], col("dread"))
+        _line(plt, [w.drained_mean for w in weeks], MARKERS["drained"], col("drained"))
+        _line(plt, backlog, MARKERS["backlog"], col("backlog"), "right")
+        plt.ylim(0, 4)
+        plt.yticks([0, 1, 2, 3, 4])
+        _count_axis(plt, max([5, *(v for v in backlog if v is not None)]), yside="right")
+    else:
+        raise ValueError(f"unknown chart {name!r}")
+    plt.xlim(0.5, n + 0.5)
+    positions, labels = _ticks(weeks, width)
+    plt.xticks(positions, labels)
+    label = key(name, settings)
+    if any(w.partial for w in weeks):
+        label += "  * week so far"
+    plt.xlabel(label if len(label) < width - 2 else key(name, settings))
+
+
+def render(name: str, weeks: Sequence[Week], settings: Settings, width: int, height: int, *,
+           colour: bool) -> str:  # fmt: skip
+    """The chart as text for the terminal (ANSI colours only when `colour`)."""
+    import plotext as plt  # ~20 ms on top of the CLI; only the chart output pays it
+
+    plt.clear_figure()
+    plt.theme("clear")
+    plt.plot_size(width, height)
+    draw(plt, name, weeks, settings, width, colour=colour)
+    text: str = plt.build()
+    plt.clear_figure()
+    return text if colour else _ANSI.sub("", text)
+
+
+# -- the plain-words line ------------------------------------------------------------------------
+
+
+def change(label: str, values: Sequence[float | None], fmt: Callable[[float], str]) -> str:
+    """How `values` (one per week, None for a gap) moved, from the first known to the last.
+
+    For example "within-24h share up from 40% to 75% over 6 weeks".
+    """
+    points = [(x, v) for x, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return f"{label}: not enough weeks with check-ins yet to show a change"
+    (x0, first), (x1, last) = points[0], points[-1]
+    span = f"{x1 - x0} week{'s' if x1 - x0 != 1 else ''}"
+    if fmt(first) == fmt(last):
+        return f"{label} steady at {fmt(last)} over {span}"
+    direction = "up" if last > first else "down"
+    return f"{label} {direction} from {fmt(first)} to {fmt(last)} over {span}"
+
+
+def _count(value: float) -> str:
+    return str(round(value))
+
+
+def _percent(value: float) -> str:
+    return f"{round(100 * value)}%"
+
+
+def _rating(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def words(name: str, weeks: Sequence[Week], settings: Settings) -> str:
+    """The plain-words line under chart `name`: what changed over the full weeks shown."""
+    full = [w for w in weeks if not w.partial]
+    backlog = [w.outstanding_end for w in full]
+    if name == "backlog":
+        line = change("outstanding notes", backlog, _count)
+        now = next(
+            (w.outstanding_end for w in reversed(weeks) if w.outstanding_end is not None), None
+        )
+        threshold = settings.rules.threshold
+        if now is not None:
+            where = "under" if now < threshold else "at or over"
+            line += f"; {now} now, {where} the threshold of {threshold}"
+        return line
+    if name == "within":
+        label = f"within-{settings.rules.rule_hours}h share"
+        return change(label, [w.within_24h_rate for w in full], _percent)
+    if name == "after_hours":
+        return change("after-hours minutes a week", [w.after_hours_minutes for w in full], _count)
+    if name == "wellbeing":
+        return "; ".join(
+            [
+                change("dread", [w.dread_mean for w in full], _rating),
+                change("drained", [w.drained_mean for w in full], _rating),
+                change("backlog", backlog, _count),
+            ]
+        )
+    raise ValueError(f"unknown chart {name!r}")

@@ -1,0 +1,81 @@
+"""`caughtup trends`: weekly charts in the terminal, or the weekly rows as JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+import textwrap
+
+import click
+
+from tracker import trends
+from tracker.commands.common import Bounded, emit_json, json_option, workspace
+from tracker.errors import InputError
+
+
+@click.command()
+@click.option(
+    "--weeks",
+    type=Bounded(1, trends.MAX_WEEKS),
+    default=12,
+    show_default=True,
+    help="How many weeks to show, ending with this one.",
+)
+@click.option(
+    "--chart",
+    "chart_name",
+    metavar="NAME",
+    help="Only this chart: backlog, within, after_hours or wellbeing (default: all).",
+)
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print the weekly rows as CSV.")
+def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bool) -> None:
+    """Weekly trends: the backlog against the threshold, the 24-hour share, after-hours
+    minutes, and dread and drained beside the backlog.
+
+    A week with no check-ins is a gap, not a zero; the week under way is starred.
+    """
+    from tracker import charts
+
+    if chart_name is not None and chart_name not in charts.CHARTS:
+        raise InputError(f"--chart must be one of {', '.join(charts.CHARTS)}, got {chart_name!r}")
+    if as_json and as_csv:
+        raise InputError("--json and --csv print the same rows; choose one")
+    ws = workspace()
+    rows = trends.weekly(ws.store, ws.settings, ws.now(), weeks)
+    if as_json:
+        emit_json(
+            {
+                "weeks": [row.to_json() for row in rows],
+                "first_weekday": ws.settings.first_weekday,
+                "rule_hours": ws.settings.rules.rule_hours,
+                "threshold": ws.settings.rules.threshold,
+            }
+        )
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(trends.COLUMNS)
+        for row in rows:
+            writer.writerow(_cell(value) for value in row.to_json().values())
+        return
+    size = shutil.get_terminal_size((80, 24))
+    width, height = max(40, size.columns), max(12, min(size.lines - 3, 20))
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    names = [chart_name] if chart_name else list(charts.CHARTS)
+    out = []
+    for name in names:
+        out.append(charts.render(name, rows, ws.settings, width, height, colour=colour))
+        out.append(textwrap.fill(charts.words(name, rows, ws.settings), width) + "\n")
+    click.echo("\n".join(out))
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: empty for a gap, true/false as in the JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
