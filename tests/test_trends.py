@@ -159,7 +159,7 @@ def test_weeks_start_on_the_configured_day_across_a_year_boundary(tmp_path: Path
     assert monday[1].gap
 
 
-def test_dst_week_uses_local_midnights_and_elapsed_hours(tmp_path: Path) -> None:
+def test_dst_week_uses_local_midnights_and_wall_clock_due_times(tmp_path: Path) -> None:
     # Europe/Dublin springs forward on Sunday 29 March 2026 at 01:00 UTC: that week has 167
     # hours, and Monday 30 March begins at 23:00 UTC on the Sunday.
     tz = ZoneInfo("Europe/Dublin")
@@ -167,11 +167,11 @@ def test_dst_week_uses_local_midnights_and_elapsed_hours(tmp_path: Path) -> None
     now = at("2026-04-01", "12:00", tz)
     store.add_items(
         [
-            # Date-only session on Saturday: due 24 elapsed hours after Sunday 00:00 GMT, which
-            # is Monday 01:00 IST. Written Monday 00:30 IST (Sunday 23:30 UTC): within the rule,
-            # and in the week of 30 March, though it is still Sunday in UTC.
+            # Date-only session on Saturday: due at the end of Sunday on the wall clock, Monday
+            # 00:00 IST (23:00 UTC). Written Monday 00:30 IST (Sunday 23:30 UTC): half an hour
+            # late, and in the week of 30 March, though it is still Sunday in UTC.
             item("2026-03-28", written_at=at("2026-03-30", "00:30", tz)),
-            # Sunday's session, written Sunday 23:50 IST (22:50 UTC): the week of 23 March.
+            # Sunday's session, written Sunday 23:50 IST (22:50 UTC): in time, week of 23 March.
             item("2026-03-29", written_at=at("2026-03-29", "23:50", tz)),
         ],
         now,
@@ -180,7 +180,7 @@ def test_dst_week_uses_local_midnights_and_elapsed_hours(tmp_path: Path) -> None
     dst, after = weeks_of(store, now, 2, timezone="Europe/Dublin")
 
     assert dst.week_start == date(2026, 3, 23)
-    assert (dst.sessions, dst.written, dst.within_24h_rate) == (2, 1, 1.0)
+    assert (dst.sessions, dst.written, dst.within_24h_rate) == (2, 1, 0.5)
     # At the week's end (Monday 00:00 IST) Saturday's note was not yet written.
     assert dst.outstanding_end == 1
     assert (dst.after_hours_minutes, dst.dread_mean) == (25, 2.0)

@@ -5,7 +5,7 @@ The store does the reading and the counting it can do in SQL (day logs grouped b
 grouped by their session, written and blocked moments); `aggregate` turns those rows into weeks.
 It is pure: rows, week starts, rules, zone and `now` in; weeks out. Moments are compared as the
 store's UTC text, so the zone matters only where a local date or midnight becomes a moment: week
-boundaries and due times, both computed here (a DST week is 167 or 169 hours long).
+boundaries (a DST week is 167 or 169 hours long) and due times (from `rules.due`).
 """
 
 from __future__ import annotations
