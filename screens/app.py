@@ -1,4 +1,10 @@
-"""The caughtup App: navigation between screens (Textual modes keep each screen's state)."""
+"""The caughtup App: navigation between screens (Textual modes keep each screen's state).
+
+Keys: each screen has a letter (`t`, `b`, ...) and an F-key (F2 ... F7). A text field takes
+letters as text, so while the cursor is in one the Footer shows the F-keys instead; Escape leaves
+the field, and then the letters work again. Escape otherwise goes back (closes a dialog, or
+returns to the screen you came from). `?` or F1 explains the current screen.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import WorkerState
 
+from tracker import settings as settings_mod
+from tracker.errors import InputError
 from tracker.workspace import Workspace
 
 
@@ -25,6 +35,11 @@ class Place(NamedTuple):
 PLACES: list[Place] = [
     Place("t", "today", "Today", "screens.today:TodayScreen"),
 ]
+# Keys that work even inside a text field, one per screen letter.
+FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}
+DARK, LIGHT = "textual-dark", "textual-light"
+# Exit value asking `run_app` to open the demo, then come back to the user's own data.
+OPEN_DEMO = "demo"
 
 
 def _loader(target: str) -> Callable[[], Screen[Any]]:
@@ -36,31 +51,164 @@ def _loader(target: str) -> Callable[[], Screen[Any]]:
     return load
 
 
-class CaughtupApp(App[None]):
+def _keys(place: Place) -> str:
+    fkey = FKEYS.get(place.key)
+    return f"{place.key},{fkey}" if fkey else place.key
+
+
+def is_text_field(widget: object) -> bool:
+    """Whether a widget takes typed letters (Input, TextArea): then letters are not shortcuts."""
+    check = getattr(widget, "check_consume_key", None)
+    return bool(check and check("a", "a"))
+
+
+class CaughtupApp(App[str | None]):
     """The app around one data folder (the user's, or the demo's)."""
 
     TITLE = "caughtup"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS: ClassVar[set[Any]] = {lambda: _commands_provider()}
     MODES: ClassVar[dict[str, Any]] = {p.mode: _loader(p.target) for p in PLACES}
     DEFAULT_MODE = "today"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(p.key, f"switch_mode('{p.mode}')", p.label) for p in PLACES),
-        Binding("q", "quit", "Quit"),
+        *(Binding(_keys(p), f"go('{p.mode}')", p.label, id=f"go-{p.mode}") for p in PLACES),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme"),
+        Binding("q", "quit", "Quit", show=False, id="quit"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, demo: bool = False, welcome: bool = False) -> None:
         super().__init__()
         self.workspace = workspace
+        self.demo = demo
+        self.welcome = welcome and not demo
+        self.history: list[str] = []
+        if demo:
+            self.title = "caughtup · demo"
+            self.sub_title = "sample data; your own is untouched"
 
     def on_mount(self) -> None:
-        self.theme = self.workspace.settings.theme
+        wanted = self.workspace.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self.notify(
+                f"Theme {wanted!r} is not installed; using {DARK}. ctrl+t switches light/dark.",
+                title="Theme",
+                severity="warning",
+            )
+            self.theme = DARK
+        self._idle_sub_title = self.sub_title
+        self.set_interval(0.25, self._show_busy)
+        if self.welcome and not self.workspace.settings.onboarded:
+            from screens.onboarding import OnboardingScreen  # only on a first run
+
+            self.push_screen(OnboardingScreen())
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def action_go(self, mode: str) -> None:
+        """Open a screen; remember where we came from so Escape can return."""
+        if mode == self.current_mode:
+            return
+        self.history = [m for m in self.history if m != self.current_mode][-10:]
+        self.history.append(self.current_mode)
+        self.switch_mode(mode)
+
+    def action_back(self) -> None:
+        """Leave a text field, close a dialog, or return to the previous screen."""
+        if is_text_field(self.screen.focused):
+            self.screen.set_focus(None)
+            return
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+            return
+        while self.history:
+            mode = self.history.pop()
+            if mode != self.current_mode:
+                self.switch_mode(mode)
+                return
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen  # Markdown widget: loaded on first use
+
+        self.push_screen(HelpScreen(self.current_mode, self.screen))
+
+    def action_open_demo(self) -> None:
+        self.exit(OPEN_DEMO)
+
+    def get_key_display(self, binding: Binding) -> str:
+        key = binding.key
+        if key[:1] == "f" and key[1:].isdigit():
+            return key.upper()
+        return super().get_key_display(binding)
+
+    # -- themes ---------------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.workspace.settings.theme:
+            self.save_theme(theme)
+
+    @work(thread=True, exclusive=True, group="theme")
+    def save_theme(self, theme: str) -> None:
+        # An atomic write with fsync: off the event loop. The demo's choice stays in the demo.
+        ws = self.workspace
+        try:
+            ws.save_settings(settings_mod.set_value(ws.settings, "theme", theme))
+        except (InputError, OSError) as exc:
+            self.call_from_thread(
+                self.notify, f"Could not remember the theme: {exc}", severity="warning"
+            )
+
+    # -- long work ------------------------------------------------------------------------------
+
+    def _show_busy(self) -> None:
+        """A word in the header while a worker runs, so long work never looks frozen."""
+        running = [
+            w
+            for w in self.workers
+            if w.state == WorkerState.RUNNING
+            and isinstance(w.node, Screen | App)  # not the palette's or a widget's own workers
+            and w.group != "theme"
+            and not w.group.startswith(("-", "_"))
+        ]
+        label = f"working: {running[0].name.replace('_', ' ')} …" if running else ""
+        self.sub_title = label or self._idle_sub_title
 
 
-def make_app(home: Path | None = None) -> CaughtupApp:
-    """The one factory the CLI and the tests use."""
-    return CaughtupApp(Workspace(home))
+def _commands_provider() -> type[Any]:
+    from screens.commands import CaughtupCommands
+
+    return CaughtupCommands
 
 
-def run_app() -> None:
-    make_app().run()
+def make_app(home: Path | None = None, *, demo: bool = False, welcome: bool = False) -> CaughtupApp:
+    """The one factory the CLI and the tests use; `welcome` offers onboarding on a first run."""
+    return CaughtupApp(Workspace(home), demo=demo, welcome=welcome)
+
+
+def run_app(home: Path | None = None) -> None:
+    """Open the app; if the user asks for the demo, show it, then come back to their data."""
+    while True:
+        app = make_app(home)
+        if app.run() != OPEN_DEMO:
+            return
+        run_demo(theme=app.theme)
+
+
+def run_demo(theme: str = DARK) -> None:
+    """The app on a fresh sample in a temporary folder, deleted when the app closes."""
+    import tempfile
+
+    from tracker import demo
+
+    with tempfile.TemporaryDirectory(prefix="caughtup-demo-") as folder:
+        home = Path(folder) / "home"
+        demo.build(home, theme=theme)
+        make_app(home, demo=True).run()

@@ -37,7 +37,7 @@ class TodayScreen(Screen[None]):
 
     CSS_PATH = "today.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save check-in", priority=True),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the check-in", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -55,7 +55,10 @@ class TodayScreen(Screen[None]):
                         )
                 yield Static("", id="checkin-error", classes="error")
                 yield Button("Save check-in", id="save", variant="primary", compact=True)
-                yield Static("Enter moves on; Enter on the last field saves.", classes="hint")
+                yield Static(
+                    "Enter moves on; Enter on the last field saves. Esc leaves the form.",
+                    classes="hint",
+                )
             yield Glance(id="glance", classes="panel")
         yield Footer()
 
@@ -71,6 +74,11 @@ class TodayScreen(Screen[None]):
                 self.query_one(f"#{name}", Input).value = "" if value is None else str(value)
         self.refresh_glance()
         self.query_one("#sessions", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        # Another screen may have changed the data (a note marked written, a setting).
+        if self.is_mounted:
+            self.refresh_glance()
 
     def refresh_glance(self) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "plan": "tracker.commands.plan:plan",
     "block": "tracker.commands.plan:block",
     "trends": "tracker.commands.trends:trends_command",
+    "demo": "tracker.commands.demo:demo",
 }
 
 
@@ -94,16 +95,21 @@ def _one_line(text: str) -> str:
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(package_name="caughtup", message="caughtup %(version)s")
+@click.option("--demo", is_flag=True, help="Open the app on sample data (same as `caughtup demo`).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, demo: bool) -> None:
     """caughtup: a private companion for clinicians behind on session notes.
 
     Run without a command to open the app. Data lives in $CAUGHTUP_HOME or your user data folder.
     """
     if ctx.invoked_subcommand is None:
-        from screens.app import run_app  # textual costs ~250 ms: only when the TUI opens
+        # textual costs ~250 ms: only when the TUI opens
+        from screens.app import run_app, run_demo
 
-        run_app()
+        if demo:
+            run_demo()
+        else:
+            run_app()
 
 
 def main() -> None:

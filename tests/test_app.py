@@ -1,0 +1,100 @@
+"""The app frame: keys that work everywhere, help, the palette, themes, going back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+from textual.widgets import Input, Markdown
+
+from screens.app import DARK, LIGHT, make_app
+from screens.help import HelpScreen
+from screens.today import TodayScreen
+from tracker import settings
+
+
+def shown_keys(app: object) -> dict[str, str]:
+    """The Footer's bindings right now: key -> description."""
+    active = app.screen.active_bindings  # type: ignore[attr-defined]
+    return {k: a.binding.description for k, a in active.items() if a.binding.show}
+
+
+async def test_screen_keys_work_inside_a_field_and_letters_after_escape(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen.focused, Input)
+        keys = shown_keys(app)
+        assert keys["f2"] == "Today" and keys["f1"] == "Help"
+        assert "t" not in keys and "question_mark" not in keys  # letters are text here
+        await pilot.press("escape")
+        assert app.screen.focused is None
+        keys = shown_keys(app)
+        assert keys["t"] == "Today" and keys["question_mark"] == "Help"
+        await pilot.press("tab")
+        assert isinstance(app.screen.focused, Input)
+
+
+async def test_f1_opens_help_from_the_form_with_the_users_numbers(
+    home: Path, run: Callable[..., Result]
+) -> None:
+    run("config", "rules.threshold", "7")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one(Markdown).source
+        assert "## Today" in text
+        assert "The 7-note threshold" in text and "24-hour rule" in text
+        assert "P1 court-involved" in text and "over 3 weeks" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, TodayScreen)
+        assert isinstance(app.screen.focused, Input)  # focus comes back where it was
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_escape_returns_to_the_screen_you_came_from(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.add_mode("other", TodayScreen)
+        app.screen.query_one("#sessions", Input).value = "4"
+        app.action_go("other")
+        await pilot.pause()
+        assert app.current_mode == "other"
+        await pilot.press("escape", "escape")  # leave the field, then go back
+        assert app.current_mode == "today"
+        assert app.screen.query_one("#sessions", Input).value == "4"  # nothing lost
+
+
+async def test_palette_lists_screens_and_actions(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"help for")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_switch_is_remembered(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == DARK
+        await pilot.press("ctrl+t")
+        assert app.theme == LIGHT
+        await app.workers.wait_for_complete()
+    assert settings.load(home).theme == LIGHT
+    again = make_app(home)
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == LIGHT
+
+
+async def test_unknown_theme_falls_back_gently(home: Path, run: Callable[..., Result]) -> None:
+    run("config", "theme", "no-such-theme")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == DARK
+        assert any("not installed" in str(n.message) for n in app._notifications)
