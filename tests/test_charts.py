@@ -85,7 +85,7 @@ def sample_weeks() -> list[trends.Week]:
     ]
 
 
-@pytest.mark.parametrize("name", list(charts.CHARTS))
+@pytest.mark.parametrize("name", charts.WEEKLY)
 def test_render_draws_a_framed_chart_without_colour(name: str) -> None:
     text = charts.render(name, sample_weeks(), Settings(), 60, 14, colour=False)
     lines = text.splitlines()
@@ -121,9 +121,9 @@ def test_cli_prints_charts_sized_to_the_terminal(
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "\x1b[" not in out  # not a terminal: no colour codes
-    for name in charts.CHARTS:
+    for name in charts.WEEKLY:
         assert charts.title(name, Settings()) in out
-    assert out.count("┌") == len(charts.CHARTS)
+    assert out.count("┌") == len(charts.WEEKLY)
     assert max(len(line) for line in out.splitlines()) == 100  # charts and wrapped words
     assert "threshold 5" in out and "16 Nov*" in out and "2 Nov" in out
     assert "outstanding notes steady at 4 over 1 week; 5 now, at or over the threshold" in out
@@ -188,3 +188,52 @@ def test_installed_command_prints_a_chart(tmp_path: Path) -> None:
     out = subprocess.run([bin_dir / "caughtup", "trends", "--chart", "backlog"], env=env,
                          check=True, capture_output=True, text=True).stdout  # fmt: skip
     assert "┌" in out and "Outstanding notes" in out and "16 Nov*" in out
+
+
+def burndown(left_now: int) -> trends.Burndown:
+    d = date(2026, 11, 10)
+    return trends.Burndown(
+        started_on=d,
+        planned=[(d, 25), (d, 15), (d + timedelta(days=1), 5), (d + timedelta(days=2), 0)],
+        actual=[(d, 25), (d, 15), (d + timedelta(days=1), left_now)],
+        today=d + timedelta(days=1),
+    )
+
+
+def test_burndown_words() -> None:
+    assert charts.burndown_words(burndown(5)) == (
+        "sprint: 5 of 25 notes left after 1 day; on the first plan"
+    )
+    assert charts.burndown_words(burndown(2)) == (
+        "sprint: 2 of 25 notes left after 1 day; ahead of the first plan (5 expected by now)"
+    )
+    assert charts.burndown_words(burndown(8)).endswith(
+        "3 behind the first plan: `caughtup plan` re-plans from here"
+    )
+
+
+def test_burndown_chart_appears_only_while_a_sprint_runs(
+    run: Callable[..., Result], run_json: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_sprint = run("trends", "--chart", "burndown")
+    assert no_sprint.exit_code == 2 and "no catch-up sprint is running" in no_sprint.stderr
+    assert run_json("trends")["sprint"] is None
+    assert charts.title("burndown", Settings()) not in run("trends").stdout
+
+    for day in ("2026-11-16", "2026-11-17"):
+        run("log", "--date", day, "--sessions", "6", "--written", "1")
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-20T09:00")
+    assert run("plan", "--days", "fri,mon").exit_code == 0
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-20T17:45")
+    assert run("block", "done", "--notes", "4").exit_code == 0
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-22T18:00")
+
+    sprint = run_json("trends")["sprint"]
+    assert sprint["started_on"] == "2026-11-20"
+    assert sprint["actual"][0] == ["2026-11-20", 10]
+    assert sprint["actual"][-1] == ["2026-11-22", 6]
+    out = run("trends", "--chart", "burndown").stdout
+    assert charts.title("burndown", Settings()) in out and "┌" in out
+    assert "20 Nov" in out and "22 Nov" in out
+    assert "sprint: 6 of 10 notes left after 2 days" in out
+    assert charts.title("burndown", Settings()) in run("trends").stdout

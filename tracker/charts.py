@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from math import ceil
 from typing import Any
 
 from tracker.settings import Settings
-from tracker.trends import Week
+from tracker.trends import Burndown, Week
 
 # name -> title; the order the CLI prints them and the TUI cycles through them.
 CHARTS: dict[str, str] = {
@@ -22,17 +23,15 @@ CHARTS: dict[str, str] = {
     "within": "Share of notes written within {hours} h of the session",
     "after_hours": "After-hours charting minutes per week",
     "wellbeing": "Dread and drained (0-4) beside the backlog",
+    "burndown": "Catch-up sprint: notes left",
 }
-MARKERS = {
-    "backlog": "o",
-    "threshold": "-",
-    "within": "o",
-    "bar": "█",
-    "dread": "x",
-    "drained": "+",
-}
+SPRINT_ONLY = "burndown"  # drawn only while a sprint runs
+WEEKLY = [name for name in CHARTS if name != SPRINT_ONLY]
+# Each series has its own marker, so a chart reads the same without colour.
+MARKERS = {"backlog": "o", "threshold": "-", "within": "o", "bar": "█", "dread": "x",
+           "drained": "+", "planned": ".", "actual": "o"}  # fmt: skip
 COLOURS = {"backlog": "blue", "threshold": "red", "within": "green", "bar": "orange",
-           "dread": "red", "drained": "magenta"}  # fmt: skip
+           "dread": "red", "drained": "magenta", "planned": "gray", "actual": "blue"}  # fmt: skip
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -95,6 +94,7 @@ def key(name: str, settings: Settings) -> str:
         "within": f"{m['within']} % written within {settings.rules.rule_hours} h",
         "after_hours": f"{m['bar']} minutes after hours",
         "wellbeing": f"{m['dread']} dread  {m['drained']} drained  {m['backlog']} backlog (right)",
+        "burndown": f"{m['actual']} notes left  {m['planned']} first plan  | today",
     }[name]
 
 
@@ -159,15 +159,67 @@ def draw(plt: Any, name: str, weeks: Sequence[Week], settings: Settings, width: 
     plt.xlabel(label if len(label) < width - 2 else key(name, settings))
 
 
+def draw_burndown(plt: Any, burndown: Burndown, settings: Settings, width: int, *,
+                  colour: bool = True) -> None:  # fmt: skip
+    """Draw the sprint burndown: notes left by day, the first plan against what happened."""
+    start = burndown.started_on
+    planned = [((d - start).days, n) for d, n in burndown.planned]
+    actual = [((d - start).days, n) for d, n in burndown.actual]
+    today = (burndown.today - start).days
+    last = max([today, *(x for x, _ in planned), *(x for x, _ in actual)], default=0)
+    plt.title(title("burndown", settings))
+    if planned:
+        plt.plot([x for x, _ in planned], [n for _, n in planned], marker=MARKERS["planned"],
+                 color=COLOURS["planned"] if colour else None)  # fmt: skip
+    plt.plot([x for x, _ in actual], [n for _, n in actual], marker=MARKERS["actual"],
+             color=COLOURS["actual"] if colour else None)  # fmt: skip
+    top = max([1, *(n for _, n in planned), *(n for _, n in actual)])
+    plt.vertical_line(today, color=COLOURS["threshold"] if colour else None)
+    _count_axis(plt, top)
+    plt.xlim(-0.5, last + 0.5)
+    step = max(1, ceil((last + 1) / max(2, width // 10)))
+    days = sorted(range(last, -1, -step))
+    plt.xticks(
+        days, [f"{(start + timedelta(days=x)).day} {start + timedelta(days=x):%b}" for x in days]
+    )
+    plt.xlabel(key("burndown", settings))
+
+
+def burndown_words(burndown: Burndown) -> str:
+    """The plain-words line under the burndown."""
+    start = burndown.actual[0][1]
+    left = burndown.actual[-1][1]
+    line = f"sprint: {left} of {start} notes left after {plural((burndown.today - burndown.started_on).days, 'day')}"
+    expected = burndown.planned_by(burndown.today)
+    if expected is None:
+        return line
+    if left < expected:
+        return f"{line}; ahead of the first plan ({expected} expected by now)"
+    if left > expected:
+        return (
+            f"{line}; {left - expected} behind the first plan: `caughtup plan` re-plans from here"
+        )
+    return f"{line}; on the first plan"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def render(name: str, weeks: Sequence[Week], settings: Settings, width: int, height: int, *,
-           colour: bool) -> str:  # fmt: skip
+           colour: bool, burndown: Burndown | None = None) -> str:  # fmt: skip
     """The chart as text for the terminal (ANSI colours only when `colour`)."""
     import plotext as plt  # ~20 ms on top of the CLI; only the chart output pays it
 
     plt.clear_figure()
     plt.theme("clear")
     plt.plot_size(width, height)
-    draw(plt, name, weeks, settings, width, colour=colour)
+    if name == SPRINT_ONLY:
+        if burndown is None:
+            raise ValueError("the burndown chart needs a running sprint")
+        draw_burndown(plt, burndown, settings, width, colour=colour)
+    else:
+        draw(plt, name, weeks, settings, width, colour=colour)
     text: str = plt.build()
     plt.clear_figure()
     return text if colour else _ANSI.sub("", text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from tracker.clock import to_utc_text
 from tracker.models import Item
-from tracker.rules import due
+from tracker.rules import due, is_outstanding
 from tracker.settings import WEEKDAYS, Rules, Settings
 from tracker.store import Store
 
@@ -176,3 +176,38 @@ def weekly(store: Store, settings: Settings, now: datetime, weeks: int) -> list[
     end = starts[-1] + timedelta(weeks=1)
     items, days = store.trend_rows(starts[0], end, midnight_utc(starts[0], tz))
     return aggregate(items, days, starts, settings.rules, tz, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Burndown:
+    """The current catch-up sprint: notes left by date, as first planned and as it went."""
+
+    started_on: date
+    planned: list[tuple[date, int]]
+    actual: list[tuple[date, int]]
+    today: date
+
+    def planned_by(self, day: date) -> int | None:
+        """Notes the first plan expected to be left on `day` (None before the sprint)."""
+        known = [left for d, left in self.planned if d <= day]
+        return known[-1] if known else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "started_on": self.started_on.isoformat(),
+            "planned": [[d.isoformat(), n] for d, n in self.planned],
+            "actual": [[d.isoformat(), n] for d, n in self.actual],
+        }
+
+
+def current_burndown(store: Store, now: datetime) -> Burndown | None:
+    """The running sprint's burndown, or None when no sprint runs."""
+    record = store.current_sprint()
+    if record is None:
+        return None
+    from tracker import sprint  # the planner's import (~30 ms): only while a sprint runs
+
+    done = [b for b in store.sprint_blocks(record.id) if b.done_at is not None]
+    outstanding = sum(1 for i in store.items(open_only=True) if is_outstanding(i))
+    planned, actual = sprint.burndown(record, done, now.date(), outstanding)
+    return Burndown(record.started_on, planned, actual, now.date())

@@ -27,13 +27,14 @@ from tracker.errors import InputError
     "--chart",
     "chart_name",
     metavar="NAME",
-    help="Only this chart: backlog, within, after_hours or wellbeing (default: all).",
+    help="Only this chart: backlog, within, after_hours, wellbeing, or burndown while a "
+    "catch-up sprint runs (default: all).",
 )
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the weekly rows as CSV.")
 def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bool) -> None:
     """Weekly trends: the backlog against the threshold, the 24-hour share, after-hours
-    minutes, and dread and drained beside the backlog.
+    minutes, dread and drained beside the backlog, and the sprint burndown while one runs.
 
     A week with no check-ins is a gap, not a zero; the week under way is starred.
     """
@@ -44,7 +45,13 @@ def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bo
     if as_json and as_csv:
         raise InputError("--json and --csv print the same rows; choose one")
     ws = workspace()
-    rows = trends.weekly(ws.store, ws.settings, ws.now(), weeks)
+    now = ws.now()
+    burndown = trends.current_burndown(ws.store, now)
+    if chart_name == charts.SPRINT_ONLY and burndown is None:
+        raise InputError(
+            "no catch-up sprint is running, so there is no burndown; `caughtup plan` starts one"
+        )
+    rows = trends.weekly(ws.store, ws.settings, now, weeks)
     if as_json:
         emit_json(
             {
@@ -52,6 +59,7 @@ def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bo
                 "first_weekday": ws.settings.first_weekday,
                 "rule_hours": ws.settings.rules.rule_hours,
                 "threshold": ws.settings.rules.threshold,
+                "sprint": burndown.to_json() if burndown else None,
             }
         )
         return
@@ -67,8 +75,16 @@ def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bo
     names = [chart_name] if chart_name else list(charts.CHARTS)
     out = []
     for name in names:
-        out.append(charts.render(name, rows, ws.settings, width, height, colour=colour))
-        out.append(textwrap.fill(charts.words(name, rows, ws.settings), width) + "\n")
+        if name == charts.SPRINT_ONLY:
+            if burndown is None:
+                continue
+            line = charts.burndown_words(burndown)
+        else:
+            line = charts.words(name, rows, ws.settings)
+        out.append(
+            charts.render(name, rows, ws.settings, width, height, colour=colour, burndown=burndown)
+        )
+        out.append(textwrap.fill(line, width) + "\n")
     click.echo("\n".join(out))
 
 
