@@ -196,7 +196,7 @@ def make_app(home: Path | None = None, *, demo: bool = False, welcome: bool = Fa
 def run_app(home: Path | None = None) -> None:
     """Open the app; if the user asks for the demo, show it, then come back to their data."""
     while True:
-        app = make_app(home)
+        app = make_app(home, welcome=True)
         if app.run() != OPEN_DEMO:
             return
         run_demo(theme=app.theme)
