@@ -34,6 +34,7 @@ class Place(NamedTuple):
 # One entry per screen: its key, shown in the Footer. Issues that add a screen add a line here.
 PLACES: list[Place] = [
     Place("t", "today", "Today", "screens.today:TodayScreen"),
+    Place("c", "selfcheck", "Self-check", "screens.selfcheck:SelfCheckScreen"),
 ]
 # Keys that work even inside a text field, one per screen letter.
 FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}

@@ -22,3 +22,11 @@ class WorkFailed(Message):
 
     what: str
     error: str
+
+
+@dataclass
+class FileSaved(Message):
+    """A worker wrote a file for the user (a printed summary, an export)."""
+
+    what: str
+    path: str
