@@ -39,6 +39,19 @@ class SelfCheckScreen(Screen[None]):
     """Intro and history, then the questions one by one, then the result (crisis lines first)."""
 
     CSS_PATH = "selfcheck.tcss"
+    HELP = """\
+## Self-check
+
+Sixteen short statements about the last two weeks, one at a time. Press a number to answer;
+← or p goes back, → or n goes forward to a statement you have answered. The result tells a
+documentation overload (a workflow problem with workflow fixes) from broader signs of burnout
+(a wellbeing matter that deserves support), beside what your own check-ins show. It is a
+self-report of signs, not a diagnosis.
+
+If you mention thoughts of harming yourself, crisis contacts for your country come first. Every
+result ends with your local crisis line. On the result, e prints a one-page PDF (to the
+`reports` folder in your data folder) and r starts again. Results are kept, so the start screen
+shows earlier ones; a new self-check is due every four weeks."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "Begin"),
         *(Binding(str(d), f"answer({d})", show=False) for d in range(10)),
