@@ -237,6 +237,12 @@ def describe(key: str) -> str:
     return str(_field(key)[1].metadata["doc"])
 
 
+def mask(url: str) -> str:
+    """Show an apprise URL's scheme only: the rest may hold tokens."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{'•' * 6}{rest[-3:] if len(rest) > 8 else ''}"
+
+
 def is_secret(key: str) -> bool:
     return bool(_field(key)[1].metadata.get("secret"))
 

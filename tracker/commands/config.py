@@ -8,12 +8,7 @@ import click
 
 from tracker import settings
 from tracker.commands.common import emit_json, json_option, workspace
-
-
-def mask(url: str) -> str:
-    """Show an apprise URL's scheme only: the rest may hold tokens."""
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{'•' * 6}{rest[-3:] if len(rest) > 8 else ''}"
+from tracker.settings import mask
 
 
 def shown(key: str, value: Any) -> Any:
