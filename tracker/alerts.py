@@ -1,0 +1,297 @@
+"""Which reminders are due: a pure function of (items, day logs, sprint, self-check, settings,
+sent-state, now).
+
+Each alert kind has a *level* while it holds (a count, a tier, a date). The sent-state maps a kind
+to the highest level already delivered; an alert fires when its level is worse than that, and a
+kind that no longer holds is dropped from the state so it can fire again later. Quiet hours and
+weekends hold everything back without touching the state, so a held alert goes out at the next
+allowed run if it still holds. Messages carry counts, ages and a next step: the text is built from
+numbers and settings only, never from an item's client reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from tracker import rules
+from tracker.models import DayLog, Item
+from tracker.settings import Notify, Settings
+
+KINDS = ("breach", "threshold", "tier", "block", "chase", "selfcheck")
+SELFCHECK_EVERY_DAYS = 28
+WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+Level = int | str
+SentState = dict[str, Level]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One message to send: `level` goes into the sent-state once it is delivered."""
+
+    kind: str
+    level: Level
+    title: str
+    body: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "title": self.title, "body": self.body}
+
+
+@dataclass
+class Evaluation:
+    """What `evaluate` decided: alerts to send now, alerts held back, and the sent-state."""
+
+    send: list[Alert]
+    held: list[Alert]
+    hold_reason: str | None
+    """None, "quiet_hours" or "weekend"."""
+    held_until: datetime | None
+    base: SentState
+    """The old sent-state with resolved kinds dropped: what to keep if nothing is delivered."""
+    active: list[str] = field(default_factory=list)
+    """Every kind that holds now, sent before or not."""
+
+    @property
+    def state(self) -> SentState:
+        """The new sent-state once every alert in `send` is delivered."""
+        return self.state_after(a.kind for a in self.send)
+
+    def state_after(self, delivered: Iterable[str]) -> SentState:
+        """The new sent-state when only the alerts of these kinds were delivered."""
+        done = set(delivered)
+        state = dict(self.base)
+        state.update({a.kind: a.level for a in self.send if a.kind in done})
+        return state
+
+
+# -- quiet hours and weekends ---------------------------------------------------------------
+
+
+def quiet_range(text: str) -> tuple[time, time] | None:
+    """(start, end) of the quiet hours setting, or None when there are none."""
+    if not text:
+        return None
+    start, end = (time.fromisoformat(part) for part in text.split("-"))
+    return None if start == end else (start, end)
+
+
+def hold_reason(now: datetime, notify: Notify) -> str | None:
+    """Why messages wait at `now` (local time): "quiet_hours", "weekend", or None."""
+    span = quiet_range(notify.quiet_hours)
+    if span is not None:
+        start, end = span
+        at = now.time().replace(tzinfo=None)
+        # A range like 19:00-08:00 runs across midnight.
+        quiet = start <= at < end if start < end else (at >= start or at < end)
+        if quiet:
+            return "quiet_hours"
+    if not notify.weekends and now.weekday() >= 5:
+        return "weekend"
+    return None
+
+
+def next_allowed(now: datetime, notify: Notify) -> datetime | None:
+    """The first moment from `now` when messages may go out (None if never within a week)."""
+    span = quiet_range(notify.quiet_hours)
+    candidates = [now]
+    for offset in range(9):
+        day = now.date() + timedelta(days=offset)
+        # Allowed time starts either when quiet hours end or when a weekday begins.
+        starts = [time(0)] + ([span[1]] if span else [])
+        candidates += [datetime.combine(day, t, tzinfo=now.tzinfo) for t in starts]
+    for moment in sorted(c for c in candidates if c >= now):
+        if hold_reason(moment, notify) is None:
+            return moment
+    return None
+
+
+# -- wording ----------------------------------------------------------------------------------
+
+
+def number_word(n: int) -> str:
+    return WORDS[n] if 0 <= n < len(WORDS) else str(n)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def age_text(days: int) -> str:
+    return "from today" if days <= 0 else plural(days, "day")
+
+
+def catchup_minutes(item: Item, settings: Settings) -> int:
+    """Minutes to write one note in a catch-up block, from the settings."""
+    sprint = settings.sprint
+    if sprint.notes_per_block:
+        return max(1, sprint.block_minutes // sprint.notes_per_block)
+    per_type = sprint.minutes_per_type
+    return per_type.get(item.note_type, per_type.get("progress", 9))
+
+
+def clear_step(oldest_first: Sequence[Item], want: int, settings: Settings) -> str:
+    """'a 27-minute catch-up clears the three oldest': the `want` oldest, at most one block."""
+    budget = settings.sprint.block_minutes
+    take, minutes = 0, 0
+    for item in oldest_first[: max(1, want)]:
+        cost = catchup_minutes(item, settings)
+        if take and minutes + cost > budget:
+            break
+        take, minutes = take + 1, minutes + cost
+    if take == len(oldest_first):
+        which = "it" if take == 1 else "all of them" if take > 10 else f"all {number_word(take)}"
+    else:
+        which = "the oldest" if take == 1 else f"the {number_word(take)} oldest"
+    return f"a {minutes}-minute catch-up clears {which}"
+
+
+# -- the alerts ---------------------------------------------------------------------------------
+
+
+def _first_day(days: Iterable[DayLog], items: Iterable[Item]) -> date | None:
+    firsts = [d.day for d in days] + [i.session_date for i in items]
+    return min(firsts, default=None)
+
+
+def current_alerts(
+    items: Iterable[Item],
+    days: Iterable[DayLog],
+    blocks_today: int,
+    last_selfcheck: date | None,
+    settings: Settings,
+    now: datetime,
+) -> list[Alert]:
+    """Every alert that holds at `now`, each with its level and message (no sent-state yet)."""
+    items = list(items)
+    tz, today, rule_set = now.tzinfo or UTC, now.date(), settings.rules
+    open_items = [i for i in items if i.is_open]
+    outstanding = sorted(
+        (i for i in open_items if i.blocked_on is None),
+        key=lambda i: (i.session_date, i.session_time or time.max, i.id or 0),
+    )
+    n_open = len(outstanding)
+    oldest = rules.age_days(outstanding[0], today) if outstanding else 0
+    found: list[Alert] = []
+
+    late = [i for i in outstanding if rules.breached(i, rule_set, tz, now)]
+    if late:
+        found.append(
+            Alert(
+                "breach",
+                len(late),
+                f"{plural(len(late), 'note')} past the {rule_set.rule_hours}-hour rule",
+                f"{plural(len(late), 'note')} past {rule_set.rule_hours} hours, oldest "
+                f"{age_text(rules.age_days(late[0], today))}: "
+                f"{clear_step(late, len(late), settings)}.",
+            )
+        )
+
+    threshold = rule_set.threshold
+    if rules.threshold_state(n_open, threshold) == "reached":
+        # Back to "ok" means below the watch line (threshold - 2).
+        to_ok = n_open - max(0, threshold - 3)
+        found.append(
+            Alert(
+                "threshold",
+                n_open // threshold,
+                f"Catch up now: {plural(n_open, 'note')} open",
+                f"{plural(n_open, 'note')} open, oldest {age_text(oldest)}: "
+                f"{clear_step(outstanding, to_ok, settings)}. The backlog is fixable.",
+            )
+        )
+
+    tier = rules.backlog_tier(oldest if outstanding else None)
+    if tier is not None and tier != rules.TIERS[0]:
+        found.append(
+            Alert(
+                "tier",
+                rules.TIERS.index(tier),
+                f"Backlog now {rules.TIER_LABELS[tier]}",
+                f"Oldest open note {plural(oldest, 'day')}, {plural(n_open, 'note')} open. "
+                f"Next step: {rules.TIER_GOALS[tier]}; `caughtup plan` maps it out.",
+            )
+        )
+
+    if blocks_today > 0 and n_open:
+        minutes = settings.sprint.block_minutes
+        label = "A catch-up block" if blocks_today == 1 else f"{blocks_today} catch-up blocks"
+        found.append(
+            Alert(
+                "block",
+                today.isoformat(),
+                f"{label} today",
+                f"{label} today, {minutes} minutes each; {plural(n_open, 'note')} open, oldest "
+                f"{age_text(oldest)}: {clear_step(outstanding, n_open, settings)}.",
+            )
+        )
+
+    waiting = sorted(
+        (i for i in open_items if rules.chase(i, rule_set, now)),
+        key=lambda i: i.blocked_since or datetime.combine(i.session_date, time(0), tzinfo=tz),
+    )
+    if waiting:
+        first = waiting[0]
+        since = first.blocked_since or datetime.combine(first.session_date, time(0), tzinfo=tz)
+        longest = (now - since).days
+        found.append(
+            Alert(
+                "chase",
+                len(waiting),
+                f"{plural(len(waiting), 'note')} to chase",
+                f"{plural(len(waiting), 'note')} waiting on someone else for over "
+                f"{plural(rule_set.escalation_days, 'day')}, longest {plural(longest, 'day')}: "
+                "a short message or call unblocks them.",
+            )
+        )
+
+    start = last_selfcheck or _first_day(days, items)
+    if start is not None:
+        due_on = start + timedelta(days=SELFCHECK_EVERY_DAYS)
+        if today >= due_on:
+            since_text = (
+                f"{(today - last_selfcheck).days // 7} weeks since the last one"
+                if last_selfcheck
+                else "none taken yet"
+            )
+            found.append(
+                Alert(
+                    "selfcheck",
+                    due_on.isoformat(),
+                    "Self-check due",
+                    f"A 4-weekly self-check is due ({since_text}). It takes about five "
+                    "minutes: `caughtup selfcheck`.",
+                )
+            )
+    return found
+
+
+def _worse(level: Level, sent: Level | None) -> bool:
+    if sent is None:
+        return True
+    if isinstance(level, int) and isinstance(sent, int):
+        return level > sent
+    return level != sent
+
+
+def evaluate(
+    items: Iterable[Item],
+    days: Iterable[DayLog],
+    blocks_today: int,
+    last_selfcheck: date | None,
+    settings: Settings,
+    sent: Mapping[str, Level],
+    now: datetime,
+) -> Evaluation:
+    """What to send now and the sent-state that follows (see the module doc)."""
+    holding = current_alerts(items, days, blocks_today, last_selfcheck, settings, now)
+    active = [a.kind for a in holding]
+    base = {kind: level for kind, level in sent.items() if kind in active}
+    due = [a for a in holding if _worse(a.level, base.get(a.kind))]
+    reason = hold_reason(now, settings.notify)
+    if reason is None:
+        return Evaluation(due, [], None, None, base, active)
+    return Evaluation([], due, reason, next_allowed(now, settings.notify), base, active)
