@@ -53,6 +53,21 @@ class DayLog:
     logged_at: datetime | None = None
 
 
+@dataclass(slots=True)
+class Delivery:
+    """The outcome of one notification sent to one URL (kept as its masked form, never whole)."""
+
+    at: datetime
+    kind: str
+    """The alert kind, or "test"."""
+    channel: str
+    """A short hash of the URL, to tell URLs apart without storing them."""
+    target: str
+    """The URL masked, as shown to the user."""
+    ok: bool
+    error: str | None = None
+
+
 def check_client_ref(ref: str | None) -> tuple[str | None, str | None]:
     """(cleaned ref, warning or None); InputError when it cannot be a short pseudonym."""
     if ref is None:

@@ -18,10 +18,12 @@ from typing import Any
 from tracker.checkin import written_moment
 from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
-from tracker.models import DayLog, Item, SprintBlock, SprintRecord
+from tracker.models import DayLog, Delivery, Item, SprintBlock, SprintRecord
 from tracker.paths import DB_NAME, ensure_dir, touch_private
 
 BUSY_TIMEOUT_S = 15.0
+SENT_PREFIX = "alerts.sent."
+KEEP_DELIVERIES = 500
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: list[str] = [
@@ -112,6 +114,19 @@ MIGRATIONS: list[str] = [
     # v4: weekly trends find the notes written in a span without scanning every item.
     """
     CREATE INDEX items_written ON items (written_at) WHERE written_at IS NOT NULL;
+    """,
+    # v5: the outcome of each notification sent (never the URL: its masked form and a hash).
+    """
+    CREATE TABLE deliveries (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        channel  TEXT NOT NULL,
+        target   TEXT NOT NULL,
+        ok       INTEGER NOT NULL,
+        error    TEXT
+    );
+    CREATE INDEX deliveries_channel ON deliveries (channel, id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -740,6 +755,55 @@ class Store:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )
+
+    # -- notifications (issue 6) ------------------------------------------------------------
+
+    def sent_state(self, channel: str) -> dict[str, int | str]:
+        """The alert levels already delivered to one notification channel."""
+        raw = self.get_state(f"{SENT_PREFIX}{channel}")
+        return json.loads(raw) if raw else {}
+
+    def save_sent_state(self, channel: str, state: dict[str, int | str]) -> None:
+        self.set_state(f"{SENT_PREFIX}{channel}", json.dumps(state, sort_keys=True))
+
+    def forget_channels(self, keep: Iterable[str]) -> None:
+        """Drop the sent-state of channels no longer configured."""
+        keys = {f"{SENT_PREFIX}{ch}" for ch in keep}
+        with self.transaction() as conn:
+            stale = [
+                (key,)
+                for (key,) in conn.execute(
+                    "SELECT key FROM state WHERE key LIKE ?", (f"{SENT_PREFIX}%",)
+                )
+                if key not in keys
+            ]
+            conn.executemany("DELETE FROM state WHERE key = ?", stale)
+
+    def record_deliveries(self, rows: Iterable[Delivery]) -> None:
+        """Keep the outcome of each send, and only the newest KEEP_DELIVERIES of them."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO deliveries (at, kind, channel, target, ok, error) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (to_utc_text(d.at), d.kind, d.channel, d.target, int(d.ok), d.error)
+                    for d in rows
+                ],
+            )
+            conn.execute(
+                "DELETE FROM deliveries WHERE id <= (SELECT MAX(id) FROM deliveries) - ?",
+                (KEEP_DELIVERIES,),
+            )
+
+    def deliveries(self, limit: int = 20) -> list[Delivery]:
+        """The most recent delivery outcomes, newest first."""
+        rows = self.conn.execute(
+            "SELECT at, kind, channel, target, ok, error FROM deliveries ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            Delivery(from_utc_text(r[0], self.tz), r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows
+        ]
 
 
 def _statements(script: str) -> list[str]:
