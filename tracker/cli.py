@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "block": "tracker.commands.plan:block",
     "trends": "tracker.commands.trends:trends_command",
     "demo": "tracker.commands.demo:demo",
+    "remind": "tracker.commands.remind:remind",
+    "notify-test": "tracker.commands.remind:notify_test",
 }
 
 
