@@ -6,6 +6,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,34 @@ def test_remind_with_nothing_to_send_does_not_load_apprise(tmp_path: Path) -> No
         "from tracker.cli import cli\ntry:\n    cli.main(['remind'])\nexcept SystemExit:\n    pass"
     )
     assert "apprise" not in loaded_after(code, tmp_path)
+
+
+def test_self_check_reminder_follows_the_last_self_check(
+    home: Path,
+    run: Callable[..., Result],
+    remind: Callable[[], dict[str, Any]],
+    at: Callable[[str], None],
+) -> None:
+    at("2026-10-26T10:00")
+    run("log", "--sessions", "1", "--written", "1")
+    at(f"{MONDAY}T10:00")
+    with serve() as sink:
+        run("config", "notify.urls", sink.url())
+        assert [d["kind"] for d in remind()["deliveries"]] == ["selfcheck"]
+        assert sink.messages[0]["message"].startswith(
+            "A 4-weekly self-check is due (none taken yet)"
+        )
+        with Store.open(home, resolve_tz("UTC")) as store:
+            store.add_selfcheck(
+                taken_on=date(2026, 11, 23),
+                taken_at=datetime(2026, 11, 23, 10, tzinfo=UTC),
+                questionnaire="builtin",
+                answers={},
+                scores={},
+                profile="neither",
+                safety_flag=False,
+            )
+        assert remind()["active"] == []
+        at("2026-12-21T10:00")
+        assert [d["kind"] for d in remind()["deliveries"]] == ["selfcheck"]
+        assert "(4 weeks since the last one)" in sink.messages[-1]["message"]

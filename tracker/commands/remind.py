@@ -107,9 +107,13 @@ def remind(schedule: bool, as_json: bool) -> None:
             report = notifier.Report(now, len(ws.settings.notify.urls), [], [], None, None)
             report.busy = True
         else:
-            # The sprint planner and the self-check supply these once they are on main.
+            # Catch-up blocks today come from the sprint planner once it is on main.
             report = notifier.remind(
-                ws.store, ws.settings, now, blocks_today=0, last_selfcheck=None
+                ws.store,
+                ws.settings,
+                now,
+                blocks_today=0,
+                last_selfcheck=ws.store.last_selfcheck_date(),
             )
     if as_json:
         emit_json(report.to_json())
