@@ -286,3 +286,19 @@ def test_self_check_reminder_follows_the_last_self_check(
         at("2026-12-21T10:00")
         assert [d["kind"] for d in remind()["deliveries"]] == ["selfcheck"]
         assert "(4 weeks since the last one)" in sink.messages[-1]["message"]
+
+
+def test_catch_up_block_from_the_saved_sprint(
+    run: Callable[..., Result], remind: Callable[[], dict[str, Any]], at: Callable[[str], None]
+) -> None:
+    at(f"{MONDAY}T10:00")
+    run("add", "--date", MONDAY, "--client", "QZ5")
+    run("add", "--date", MONDAY, "--type", "intake")
+    assert run("plan", "--days", "mon,thu", "--start", MONDAY).exit_code == 0
+    with serve() as sink:
+        run("config", "notify.urls", sink.url())
+        assert [d["kind"] for d in remind()["deliveries"]] == ["block"]
+        assert sink.messages[0]["title"] == "A catch-up block today at 16:00"
+        assert "the plan: 1 intake, 1 progress note." in sink.messages[0]["message"]
+        at(f"{MONDAY}T12:00")
+        assert remind()["sent"] == 0

@@ -1,5 +1,5 @@
-"""Which reminders are due: a pure function of (items, day logs, sprint, self-check, settings,
-sent-state, now).
+"""Which reminders are due: a pure function of (items, day logs, today's catch-up blocks, the last
+self-check date, settings, sent-state, now).
 
 Each alert kind has a *level* while it holds (a count, a tier, a date). The sent-state maps a kind
 to the highest level already delivered; an alert fires when its level is worse than that, and a
@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tracker import rules
-from tracker.models import DayLog, Item
+from tracker.models import DayLog, Item, SprintBlock
+from tracker.planner import goal_line
 from tracker.settings import Notify, Settings
 
 KINDS = ("breach", "threshold", "tier", "block", "chase", "selfcheck")
@@ -160,7 +161,7 @@ def _first_day(days: Iterable[DayLog], items: Iterable[Item]) -> date | None:
 def current_alerts(
     items: Iterable[Item],
     days: Iterable[DayLog],
-    blocks_today: int,
+    blocks_today: Sequence[SprintBlock],
     last_selfcheck: date | None,
     settings: Settings,
     now: datetime,
@@ -216,16 +217,32 @@ def current_alerts(
             )
         )
 
-    if blocks_today > 0 and n_open:
-        minutes = settings.sprint.block_minutes
-        label = "A catch-up block" if blocks_today == 1 else f"{blocks_today} catch-up blocks"
+    open_ids = {i.id for i in outstanding}
+    ahead = sorted(
+        (
+            b
+            for b in blocks_today
+            if b.done_at is None
+            and b.day == today
+            and datetime.combine(today, b.start, tzinfo=tz) + timedelta(minutes=b.minutes) > now
+        ),
+        key=lambda b: b.start,
+    )
+    if ahead and n_open:
+        starts = ", ".join(f"{b.start:%H:%M}" for b in ahead)
+        label = "A catch-up block" if len(ahead) == 1 else f"{len(ahead)} catch-up blocks"
+        # The plan's goal, counted again from the notes still open (types and counts only).
+        goals = [
+            goal_line((t, [i for i in ids if i in open_ids]) for t, ids in b.groups) for b in ahead
+        ]
+        minutes = sum(b.minutes for b in ahead)
         found.append(
             Alert(
                 "block",
                 today.isoformat(),
-                f"{label} today",
-                f"{label} today, {minutes} minutes each; {plural(n_open, 'note')} open, oldest "
-                f"{age_text(oldest)}: {clear_step(outstanding, n_open, settings)}.",
+                f"{label} today at {starts}",
+                f"{minutes} minutes for catch-up today; the plan: {'; then '.join(goals)}. "
+                f"{plural(n_open, 'note')} open, oldest {age_text(oldest)}.",
             )
         )
 
@@ -280,7 +297,7 @@ def _worse(level: Level, sent: Level | None) -> bool:
 def evaluate(
     items: Iterable[Item],
     days: Iterable[DayLog],
-    blocks_today: int,
+    blocks_today: Sequence[SprintBlock],
     last_selfcheck: date | None,
     settings: Settings,
     sent: Mapping[str, Level],

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -135,17 +135,15 @@ def delivery_json(d: Delivery) -> dict[str, Any]:
 
 
 def remind(
-    store: Store,
-    settings: Settings,
-    now: datetime,
-    *,
-    blocks_today: int = 0,
-    last_selfcheck: date | None = None,
-    timeout: float = READ_TIMEOUT_S,
+    store: Store, settings: Settings, now: datetime, *, timeout: float = READ_TIMEOUT_S
 ) -> Report:
     """Evaluate the alerts for each URL, send what is due, record every outcome."""
     items = store.items(open_only=True)
     days = store.days()
+    sprint = store.current_sprint()
+    blocks = store.sprint_blocks(sprint.id) if sprint else []
+    blocks_today = [b for b in blocks if b.day == now.date()]
+    last_selfcheck = store.last_selfcheck_date()
     urls = list(dict.fromkeys(settings.notify.urls))
 
     def evaluate(sent: dict[str, int | str]) -> alerts.Evaluation:

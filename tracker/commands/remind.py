@@ -107,14 +107,7 @@ def remind(schedule: bool, as_json: bool) -> None:
             report = notifier.Report(now, len(ws.settings.notify.urls), [], [], None, None)
             report.busy = True
         else:
-            # Catch-up blocks today come from the sprint planner once it is on main.
-            report = notifier.remind(
-                ws.store,
-                ws.settings,
-                now,
-                blocks_today=0,
-                last_selfcheck=ws.store.last_selfcheck_date(),
-            )
+            report = notifier.remind(ws.store, ws.settings, now)
     if as_json:
         emit_json(report.to_json())
         return
