@@ -211,5 +211,6 @@ def run_demo(theme: str = DARK) -> None:
 
     with tempfile.TemporaryDirectory(prefix="caughtup-demo-") as folder:
         home = Path(folder) / "home"
+        print("Preparing the sample data…", flush=True)
         demo.build(home, theme=theme)
         make_app(home, demo=True).run()

@@ -23,6 +23,9 @@ def test_the_sample_is_a_clinician_three_weeks_behind(tmp_path: Path) -> None:
         from tracker.summary import current_status
 
         st = current_status(ws)
+        sprint = ws.store.current_sprint()
+        blocks = ws.store.sprint_blocks(sprint.id) if sprint else []
+        checks = ws.store.selfchecks()
     finally:
         ws.close()
     assert built.items == len(items) and built.days == len(days) == 40  # 8 weeks of weekdays
@@ -37,12 +40,36 @@ def test_the_sample_is_a_clinician_three_weeks_behind(tmp_path: Path) -> None:
     late = [i for i in items if i.written_at and (i.written_at.date() - i.session_date).days >= 2]
     assert late, "some notes were caught up late, so the trends have a story"
     assert [d.dread for d in days[-5:]] != [d.dread for d in days[:5]]
+    # A running sprint with two blocks behind it, and two earlier self-checks.
+    assert sprint is not None and sprint.ended_at is None
+    assert built.blocks_done == 2 == sum(1 for b in blocks if b.done_at is not None)
+    assert any(b.done_at is None for b in blocks)
+    assert built.selfchecks == 2 == len(checks)
+    assert checks[0]["scores"]["overload"] > checks[1]["scores"]["overload"]
+    assert not any(c["safety_flag"] for c in checks)
+
+
+def _content(home: Path) -> tuple[Any, ...]:
+    ws = Workspace(home)
+    try:
+        sprint = ws.store.current_sprint()
+        assert sprint is not None
+        return (
+            ws.store.items(),
+            ws.store.days(),
+            ws.store.selfchecks(),
+            sprint.baseline,
+            ws.store.sprint_blocks(sprint.id),
+        )
+    finally:
+        ws.close()
 
 
 def test_same_clock_same_sample(tmp_path: Path) -> None:
+    # The sprint's calendar uid is random by design; everything the user sees is the same.
     demo.build(tmp_path / "a")
     demo.build(tmp_path / "b")
-    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    assert _content(tmp_path / "a") == _content(tmp_path / "b")
 
 
 def test_never_writes_over_existing_data(

@@ -26,6 +26,10 @@ WEEKS = 8
 SLIP_DAYS = 23  # the backlog starts 23 days ago: "over 3 weeks"
 REFS = ("C7", "JD", "M2", "AK", "T11", "RB", "C12", "LP", "S4", "GW", "K9", "NB", "E5", "HF")
 SESSION_HOURS = (9, 10, 11, 13, 14, 15, 16)
+SPRINT_DAYS_AGO = 9  # the catch-up sprint started on the last weekday at least this long ago
+NOTES_PER_DONE_BLOCK = 5  # a real first block: fewer notes than planned, and that is fine
+# Two earlier self-checks: (days ago, how strongly each domain is answered from 0 to 1).
+SELFCHECKS = ((33, {"overload": 0.35, "burnout": 0.2}), (5, {"overload": 0.8, "burnout": 0.4}))
 
 
 @dataclass
@@ -37,6 +41,8 @@ class Built:
     items: int
     open: int
     court: int
+    blocks_done: int
+    selfchecks: int
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +51,8 @@ class Built:
             "items": self.items,
             "open": self.open,
             "court": self.court,
+            "sprint_blocks_done": self.blocks_done,
+            "selfchecks": self.selfchecks,
         }
 
 
@@ -88,12 +96,54 @@ def _specials(today: date) -> list[Item]:
         return day
 
     return [
-        Item(None, ago(12), time(14, 0), "court_report", "RB", court=True),
-        Item(None, ago(4), time(10, 0), "progress", "K9", court=True, high_risk=True),
+        Item(None, ago(2), time(14, 0), "court_report", "RB", court=True),
+        Item(None, ago(1), time(10, 0), "progress", "K9", court=True, high_risk=True),
         Item(None, ago(6), None, "admin", admin=True),
         Item(None, ago(15), time(11, 0), "progress", "C12", billed=True, blocked_on="result"),
         Item(None, ago(3), time(15, 0), "intake", "E5", blocked_on="referral"),
     ]
+
+
+def _selfcheck(ws: Workspace, day: date, strength: dict[str, float], at: datetime) -> None:
+    """Answer the built-in self-check at the given strength per domain (safety: never)."""
+    from tracker import questionnaire  # pydantic (~150 ms): only the demo and self-check pay it
+    from tracker.selfcheck import evaluate
+
+    q = questionnaire.load(questionnaire.DEFAULT_NAME, ws.home)
+    answers = {}
+    for item in q.items:
+        level = strength.get(item.domain, 0.0)
+        value = item.scale.min + round(level * (item.scale.max - item.scale.min))
+        if item.reverse:
+            value = item.scale.max - (value - item.scale.min)
+        answers[item.id] = value
+    result = evaluate(q, answers, day)
+    ws.store.add_selfcheck(
+        taken_on=day,
+        taken_at=at,
+        questionnaire=q.name,
+        answers=result.answers,
+        scores=result.scores,
+        profile=result.profile,
+        safety_flag=result.safety_flag,
+    )
+
+
+def _sprint_step(ws: Workspace, day: date, offset: int, evening: datetime) -> int:
+    """Start the sprint on its day, and log each block that falls due; returns blocks done."""
+    from tracker import sprint
+
+    current = ws.store.current_sprint()
+    if current is None:
+        if offset <= SPRINT_DAYS_AGO:
+            sprint.plan_and_save(ws.store, ws.settings, evening)
+        return 0
+    _, block = sprint.next_block(ws.store)
+    if block.day != day:
+        return 0
+    end = datetime.combine(day, block.start, tzinfo=ws.tz) + timedelta(minutes=block.minutes)
+    sprint.log_block(ws.store, ws.settings, end, notes=NOTES_PER_DONE_BLOCK)
+    return 1
 
 
 def build(home: Path, *, theme: str = "textual-dark") -> Built:
@@ -109,7 +159,7 @@ def build(home: Path, *, theme: str = "textual-dark") -> Built:
     now = ws.now()
     tz, today = ws.tz, now.date()
     specials = _specials(today)
-    days = leftover = 0
+    days = leftover = blocks_done = taken = 0
     slipping = False
     try:
         for offset in range(WEEKS * 7, 0, -1):
@@ -144,9 +194,16 @@ def build(home: Path, *, theme: str = "textual-dark") -> Built:
                              dread=min(4, rng.choice((2, 3, 3)) + heavier // 2),
                              drained=rng.choice((1, 2, 2, 3)))  # fmt: skip
                 leftover = 0
+            if offset <= SPRINT_DAYS_AGO:
+                blocks_done += _sprint_step(ws, day, offset, evening)
             ws.store.log_day(log, evening)
+            due = [s for ago, s in SELFCHECKS if offset <= ago]
+            if len(due) > taken:
+                _selfcheck(ws, day, due[-1], evening + timedelta(minutes=30))
+                taken += 1
             days += 1
         items_all = ws.store.items()
+        selfchecks = len(ws.store.selfchecks())
     finally:
         ws.close()
     return Built(
@@ -155,4 +212,6 @@ def build(home: Path, *, theme: str = "textual-dark") -> Built:
         items=len(items_all),
         open=sum(1 for i in items_all if i.is_open),
         court=sum(1 for i in items_all if i.court),
+        blocks_done=blocks_done,
+        selfchecks=selfchecks,
     )
