@@ -35,6 +35,7 @@ class Place(NamedTuple):
 PLACES: list[Place] = [
     Place("t", "today", "Today", "screens.today:TodayScreen"),
     Place("c", "selfcheck", "Self-check", "screens.selfcheck:SelfCheckScreen"),
+    Place("w", "trends", "Trends", "screens.trends:TrendsScreen"),
 ]
 # Keys that work even inside a text field, one per screen letter.
 FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}

@@ -30,3 +30,11 @@ class FileSaved(Message):
 
     what: str
     path: str
+
+
+@dataclass
+class TrendsLoaded(Message):
+    """The Trends screen's worker read the weeks (and the sprint's burndown, if one runs)."""
+
+    weeks: list[Any]
+    burndown: Any = None

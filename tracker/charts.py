@@ -104,12 +104,20 @@ def _count_axis(plt: Any, top: float, yside: str = "left") -> None:
     plt.yticks(ticks, [str(t) for t in ticks], yside=yside)
 
 
-def draw(plt: Any, name: str, weeks: Sequence[Week], settings: Settings, width: int, *,
-         colour: bool = True) -> None:  # fmt: skip
-    """Draw chart `name` of `weeks` on a cleared plotext figure `plt`."""
+def _colours(colour: bool, palette: dict[str, Any] | None) -> Callable[[str], Any]:
+    def col(series: str) -> Any:
+        if not colour:
+            return None
+        return (palette or {}).get(series, COLOURS[series])
 
-    def col(series: str) -> str | None:
-        return COLOURS[series] if colour else None
+    return col
+
+
+def draw(plt: Any, name: str, weeks: Sequence[Week], settings: Settings, width: int, *,
+         colour: bool = True, palette: dict[str, Any] | None = None) -> None:  # fmt: skip
+    """Draw chart `name` of `weeks` on a cleared plotext figure `plt` (`palette` overrides
+    `COLOURS`, e.g. with the TUI theme's colours)."""
+    col = _colours(colour, palette)
 
     n = len(weeks)
     plt.title(title(name, settings))
@@ -160,8 +168,9 @@ def draw(plt: Any, name: str, weeks: Sequence[Week], settings: Settings, width: 
 
 
 def draw_burndown(plt: Any, burndown: Burndown, settings: Settings, width: int, *,
-                  colour: bool = True) -> None:  # fmt: skip
+                  colour: bool = True, palette: dict[str, Any] | None = None) -> None:  # fmt: skip
     """Draw the sprint burndown: notes left by day, the first plan against what happened."""
+    col = _colours(colour, palette)
     start = burndown.started_on
     planned = [((d - start).days, n) for d, n in burndown.planned]
     actual = [((d - start).days, n) for d, n in burndown.actual]
@@ -170,11 +179,11 @@ def draw_burndown(plt: Any, burndown: Burndown, settings: Settings, width: int, 
     plt.title(title("burndown", settings))
     if planned:
         plt.plot([x for x, _ in planned], [n for _, n in planned], marker=MARKERS["planned"],
-                 color=COLOURS["planned"] if colour else None)  # fmt: skip
+                 color=col("planned"))  # fmt: skip
     plt.plot([x for x, _ in actual], [n for _, n in actual], marker=MARKERS["actual"],
-             color=COLOURS["actual"] if colour else None)  # fmt: skip
+             color=col("actual"))  # fmt: skip
     top = max([1, *(n for _, n in planned), *(n for _, n in actual)])
-    plt.vertical_line(today, color=COLOURS["threshold"] if colour else None)
+    plt.vertical_line(today, color=col("threshold"))
     _count_axis(plt, top)
     plt.xlim(-0.5, last + 0.5)
     step = max(1, ceil((last + 1) / max(2, width // 10)))

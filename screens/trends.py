@@ -1,0 +1,177 @@
+"""The Trends screen: the weekly charts of `caughtup trends`, drawn with textual-plotext.
+
+The worker reads the longest span once (52 weeks and the sprint's burndown); changing the span
+only slices those weeks, since a week's figures do not depend on where the span starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from screens.messages import TrendsLoaded, WorkFailed
+from tracker import charts, trends
+from tracker.errors import InputError
+from tracker.store import Store
+
+LABELS = {
+    "backlog": "Backlog",
+    "within": "Within 24 h",
+    "after_hours": "After hours",
+    "wellbeing": "Dread & drained",
+    "burndown": "Sprint",
+}
+# Chart series in the theme's colours (each series also has its own marker).
+THEME_COLOURS = {"backlog": "primary", "threshold": "error", "within": "success",
+                 "bar": "warning", "dread": "error", "drained": "accent",
+                 "planned": "foreground-muted", "actual": "primary"}  # fmt: skip
+
+
+class TrendsScreen(Screen[None]):
+    """Is it getting better, and is it only the notes?"""
+
+    CSS_PATH = "trends.tcss"
+    HELP = """\
+## Trends
+
+Week by week: is the backlog shrinking, are more notes written within the rule, how much
+charting spills into evenings, and does dread ease as the notes get done? While a catch-up
+sprint runs, its burndown is here too.
+
+**← →** switch chart · **[ ]** shorter or longer span (4, 12, 26 or 52 weeks).
+
+A week with nothing logged is a gap, not a zero; the week under way is starred (*). The line
+under each chart says in words what changed over the full weeks shown."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right", "chart(1)", "Chart", tooltip="Next chart"),
+        Binding("left", "chart(-1)", "Previous chart", show=False),
+        Binding("right_square_bracket", "span(1)", "Span", tooltip="Longer span"),
+        Binding("left_square_bracket", "span(-1)", "Shorter span", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weeks: list[trends.Week] = []
+        self.burndown: trends.Burndown | None = None
+        self.span = 12
+        self.chart = "backlog"
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="trends", classes="panel"):
+            yield Static(id="choices")
+            yield PlotextPlot(id="chart")
+            yield Static("Reading your weeks…", id="words")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # Another screen may have logged a day or finished a block meanwhile.
+        if self.loaded:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="trends")
+    def load(self) -> None:
+        # SQLite connections belong to one thread: the worker opens its own.
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        try:
+            with Store.open(ws.home, ws.tz) as store:
+                now = ws.now()
+                weeks = trends.weekly(store, ws.settings, now, max(trends.SPANS))
+                burndown = trends.current_burndown(store, now)
+        except (InputError, OSError) as exc:
+            self.post_message(WorkFailed("trends", str(exc)))
+            return
+        self.post_message(TrendsLoaded(weeks, burndown))
+
+    @on(TrendsLoaded)
+    def loaded_weeks(self, message: TrendsLoaded) -> None:
+        self.weeks, self.burndown, self.loaded = message.weeks, message.burndown, True
+        if self.chart not in self.names():
+            self.chart = "backlog"
+        self.draw()
+
+    @on(WorkFailed)
+    def failed(self, message: WorkFailed) -> None:
+        self.query_one("#words", Static).update(f"Could not read your weeks: {message.error}")
+
+    def names(self) -> list[str]:
+        return charts.WEEKLY + ([charts.SPRINT_ONLY] if self.burndown else [])
+
+    def action_chart(self, step: int) -> None:
+        names = self.names()
+        self.chart = names[(names.index(self.chart) + step) % len(names)]
+        self.draw()
+
+    def action_span(self, step: int) -> None:
+        spans = trends.SPANS
+        at = min(max(spans.index(self.span) + step, 0), len(spans) - 1)
+        self.span = spans[at]
+        self.draw()
+
+    def on_resize(self) -> None:
+        # Tick labels are thinned to the width: redraw when it changes.
+        self.draw()
+
+    def draw(self) -> None:
+        if not self.loaded:
+            return
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        settings = ws.settings
+        weeks = self.weeks[-self.span :]
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        width = plot.size.width or self.size.width or 80
+        palette = self._palette()
+        if self.chart == charts.SPRINT_ONLY and self.burndown is not None:
+            charts.draw_burndown(plt, self.burndown, settings, width, palette=palette)
+            words = charts.burndown_words(self.burndown)
+        else:
+            charts.draw(plt, self.chart, weeks, settings, width, palette=palette)
+            words = charts.words(self.chart, weeks, settings)
+        plot.refresh()
+        self.query_one("#words", Static).update(words)
+        self.query_one("#choices", Static).update(self._choices())
+        panel = self.query_one("#trends")
+        panel.border_title = "Trends"
+        panel.border_subtitle = (
+            "sprint so far" if self.chart == charts.SPRINT_ONLY else f"last {self.span} weeks"
+        )
+
+    def _choices(self) -> Text:
+        """The charts and spans, the current ones bracketed and bold (not colour alone)."""
+        text = Text()
+        for name in self.names():
+            label = LABELS[name]
+            if name == self.chart:
+                text.append(f"[{label}]", style="bold")
+            else:
+                text.append(f" {label} ", style="dim")
+            text.append(" ")
+        text.append("  ")
+        for span in trends.SPANS:
+            text.append(f"[{span}w]" if span == self.span else f" {span}w ",
+                        style="bold" if span == self.span else "dim")  # fmt: skip
+        return text
+
+    def _palette(self) -> dict[str, Any]:
+        variables = self.app.theme_variables
+        palette = {}
+        for series, variable in THEME_COLOURS.items():
+            value = variables.get(variable)
+            if value:
+                palette[series] = Color.parse(value).rgb
+        return palette
