@@ -199,6 +199,7 @@ def run_app(home: Path | None = None) -> None:
     """Open the app; if the user asks for the demo, show it, then come back to their data."""
     while True:
         app = make_app(home, welcome=True)
+        app.workspace.store  # noqa: B018 - a damaged database is reported before the app opens
         if app.run() != OPEN_DEMO:
             return
         run_demo(theme=app.theme)

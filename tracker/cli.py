@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -31,6 +32,10 @@ COMMANDS: dict[str, str] = {
     "demo": "tracker.commands.demo:demo",
     "remind": "tracker.commands.remind:remind",
     "notify-test": "tracker.commands.remind:notify_test",
+    "export": "tracker.commands.data:export",
+    "import": "tracker.commands.data:import_",
+    "backup": "tracker.commands.data:backup",
+    "restore": "tracker.commands.data:restore",
 }
 
 
@@ -83,7 +88,23 @@ class LazyGroup(click.Group):
         except InputError as exc:
             click.echo(f"caughtup: {_one_line(str(exc))}", err=True)
             sys.exit(2)
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"caughtup: {_one_line(_database_error(exc))}", err=True)
+            sys.exit(2)
         sys.exit(0)
+
+
+def _database_error(exc: sqlite3.DatabaseError) -> str:
+    """Damage found mid-command (the cheap checks at open passed): name the file and a backup."""
+    from tracker.paths import DB_NAME, data_dir
+    from tracker.store import DatabaseProblem
+
+    if "locked" in str(exc) or "busy" in str(exc):
+        return (
+            "the database stayed busy for 15 s (another caughtup is writing); nothing was "
+            "changed; try again"
+        )
+    return str(DatabaseProblem(data_dir() / DB_NAME, f"is damaged ({exc})"))
 
 
 def _one_line(text: str) -> str:

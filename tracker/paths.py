@@ -7,6 +7,7 @@ from pathlib import Path
 
 DB_NAME = "caughtup.db"
 SETTINGS_NAME = "settings.toml"
+BACKUP_DIR = "backups"
 
 
 def data_dir() -> Path:
@@ -47,3 +48,13 @@ def write_private(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def newest_backup(home: Path) -> Path | None:
+    """The most recent database copy in the data folder's backups/, if any."""
+    folder = home / BACKUP_DIR
+    try:
+        copies = [p for p in folder.iterdir() if p.suffix == ".db" and p.is_file()]
+    except OSError:
+        return None
+    return max(copies, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)

@@ -8,10 +8,12 @@ queue behind the busy timeout instead of failing or losing a write.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, time, tzinfo
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,12 @@ from tracker.checkin import written_moment
 from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
 from tracker.models import DayLog, Delivery, Item, SprintBlock, SprintRecord
-from tracker.paths import DB_NAME, ensure_dir, touch_private
+from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir, newest_backup, touch_private
 
 BUSY_TIMEOUT_S = 15.0
+APPLICATION_ID = 0x63617567  # "caug" in the file header: how caughtup recognises its own files
+CORE_TABLES = frozenset({"items", "days", "state"})
+SQLITE_MAGIC = b"SQLite format 3\x00"
 SENT_PREFIX = "alerts.sent."
 KEEP_DELIVERIES = 500
 
@@ -128,6 +133,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX deliveries_channel ON deliveries (channel, id);
     """,
+    # v6: an import key, so re-importing an EHR's item list skips the rows already imported;
+    # and an application id in the file header, so a foreign SQLite file is never taken for ours.
+    f"""
+    ALTER TABLE items ADD COLUMN import_key TEXT;
+    CREATE UNIQUE INDEX items_import_key ON items (import_key) WHERE import_key IS NOT NULL;
+    PRAGMA application_id = {APPLICATION_ID};
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -137,6 +149,58 @@ ITEM_COLUMNS = (
 )
 
 
+class DatabaseProblem(InputError):
+    """The database file is damaged, foreign or from a newer caughtup; nothing was changed."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path, self.problem = path, problem
+        backup = newest_backup(path.parent)
+        hint = (
+            f"newest backup: {backup} (`caughtup restore {backup}` puts it back)"
+            if backup
+            else f"no backup found in {path.parent / BACKUP_DIR}"
+        )
+        super().__init__(f"{path} {problem}; caughtup left it untouched; {hint}")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    affinity: str
+    """INTEGER, REAL, TEXT, BLOB or NUMERIC, from the declared type (SQLite's rules)."""
+    notnull: bool
+    default: str | None
+    """The column's DEFAULT expression as SQL text, or None."""
+    pk: bool
+
+    @property
+    def required(self) -> bool:
+        """An insert must give a value: NOT NULL, no default, and not the rowid alias."""
+        return (
+            self.notnull and self.default is None and not (self.pk and self.affinity == "INTEGER")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    parents: tuple[str, ...]
+    """Tables this one refers to by foreign key: they are written first."""
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.pk)
+
+
+class RowRejected(InputError):
+    """SQLite refused one row of an import; `index` is its 0-based position in that table."""
+
+    def __init__(self, table: str, index: int, problem: str) -> None:
+        self.table, self.index, self.problem = table, index, problem
+        super().__init__(f"{table} row {index + 1}: {problem}")
+
+
 class Store:
     """A connection to the caughtup database in one data folder."""
 
@@ -144,10 +208,26 @@ class Store:
         self.path = path
         self.tz = tz
         ensure_dir(path.parent)
-        touch_private(path)
+        if not path.exists():
+            _create(path)
+        problem = file_problem(path)
+        if problem:
+            raise DatabaseProblem(path, problem)
         self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self._migrate()
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            problem = identity_problem(self.conn)
+            if problem:
+                raise DatabaseProblem(path, problem)
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            if _is_busy(exc):
+                raise
+            raise DatabaseProblem(path, f"cannot be read ({exc})") from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     @classmethod
     def open(cls, home: Path, tz: tzinfo) -> Store:
@@ -168,22 +248,23 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
-        if version > SCHEMA_VERSION:
-            raise InputError(
-                f"{self.path} was written by a newer caughtup (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade caughtup"
-            )
+        # identity_problem() already refused a version newer than this caughtup knows.
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise InputError(f"{self.path}: cannot switch the database to WAL mode")
         if version > 0:
-            self.backup(self.path.parent / "backups" / f"before-schema-{SCHEMA_VERSION}.db")
+            # A copy of the data as it was, before anything changes; no copy, no migration.
+            try:
+                self.backup(backup_path(self.path.parent, f"before-schema-{SCHEMA_VERSION}"))
+            except OSError as exc:
+                raise InputError(
+                    f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, but the backup "
+                    f"before it failed ({exc.strerror or exc}); nothing was changed; free some "
+                    "space and run caughtup again"
+                ) from None
         with self.transaction():
             # Re-read inside the write lock: another process may have migrated meanwhile.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
-                    self.conn.execute(statement)
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _apply_migrations(self.conn, version)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -195,6 +276,15 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same snapshot (WAL)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("ROLLBACK")
 
     # -- items --------------------------------------------------------------------------------
 
@@ -471,16 +561,188 @@ class Store:
         )
         return log.cleared
 
+    # -- backup and restore -------------------------------------------------------------------
+
     def backup(self, target: Path) -> Path:
-        """A consistent copy of the database (SQLite's backup API), owner-only."""
+        """A consistent copy of the database (SQLite's backup API), owner-only.
+
+        The copy is built beside `target` and linked into place only when complete, so a crash
+        leaves no half-written backup, and an existing file is never overwritten.
+        """
         ensure_dir(target.parent)
-        touch_private(target)
-        dest = sqlite3.connect(target)
-        try:
+        if target.exists():
+            raise InputError(f"{target} already exists; choose another file name")
+
+        def fill(dest: sqlite3.Connection) -> None:
             self.conn.backup(dest)
+
+        return _publish(target, fill)
+
+    def restore_from(self, source: Path) -> None:
+        """Replace every page of this database with `source` (checked first by `check_file`).
+
+        Runs through SQLite's backup API into the live connection, so other processes that have
+        the database open see the old or the new content, never a mix.
+        """
+        src = _connect_readonly(source)
+        try:
+            src.backup(self.conn)
+        except sqlite3.OperationalError as exc:
+            raise InputError(f"cannot restore {source}: {exc}") from None
         finally:
-            dest.close()
-        return target
+            src.close()
+        self._migrate()
+
+    # -- tables, for export and import ----------------------------------------------------------
+
+    def tables(self) -> list[Table]:
+        """Every table the schema has (from sqlite_master), parents before the tables using them."""
+        names = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
+            )
+        ]
+        found: dict[str, Table] = {}
+        for name in names:
+            columns = tuple(
+                Column(
+                    name=r[1],
+                    affinity=_affinity(r[2]),
+                    notnull=bool(r[3]),
+                    default=r[4],
+                    pk=bool(r[5]),
+                )
+                for r in self.conn.execute("SELECT * FROM pragma_table_info(?)", (name,))
+            )
+            parents = tuple(
+                sorted(
+                    {
+                        r[0]
+                        for r in self.conn.execute(
+                            'SELECT "table" FROM pragma_foreign_key_list(?)', (name,)
+                        )
+                        if r[0] != name and r[0] in names
+                    }
+                )
+            )
+            found[name] = Table(name, columns, parents)
+        ordered: list[Table] = []
+        placed: set[str] = set()
+        while len(ordered) < len(found):
+            ready = [t for t in found.values() if t.name not in placed and set(t.parents) <= placed]
+            if not ready:  # a cycle of foreign keys: fall back to name order for the rest
+                ready = [t for t in found.values() if t.name not in placed]
+            for table in ready:
+                ordered.append(table)
+                placed.add(table.name)
+        return ordered
+
+    def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
+        """Every row of `table` in key order, its columns in `table.columns` order."""
+        cols = ", ".join(_quote(c.name) for c in table.columns)
+        order = ", ".join(_quote(k) for k in table.key) or "rowid"
+        yield from self.conn.execute(f"SELECT {cols} FROM {_quote(table.name)} ORDER BY {order}")
+
+    def load_rows(
+        self,
+        data: Sequence[tuple[Table, Sequence[str], Sequence[Sequence[Any]]]],
+        *,
+        replace: bool = False,
+        before_commit: Callable[[], None] | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """Insert rows into many tables in one transaction: all of them, or none.
+
+        `data` holds (table, column names, rows) in dependency order. A row whose key already
+        exists is skipped when it is identical (a re-import) and rejected when it differs.
+        `replace` empties every table first. `before_commit` runs last, inside the transaction
+        (writing settings), so its failure also rolls everything back.
+        """
+        counts: dict[str, dict[str, int]] = {}
+        with self.transaction() as conn:
+            if replace:
+                for table in reversed(self.tables()):
+                    conn.execute(f"DELETE FROM {_quote(table.name)}")
+            for table, columns, rows in data:
+                counts[table.name] = self._insert(conn, table, columns, rows)
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                table_name, rowid, parent, _ = problems[0]
+                raise InputError(
+                    f"{table_name} row with rowid {rowid} refers to a missing {parent} row; "
+                    "nothing was imported"
+                )
+            if before_commit is not None:
+                before_commit()
+        return counts
+
+    def import_items(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Insert items in one transaction, skipping any whose import key is already there."""
+        cols = ", ".join(_quote(c) for c in columns)
+        sql = (
+            f"INSERT INTO items ({cols}) VALUES ({', '.join('?' * len(columns))}) "
+            "ON CONFLICT DO NOTHING"
+        )
+        with self.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(sql, rows)
+            return conn.total_changes - before
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> dict[str, int]:
+        name = _quote(table.name)
+        cols = ", ".join(_quote(c) for c in columns)
+        sql = (
+            f"INSERT INTO {name} ({cols}) VALUES ({', '.join('?' * len(columns))}) "
+            "ON CONFLICT DO NOTHING"
+        )
+        before = conn.total_changes
+        conn.execute("SAVEPOINT load_table")
+        try:
+            conn.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            # executemany does not say which row failed: find it one by one, then give up.
+            conn.execute("ROLLBACK TO load_table")
+            for index, row in enumerate(rows):
+                try:
+                    conn.execute(sql, row)
+                except sqlite3.DatabaseError as row_exc:
+                    raise RowRejected(table.name, index, _constraint_words(row_exc)) from None
+            raise RowRejected(table.name, 0, _constraint_words(exc)) from None
+        finally:
+            conn.execute("RELEASE load_table")
+        inserted = conn.total_changes - before
+        skipped = len(rows) - inserted
+        if skipped:
+            self._check_skipped(conn, table, columns, rows)
+        return {"inserted": inserted, "skipped": skipped}
+
+    def _check_skipped(
+        self,
+        conn: sqlite3.Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """Every row the insert skipped must match a stored row exactly, else it is an error."""
+        same = " AND ".join(f"{_quote(c)} IS ?" for c in columns)
+        sql = f"SELECT 1 FROM {_quote(table.name)} WHERE {same} LIMIT 1"
+        key = [columns.index(k) for k in table.key if k in columns]
+        for index, row in enumerate(rows):
+            if conn.execute(sql, tuple(row)).fetchone() is None:
+                what = ", ".join(f"{columns[i]} {row[i]!r}" for i in key) or "this row"
+                raise RowRejected(
+                    table.name,
+                    index,
+                    f"{what} already exists with different values; nothing was imported "
+                    "(import into an empty database, or use --replace to replace everything)",
+                )
 
     # -- self-check results (issue 5) ----------------------------------------------------------
 
@@ -804,6 +1066,221 @@ class Store:
         return [
             Delivery(from_utc_text(r[0], self.tz), r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows
         ]
+
+
+def _apply_migrations(conn: sqlite3.Connection, version: int) -> None:
+    for number in range(version, SCHEMA_VERSION):
+        for statement in _statements(MIGRATIONS[number]):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create(path: Path) -> None:
+    """Create a new database at `path` atomically: built aside, linked in only when complete.
+
+    So a file at the database's path is always a whole caughtup database (or someone else's
+    damage), and two processes starting at once on an empty folder both end up with one file.
+    """
+
+    def fill(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        _apply_migrations(conn, 0)
+        conn.execute("COMMIT")
+
+    with suppress(FileExistsError):  # another process created it first: use theirs
+        _publish(path, fill)
+
+
+def _publish(target: Path, fill: Callable[[sqlite3.Connection], None]) -> Path:
+    """Build a SQLite file with `fill` in a private temp file, then link it to `target`.
+
+    os.link fails when `target` exists, so nothing is overwritten; FileExistsError says so.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    touch_private(tmp)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            fill(conn)
+        finally:
+            conn.close()  # checkpoints and removes the temp file's WAL
+        os.chmod(tmp, 0o600)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_path(home: Path, label: str) -> Path:
+    """A new, unused backup file name in the data folder's backups/ (UTC time stamp)."""
+    folder = ensure_dir(home / BACKUP_DIR)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = f"caughtup-{stamp}-{label}" if label else f"caughtup-{stamp}"
+    candidate, n = folder / f"{base}.db", 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{base}-{n}.db"
+    return candidate
+
+
+def file_problem(path: Path) -> str | None:
+    """What is wrong with the file at `path` as a SQLite database, judged from its header.
+
+    Cheap (one 100-byte read), so every open can afford it. The truncation test trusts the
+    header only when no WAL is pending: with one, the file may legitimately lag behind.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    wal = Path(f"{path}-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0
+    if size == 0:
+        return None if wal_pending else "is empty (0 bytes), not a caughtup database"
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return "is not a SQLite database (damaged, or another kind of file)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "has a damaged header (impossible page size)"
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]
+    if not wal_pending and header_valid and pages and size < pages * page_size:
+        return f"is truncated ({size} of {pages * page_size} bytes)"
+    return None
+
+
+def identity_problem(conn: sqlite3.Connection) -> str | None:
+    """Why the open SQLite database is not one this caughtup can use, or None."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    ours = app_id == APPLICATION_ID or (app_id == 0 and version >= 1 and tables >= CORE_TABLES)
+    if not ours:
+        if not tables and version == 0 and app_id == 0:
+            return None  # an empty SQLite file holds nothing to lose: it becomes a new database
+        listed = ", ".join(sorted(tables)[:5]) or "none"
+        return f"is a SQLite database of another application, not caughtup's (tables: {listed})"
+    if version > SCHEMA_VERSION:
+        return (
+            f"was written by a newer caughtup (schema {version}; this one knows up to "
+            f"{SCHEMA_VERSION}); upgrade caughtup"
+        )
+    missing = CORE_TABLES - tables
+    if missing:
+        return f"is missing caughtup tables ({', '.join(sorted(missing))})"
+    return None
+
+
+def check_file(path: Path) -> int:
+    """Check that `path` is a whole caughtup database; its schema version, or InputError."""
+    if not path.is_file():
+        raise InputError(f"{path} is not a file")
+    problem = file_problem(path)
+    if problem:
+        raise InputError(f"{path} {problem}; nothing was changed")
+    try:
+        conn = _connect_readonly(path)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+            if result != ["ok"]:
+                raise InputError(
+                    f"{path} fails SQLite's integrity check ({'; '.join(result)[:200]}); "
+                    "nothing was changed"
+                )
+            problem = identity_problem(conn)
+            version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(
+            f"{path} cannot be read as a database ({exc}); nothing was changed"
+        ) from None
+    if problem is None and version == 0:
+        problem = "is an empty SQLite database with no caughtup data"
+    if problem:
+        raise InputError(f"{path} {problem}; nothing was changed")
+    return version
+
+
+def set_aside(path: Path, label: str) -> Path:
+    """Move a damaged database (and its WAL files) into backups/, never deleting it."""
+    target = backup_path(path.parent, label)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.replace(side, Path(f"{target}{suffix}"))
+    os.replace(path, target)
+    return target
+
+
+def install_copy(source: Path, path: Path) -> None:
+    """Create the database at `path` (which must not exist) as a copy of `source`."""
+
+    def fill(conn: sqlite3.Connection) -> None:
+        src = _connect_readonly(source)
+        try:
+            src.backup(conn)
+        finally:
+            src.close()
+
+    _publish(path, fill)
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+    )
+
+
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def _affinity(declared: str) -> str:
+    """SQLite's type affinity of a declared column type (section 3.1 of its datatype page)."""
+    t = declared.upper()
+    if "INT" in t:
+        return "INTEGER"
+    if any(word in t for word in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if "BLOB" in t or not t:
+        return "BLOB"
+    if any(word in t for word in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "NUMERIC"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _constraint_words(exc: sqlite3.DatabaseError) -> str:
+    return f"the database refused it ({exc})"
 
 
 def _statements(script: str) -> list[str]:

@@ -1,0 +1,351 @@
+"""Export, import, backup and restore: everything round-trips, a bad file changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import digest
+from tracker.export import FORMULA_START, neutralise, restore_cell
+from tracker.store import SCHEMA_VERSION
+
+Run = Callable[..., Result]
+TOKEN = "secret-token-4821"
+
+
+def populate(run: Run) -> None:
+    """A little of everything: count-only days, itemized notes with flags, settings, a secret."""
+    assert run("log", "--date", "2026-11-19", "--sessions", "5", "--written", "3").exit_code == 0
+    assert run("log", "--sessions", "6", "--written", "4", "--dread", "2").exit_code == 0
+    run("add", "--date", "2026-11-17", "--time", "14:00", "--client", "=1+1", "--billed")
+    run("add", "--date", "2026-11-18", "--type", "intake", "--court", "--blocked-on", "result")
+    run("add", "--date", "2026-11-20", "--client", "@SUM(A1)", "--high-risk")
+    run("done", "1", "--at", "2026-11-22T09:00")
+    run("config", "rules.threshold", "4")
+    run("config", "notify.urls", f"json://127.0.0.1:9/{TOKEN}")
+
+
+def dump(home: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, straight from SQLite."""
+    conn = sqlite3.connect(home / "caughtup.db")
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    out = {n: conn.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+    conn.close()
+    return out
+
+
+def add_extra_table(home: Path) -> None:
+    """A table this code has never heard of, referring to items: export must still carry it."""
+    conn = sqlite3.connect(home / "caughtup.db")
+    conn.executescript(
+        "CREATE TABLE IF NOT EXISTS a_notes_links (id INTEGER PRIMARY KEY, "
+        "item_id INTEGER NOT NULL REFERENCES items(id), label TEXT NOT NULL, weight REAL);"
+    )
+    conn.execute("INSERT INTO a_notes_links (item_id, label, weight) VALUES (1, '-2+3', 0.5)")
+    conn.commit()
+    conn.close()
+
+
+def other_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Path:
+    target = tmp_path / name
+    monkeypatch.setenv("CAUGHTUP_HOME", str(target))
+    return target
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_import_round_trips_every_table_and_setting(
+    run: Run, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    populate(run)
+    add_extra_table(home)
+    out = tmp_path / ("export.json" if fmt == "json" else "export-folder")
+    result = run("export", "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    files = [out] if fmt == "json" else sorted(out.iterdir())
+    for path in files:
+        assert (path.stat().st_mode & 0o777) == 0o600
+        assert TOKEN not in path.read_text("utf-8-sig")
+    if fmt == "csv":
+        assert (out.stat().st_mode & 0o777) == 0o700
+        assert {p.name for p in files} >= {"items.csv", "days.csv", "a_notes_links.csv"}
+    before = dump(home)
+
+    fresh = other_home(tmp_path, monkeypatch, "fresh")
+    run("status")  # creates the schema, then the unknown table the export carries
+    add_extra_table(fresh)
+    sqlite3.connect(fresh / "caughtup.db").execute("DELETE FROM a_notes_links").connection.commit()
+    result = run("import", str(out))
+    assert result.exit_code == 0, result.output
+    assert dump(fresh) == before
+    assert "threshold" in run("config", "rules.threshold").stdout
+    assert run("config", "rules.threshold").stdout.startswith("rules.threshold = 4")
+    assert "json://" not in (fresh / "settings.toml").read_text()  # secrets never travel
+
+    again = run("import", str(out))  # a re-import finds everything already there
+    assert again.exit_code == 0 and "already here" in again.stdout
+    assert dump(fresh) == before
+
+
+def test_csv_cells_never_start_a_formula(run: Run, home: Path, tmp_path: Path) -> None:
+    populate(run)
+    add_extra_table(home)
+    run("export", "--format", "csv", "--out", str(tmp_path / "x"))
+    cells = []
+    for path in (tmp_path / "x").iterdir():
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            cells += [c for row in csv.reader(fh) for c in row]
+    assert "'=1+1" in cells and "'@SUM(A1)" in cells and "'-2+3" in cells
+    assert not [c for c in cells if c.startswith(FORMULA_START[:-1])]
+
+
+@pytest.mark.parametrize(
+    "text", ["=cmd|' /C calc'!A0", "+1", "-1", "@x", "\tx", "\rx", "'=x", "'", "", "ok"]
+)
+def test_neutralise_round_trips(text: str) -> None:
+    cell = neutralise(text)
+    assert not cell.startswith(FORMULA_START[:-1])
+    assert restore_cell(cell) == text
+
+
+def test_single_table_csv_to_stdout_and_back(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(run)
+    result = run("export", "--format", "csv", "--table", "days")
+    assert result.exit_code == 0
+    (tmp_path / "days.csv").write_text(result.stdout, encoding="utf-8")
+    other_home(tmp_path, monkeypatch, "fresh")
+    assert run("import", str(tmp_path / "days.csv")).exit_code == 0
+    assert [r["day"] for r in json_rows(run, "days")] == ["2026-11-19", "2026-11-22"]
+
+
+def json_rows(run: Run, table: str) -> list[dict[str, Any]]:
+    doc = json.loads(run("export").stdout)
+    t = doc["tables"][table]
+    return [dict(zip(t["columns"], row, strict=True)) for row in t["rows"]]
+
+
+def bad_doc(run: Run, tmp_path: Path, row: int, column: str, value: Any) -> Path:
+    doc = json.loads(run("export").stdout)
+    table = doc["tables"]["items"]
+    table["rows"][row][table["columns"].index(column)] = value
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (
+            "session_date",
+            "2026-02-30",
+            "items row 3, field session_date: must be a date as YYYY-MM-DD, got '2026-02-30'",
+        ),
+        ("session_date", None, "items row 3, field session_date: is empty, and it is required"),
+        ("billed", 7, "items row 3, field billed: must be 0 or 1, got 7"),
+        ("note_type", "poem", "items row 3, field note_type: must be one of progress"),
+        ("written_at", "yesterday", "items row 3, field written_at: must be a UTC date-time"),
+        ("client_ref", "x" * 5000, "items row 3, field client_ref: must be a short pseudonym"),
+        ("id", "seven", "items row 3, field id: input should be a valid integer"),
+    ],
+)
+def test_one_bad_row_imports_nothing_and_names_row_field_problem(
+    run: Run, home: Path, tmp_path: Path, column: str, value: Any, message: str
+) -> None:
+    populate(run)
+    doc = json.loads(run("export").stdout)
+    for row in doc["tables"]["items"]["rows"]:
+        row[0] += 100  # new ids, so the good rows would import if the bad one were skipped
+    table = doc["tables"]["items"]
+    table["rows"][2][table["columns"].index(column)] = value
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    before = digest(home)
+    result = run("import", str(tmp_path / "bad.json"))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "nothing was imported" in lines[0]
+    assert digest(home) == before
+
+
+def test_bad_csv_line_is_named(run: Run, home: Path, tmp_path: Path) -> None:
+    populate(run)
+    run("export", "--format", "csv", "--table", "days", "--out", str(tmp_path / "days.csv"))
+    text = (
+        (tmp_path / "days.csv").read_text("utf-8-sig").replace("2026-11-22,6,4", "2026-11-22,6,9")
+    )
+    (tmp_path / "days.csv").write_text(text)
+    before = digest(home)
+    result = run("import", str(tmp_path / "days.csv"))
+    assert result.exit_code == 2
+    assert "days.csv line 3, field written: 9 is more than sessions 6" in result.stderr
+    assert digest(home) == before
+
+
+def test_conflicting_row_is_refused_and_replace_replaces(
+    run: Run, home: Path, tmp_path: Path
+) -> None:
+    populate(run)
+    path = bad_doc(run, tmp_path, 0, "client_ref", "C9")
+    before = digest(home)
+    result = run("import", str(path))
+    assert result.exit_code == 2 and "already exists with different values" in result.stderr
+    assert digest(home) == before
+    result = run("import", str(path), "--replace", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert Path(report["backup"]).exists()
+    assert json_rows(run, "items")[0]["client_ref"] == "C9"
+
+
+def test_ehr_item_list_imports_once(
+    run: Run, run_json: Callable[..., Any], home: Path, tmp_path: Path
+) -> None:
+    ehr = tmp_path / "ehr.csv"
+    ehr.write_text(
+        "Encounter,Service Date,Note Type,Client,Start,Billed,Signed\n"
+        "A1,11/20/2026,Progress Note,JD,2:00 PM,Yes,\n"
+        "A2,11/19/2026,Intake,KM,09:30,No,11/20/2026\n"
+        "A3,11/18/2026,Case Note,C3,,Y,\n"
+        "A3,11/18/2026,Case Note,C3,,Y,\n",
+        encoding="cp1252",
+    )
+    args = [
+        "import",
+        str(ehr),
+        "--map",
+        'date="Service Date",type=Note Type,client=Client,time=Start,billed=Billed',
+        "--map",
+        "written=Signed",
+        "--date-format",
+        "%m/%d/%Y",
+    ]
+    first = run_json(*args)
+    assert first == {"source": str(ehr), "rows": 4, "added": 4, "skipped_duplicates": 0}
+    assert run_json(*args)["added"] == 0  # a re-import skips every row
+    with ehr.open("a") as fh:  # an overlapping, longer list adds only the new row
+        fh.write("A4,11/21/2026,Group,G1,16:00,No,\n")
+    assert run_json(*args) == {"source": str(ehr), "rows": 5, "added": 1, "skipped_duplicates": 4}
+    items = json_rows(run, "items")
+    assert [(i["session_date"], i["note_type"], i["billed"]) for i in items][:2] == [
+        ("2026-11-20", "progress", 1),
+        ("2026-11-19", "intake", 0),
+    ]
+    assert (
+        items[0]["session_time"] == "14:00"
+        and items[1]["written_at"] == "2026-11-20T23:59:00+00:00"
+    )
+    assert run_json("status")["outstanding"] == 4
+
+
+@pytest.mark.parametrize(
+    ("row", "maps", "message"),
+    [
+        (
+            "E1,20/11/2026,Progress",
+            ["date=Date,type=Type"],
+            "line 3, column 'Date' (date): must be a date as YYYY-MM-DD",
+        ),
+        (
+            "E1,2026-11-20,Poem",
+            ["date=Date,type=Type"],
+            "line 3, column 'Type' (type): must be one of progress",
+        ),
+        ("E1,2026-12-20,Progress", ["date=Date"], "is in the future"),
+        (
+            "E1,2026-11-20,Progress",
+            ["date=Service Date"],
+            "--map date: ehr.csv has no column 'Service Date'",
+        ),
+        ("E1,2026-11-20,Progress", ["type=Type"], "--map needs date=COLUMN"),
+        ("E1,2026-11-20,Progress", ["colour=Type,date=Date"], "--map 'colour' is not a field"),
+        ("E1,2026-11-20", ["date=Date"], "ehr.csv line 3: 2 cells where the header has 3"),
+    ],
+)
+def test_ehr_bad_rows_name_line_column_and_problem(
+    run: Run, home: Path, tmp_path: Path, row: str, maps: list[str], message: str
+) -> None:
+    run("add", "--date", "2026-11-20")
+    ehr = tmp_path / "ehr.csv"
+    ehr.write_text(f"Id,Date,Type\nE0,2026-11-19,Intake\n{row}\n")
+    before = digest(home)
+    args = ["import", str(ehr)]
+    for m in maps:
+        args += ["--map", m]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert digest(home) == before
+
+
+def test_backup_is_consistent_private_and_never_overwrites(
+    run: Run, run_json: Callable[..., Any], home: Path, tmp_path: Path
+) -> None:
+    populate(run)
+    made = run_json("backup")
+    path = Path(made["path"])
+    assert path.parent == home / "backups"
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert (path.parent.stat().st_mode & 0o777) == 0o700
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 14
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+    result = run("backup", "--out", str(path))
+    assert result.exit_code == 2 and "already exists" in result.stderr
+
+
+def test_restore_checks_first_and_keeps_the_current_database(
+    run: Run, run_json: Callable[..., Any], home: Path, tmp_path: Path
+) -> None:
+    populate(run)
+    saved = Path(run_json("backup", "--out", str(tmp_path / "saved.db"))["path"])
+    run("add", "--date", "2026-11-21")
+    assert run_json("status")["outstanding"] == 7
+    for bad, message in [
+        (b"not a database at all" * 100, "is not a SQLite database"),
+        (saved.read_bytes()[:4096], "is truncated"),
+    ]:
+        (tmp_path / "bad.db").write_bytes(bad)
+        before = digest(home)
+        result = run("restore", str(tmp_path / "bad.db"))
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
+        assert digest(home) == before
+    foreign = sqlite3.connect(tmp_path / "foreign.db")
+    foreign.execute("CREATE TABLE moz_places (id INTEGER)")
+    foreign.commit()
+    foreign.close()
+    result = run("restore", str(tmp_path / "foreign.db"))
+    assert result.exit_code == 2 and "another application" in result.stderr
+
+    report = run_json("restore", str(saved))
+    assert run_json("status")["outstanding"] == 6
+    kept = sqlite3.connect(report["previous"])
+    assert kept.execute("SELECT count(*) FROM items").fetchone()[0] == 15
+    kept.close()
+
+
+def test_restore_over_a_damaged_database_sets_it_aside(
+    run: Run, run_json: Callable[..., Any], home: Path, tmp_path: Path
+) -> None:
+    populate(run)
+    saved = Path(run_json("backup", "--out", str(tmp_path / "saved.db"))["path"])
+    (home / "caughtup.db").write_bytes(b"\0" * 8192)
+    assert run("status").exit_code == 2
+    report = run_json("restore", str(saved))
+    assert Path(report["previous"]).read_bytes() == b"\0" * 8192
+    assert run_json("status")["outstanding"] == 6
