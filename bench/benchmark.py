@@ -1,0 +1,416 @@
+"""The benchmark behind `bench/run`: whole-process runs of the installed `caughtup` on ten years
+of synthetic history, each figure printed beside its budget from DESIGN.md.
+
+Every command runs as a user runs it (a new process of `.venv/bin/caughtup`), in rounds: one run
+of each command per round, so a burst of load from elsewhere on the machine spreads over all of
+them instead of spoiling one. Wall time is measured around fork and exit; peak memory is the
+child's own maximum resident set (`wait4`), or for the TUI the high-water mark when the first
+screen appears in a pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import http.server
+import json
+import os
+import platform
+import pty
+import re
+import select
+import shutil
+import signal
+import sqlite3
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import history
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CAUGHTUP = str(BIN / "caughtup")
+NOW = "2026-11-20T17:30"  # a Friday, after the day's sessions and before quiet hours
+VOLUME = 100_000
+PLAN_ITEMS = 2_000
+PAINT_MARKER = "Outstanding"  # the Today screen's glance: the first screen with its data
+ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-B]|[=>78cDEHM])")
+
+
+@dataclass
+class Case:
+    """One command to time, and its budget (None: DESIGN.md sets none)."""
+
+    label: str
+    argv: list[str]
+    home: Path
+    ms: float | None = None
+    mib: float | None = None
+    needs: str | None = None
+    """The subcommand that must exist; None for the TUI."""
+    before: Callable[[], Path] | None = None
+    """Prepares each run (untimed) and returns the data folder it uses."""
+    walls: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+    missing: str | None = None
+    failure: str | None = None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs of each command (default 21)")
+    parser.add_argument("--peers", action="store_true", help="also time Watson and jrnl")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a tiny history, one run each, no budgets"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folders")
+    args = parser.parse_args()
+    runs = 1 if args.smoke else max(1, args.runs)
+
+    compile_bytecode()
+    tmp = Path(tempfile.mkdtemp(prefix="caughtup-bench-"))
+    try:
+        cases, facts = prepare(tmp, smoke=args.smoke)
+        spawner = Spawner(tmp)
+        with loopback_endpoint() as endpoint:
+            for case in cases:
+                check_available(case)
+                if case.needs == "remind" and case.missing is None:
+                    prime_remind(case, endpoint.url)
+            sent_before = len(endpoint.bodies)
+            for _ in range(runs + (0 if args.smoke else 1)):
+                for case in cases:
+                    if case.missing is None and case.failure is None:
+                        measure(case, spawner)
+            if not args.smoke:  # the first round warms caches; it is not counted
+                for case in cases:
+                    del case.walls[:1], case.peaks[:1]
+            sent_in_runs = len(endpoint.bodies) - sent_before
+        peers = time_peers(tmp, runs, spawner) if args.peers else []
+        spawner.close()
+        return report(cases, facts, peers, runs, sent_in_runs, smoke=args.smoke)
+    finally:
+        if args.keep:
+            print(f"data kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def compile_bytecode() -> None:
+    """Byte-compile the project as an install does, so no run pays for compiling its sources."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "tracker", "screens", "questionnaires"],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
+    """Write the histories and describe every case."""
+    now = datetime.fromisoformat(NOW)
+    shape = history.Shape(years=1, sessions_per_week=10) if smoke else history.Shape()
+    volume = 500 if smoke else VOLUME
+    plan_items = 50 if smoke else PLAN_ITEMS
+    started = time.perf_counter()
+    main_home, plan_home, volume_home = tmp / "main", tmp / "plan", tmp / "volume"
+    facts: dict[str, float] = dict(history.build(main_home, now, shape))
+    history.build(
+        plan_home,
+        now,
+        history.Shape(
+            years=shape.years, sessions_per_week=shape.sessions_per_week, open_items=plan_items
+        ),
+    )
+    written = history.build(
+        volume_home,
+        now,
+        history.Shape(
+            years=shape.years,
+            sessions_per_week=shape.sessions_per_week,
+            selfchecks=False,
+            extra_written=max(0, volume - int(facts["items"])),
+        ),
+    )
+    facts["years"] = shape.years
+    facts["plan_items"] = plan_items
+    facts["build_s"] = time.perf_counter() - started
+    export_file = tmp / "export.json"
+    imports = iter(range(1_000_000))
+
+    def fresh_home() -> Path:
+        target = tmp / f"import-{next(imports)}"
+        shutil.rmtree(target, ignore_errors=True)
+        return target
+
+    cases = [
+        Case("status --json", ["status", "--json"], main_home, 60, 20, needs="status"),
+        Case(
+            "log (a write)",
+            ["log", "--sessions", "5", "--written", "3", "--after-hours", "20"],
+            main_home,
+            120,
+            needs="log",
+        ),
+        Case("backlog --json", ["backlog", "--json"], main_home, needs="backlog"),
+        Case(f"plan ({plan_items:,} items)", ["plan"], plan_home, 100, needs="plan"),
+        Case("trends --weeks 52", ["trends", "--weeks", "52"], main_home, 150, needs="trends"),
+        Case("remind (nothing to send)", ["remind"], main_home, needs="remind"),
+        Case(
+            f"export ({written['items']:,} items)",
+            ["export", "--format", "json", "--out", str(export_file)],
+            volume_home,
+            needs="export",
+        ),
+        Case(
+            f"import ({written['items']:,} items)",
+            ["import", str(export_file)],
+            tmp / "import-0",
+            1000,
+            needs="import",
+            before=fresh_home,
+        ),
+        Case("TUI first screen", [], main_home, 400, 45),
+    ]
+    return cases, facts
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAUGHTUP_", "TEXTUAL"))}
+    env.update(CAUGHTUP_HOME=str(home), CAUGHTUP_NOW=NOW, TERM="xterm-256color", COLUMNS="80")
+    env["LINES"] = "24"
+    return env
+
+
+def run(argv: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CAUGHTUP, *argv], env=child_env(home), capture_output=True, text=True, check=False
+    )
+
+
+def check_available(case: Case) -> None:
+    if case.needs is None:
+        return
+    probe = run([case.needs, "--help"], case.home)
+    if probe.returncode != 0:
+        case.missing = f"not available: this caughtup has no `{case.needs}` command yet"
+
+
+@dataclass
+class Endpoint:
+    url: str
+    bodies: list[bytes]
+
+
+@contextlib.contextmanager
+def loopback_endpoint() -> Iterator[Endpoint]:
+    """An HTTP endpoint on 127.0.0.1 for apprise's json:// URLs, keeping the bodies it gets."""
+    bodies: list[bytes] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bodies.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Endpoint(f"json://127.0.0.1:{server.server_address[1]}/", bodies)
+    finally:
+        server.shutdown()
+
+
+def prime_remind(case: Case, url: str) -> None:
+    """Point notifications at the loopback endpoint and send what is due, once and untimed,
+    so the timed runs find nothing to send."""
+    for argv in (["config", "notify.urls", url], ["remind"]):
+        result = run(argv, case.home)
+        if result.returncode != 0:
+            case.failure = (
+                f"`caughtup {' '.join(argv)}` exited {result.returncode}: {last_line(result.stderr)}"
+            )
+            return
+
+
+def measure(case: Case, spawner: Spawner) -> None:
+    home = case.before() if case.before else case.home
+    if not case.argv:
+        wall, peak, problem = first_paint(home)
+    else:
+        wall, peak, problem = spawner.timed([CAUGHTUP, *case.argv], child_env(home))
+    if problem:
+        case.failure = problem
+        return
+    case.walls.append(wall)
+    case.peaks.append(peak)
+
+
+class Spawner:
+    """The tiny process that starts each timed command (see spawner.py for why)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.stderr = tmp / "stderr.txt"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(Path(__file__).with_name("spawner.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def timed(self, argv: list[str], env: dict[str, str]) -> tuple[float, float, str | None]:
+        """(wall ms, peak MiB, problem) of one whole-process run."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        request = {"argv": argv, "env": env, "stderr": str(self.stderr)}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        problem = None
+        if answer["code"] != 0:
+            problem = f"exited {answer['code']}: {last_line(self.stderr.read_text(errors='replace'))}"
+        return answer["ms"], answer["kib"] / 1024, problem
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def first_paint(home: Path) -> tuple[float, float, str | None]:
+    """(ms until the first screen shows its data, peak MiB by then, problem): the TUI in a pty."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [CAUGHTUP],
+        env=child_env(home),
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        start_new_session=True,
+    )
+    os.close(follower)
+    screen, wall, peak = b"", 0.0, 0.0
+    try:
+        while time.perf_counter() - started < 20:
+            ready, _, _ = select.select([leader], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                screen += os.read(leader, 1 << 16)
+            except OSError:
+                break
+            if PAINT_MARKER.encode() in ANSI.sub(b"", screen):
+                wall = (time.perf_counter() - started) * 1000
+                peak = high_water_mib(proc.pid)
+                break
+        os.write(leader, b"q")
+        deadline = time.monotonic() + 10
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.05)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(leader, 1 << 16)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        os.close(leader)
+    if not wall:
+        text = ANSI.sub(b"", screen).decode(errors="replace")
+        return 0, 0, f"no {PAINT_MARKER!r} on screen within 20 s: {last_line(text)}"
+    return wall, peak, None
+
+
+def high_water_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "(no output)"
+
+
+# -- peers ------------------------------------------------------------------------------------
+
+PEERS = ("td-watson", "jrnl")
+
+
+def time_peers(tmp: Path, runs: int, spawner: Spawner) -> list[tuple[str, float, float]]:
+    """(label, median ms, peak MiB) of Watson's `status` and jrnl's read, from a throwaway venv."""
+    import peers
+
+    return peers.measure(tmp / "peers", runs, spawner.timed)
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def report(
+    cases: list[Case],
+    facts: dict[str, float],
+    peer_rows: list[tuple[str, float, float]],
+    runs: int,
+    sent_in_runs: int,
+    *,
+    smoke: bool,
+) -> int:
+    print(
+        f"caughtup benchmark · {facts['items']:,} items and {facts['days']:,} check-ins over "
+        f"{facts['years']:g} years, {facts['outstanding']} outstanding, {facts['selfchecks']} self-checks "
+        f"(written in {facts['build_s']:.1f} s) · median of {runs} runs · Python "
+        f"{platform.python_version()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f}"
+    )
+    print(f"{'':27}{'median':>9}{'budget':>9}{'peak':>11}{'budget':>10}")
+    missed = failed = 0
+    for case in cases:
+        if case.missing or case.failure:
+            failed += case.failure is not None
+            print(f"{case.label:27}{case.missing or 'FAILED ' + str(case.failure)}")
+            continue
+        wall, peak = statistics.median(case.walls), max(case.peaks)
+        over = [
+            not smoke and case.ms is not None and wall > case.ms,
+            not smoke and case.mib is not None and peak > case.mib,
+        ]
+        missed += any(over)
+        print(
+            f"{case.label:27}{wall:6.0f} ms{budget(case.ms, 'ms'):>9}{peak:7.1f} MiB"
+            f"{budget(case.mib, 'MiB'):>10}  {verdict(over, smoke)}"
+        )
+    if sent_in_runs:
+        print(f"note: remind sent {sent_in_runs} messages during the timed runs")
+    status = next(c for c in cases if c.needs == "status")
+    for label, ms, mib in peer_rows:
+        ratio = ms / statistics.median(status.walls) if status.walls else 0
+        print(f"{label:27}{ms:6.0f} ms{'':9}{mib:7.1f} MiB   {ratio:.1f}x caughtup status")
+    if failed:
+        return 2
+    return 1 if missed else 0
+
+
+def verdict(over: list[bool], smoke: bool) -> str:
+    return "" if smoke else "MISSED" if any(over) else "ok"
+
+
+def budget(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:g} {unit}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
