@@ -22,7 +22,6 @@ import re
 import select
 import shutil
 import signal
-import sqlite3
 import statistics
 import struct
 import subprocess
@@ -45,7 +44,9 @@ NOW = "2026-11-20T17:30"  # a Friday, after the day's sessions and before quiet 
 VOLUME = 100_000
 PLAN_ITEMS = 2_000
 PAINT_MARKER = "Outstanding"  # the Today screen's glance: the first screen with its data
-ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-B]|[=>78cDEHM])")
+ANSI = re.compile(
+    rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-B]|[=>78cDEHM])"
+)
 
 
 @dataclass
@@ -75,13 +76,21 @@ def main() -> int:
         "--smoke", action="store_true", help="a tiny history, one run each, no budgets"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folders")
+    parser.add_argument("--only", metavar="WORD", help="time only the commands starting with WORD")
+    parser.add_argument(
+        "--shared", action="store_true", help="keep normal priority (see README, Performance)"
+    )
     args = parser.parse_args()
+    if not args.shared and os.environ.get(SESSION_ENV) is None:
+        return run_ahead(sys.argv[1:])
     runs = 1 if args.smoke else max(1, args.runs)
 
     compile_bytecode()
     tmp = Path(tempfile.mkdtemp(prefix="caughtup-bench-"))
     try:
         cases, facts = prepare(tmp, smoke=args.smoke)
+        if args.only:
+            cases = [c for c in cases if c.label.startswith(args.only)]
         spawner = Spawner(tmp)
         with loopback_endpoint() as endpoint:
             for case in cases:
@@ -105,6 +114,44 @@ def main() -> int:
             print(f"data kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+SESSION_ENV = "CAUGHTUP_BENCH_PRIORITY"
+
+
+def run_ahead(argv: list[str]) -> int:
+    """Run the benchmark in its own session whose scheduling group goes ahead of other jobs.
+
+    Other work on a shared machine (a test suite, a build) would otherwise be timed as well:
+    with two cores and a load of 8, a 50 ms command takes 200 ms of wall time. Linux schedules
+    each session as a group, so the new session's group gets nice -20; it ends with the
+    benchmark. Without the right to raise priority the benchmark runs as it is, and says so.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *argv],
+        env={**os.environ, SESSION_ENV: "1"},
+        start_new_session=True,
+        preexec_fn=_raise_group_priority,
+    )
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
+
+
+def _raise_group_priority() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text("-20")
+
+
+def priority() -> str:
+    """How the timed commands were scheduled, for the report's header."""
+    try:
+        nice = Path("/proc/self/autogroup").read_text().split()[-1]
+    except (OSError, IndexError):
+        return "normal priority"
+    return "normal priority" if nice == "0" else f"ahead of other jobs (session nice {nice})"
 
 
 def compile_bytecode() -> None:
@@ -240,16 +287,14 @@ def prime_remind(case: Case, url: str) -> None:
     for argv in (["config", "notify.urls", url], ["remind"]):
         result = run(argv, case.home)
         if result.returncode != 0:
-            case.failure = (
-                f"`caughtup {' '.join(argv)}` exited {result.returncode}: {last_line(result.stderr)}"
-            )
+            case.failure = f"`caughtup {' '.join(argv)}` exited {result.returncode}: {last_line(result.stderr)}"
             return
 
 
 def measure(case: Case, spawner: Spawner) -> None:
     home = case.before() if case.before else case.home
     if not case.argv:
-        wall, peak, problem = first_paint(home)
+        wall, peak, problem = first_paint([CAUGHTUP], child_env(home))
     else:
         wall, peak, problem = spawner.timed([CAUGHTUP, *case.argv], child_env(home))
     if problem:
@@ -280,7 +325,9 @@ class Spawner:
         answer = json.loads(self.proc.stdout.readline())
         problem = None
         if answer["code"] != 0:
-            problem = f"exited {answer['code']}: {last_line(self.stderr.read_text(errors='replace'))}"
+            problem = (
+                f"exited {answer['code']}: {last_line(self.stderr.read_text(errors='replace'))}"
+            )
         return answer["ms"], answer["kib"] / 1024, problem
 
     def close(self) -> None:
@@ -289,18 +336,18 @@ class Spawner:
         self.proc.wait()
 
 
-def first_paint(home: Path) -> tuple[float, float, str | None]:
+def first_paint(argv: list[str], env: dict[str, str]) -> tuple[float, float, str | None]:
     """(ms until the first screen shows its data, peak MiB by then, problem): the TUI in a pty."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [CAUGHTUP],
-        env=child_env(home),
+        argv,
+        env=env,
         stdin=follower,
         stdout=follower,
         stderr=follower,
-        start_new_session=True,
+        process_group=0,  # its own group to stop, in this session (whose priority it keeps)
     )
     os.close(follower)
     screen, wall, peak = b"", 0.0, 0.0
@@ -374,7 +421,8 @@ def report(
         f"caughtup benchmark · {facts['items']:,} items and {facts['days']:,} check-ins over "
         f"{facts['years']:g} years, {facts['outstanding']} outstanding, {facts['selfchecks']} self-checks "
         f"(written in {facts['build_s']:.1f} s) · median of {runs} runs · Python "
-        f"{platform.python_version()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f}"
+        f"{platform.python_version()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f}, "
+        f"{priority()}"
     )
     print(f"{'':27}{'median':>9}{'budget':>9}{'peak':>11}{'budget':>10}")
     missed = failed = 0
@@ -395,9 +443,9 @@ def report(
         )
     if sent_in_runs:
         print(f"note: remind sent {sent_in_runs} messages during the timed runs")
-    status = next(c for c in cases if c.needs == "status")
+    status = next((c for c in cases if c.needs == "status"), None)
     for label, ms, mib in peer_rows:
-        ratio = ms / statistics.median(status.walls) if status.walls else 0
+        ratio = ms / statistics.median(status.walls) if status and status.walls else 0
         print(f"{label:27}{ms:6.0f} ms{'':9}{mib:7.1f} MiB   {ratio:.1f}x caughtup status")
     if failed:
         return 2

@@ -22,10 +22,16 @@ def serve() -> None:
                 (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
             ]
             started = time.perf_counter()
-            pid = os.posix_spawn(request["argv"][0], request["argv"], request["env"], file_actions=actions)
+            pid = os.posix_spawn(
+                request["argv"][0], request["argv"], request["env"], file_actions=actions
+            )
             _, status, usage = os.wait4(pid, 0)
             wall = time.perf_counter() - started
-        answer = {"ms": wall * 1000, "kib": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}
+        answer = {
+            "ms": wall * 1000,
+            "kib": usage.ru_maxrss,
+            "code": os.waitstatus_to_exitcode(status),
+        }
         print(json.dumps(answer), flush=True)
 
 

@@ -52,3 +52,35 @@ def test_log_path_imports_nothing_heavy(tmp_path: Path) -> None:
     code = "from tracker.cli import cli\ntry:\n    cli.main(['log', '--sessions', '2', '--written', '1'])\nexcept SystemExit:\n    pass"
     loaded = loaded_after(code, tmp_path)
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def imported_by(args: list[str], tmp_path: Path) -> set[str]:
+    """Top-level packages that `python -X importtime -m tracker ARGS` imports, from its report."""
+    env = {**os.environ, "CAUGHTUP_HOME": str(tmp_path), "CAUGHTUP_NOW": "2026-11-22T10:00"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tracker", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-800:]
+    return {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status", "--json"], ["status"], ["log", "--sessions", "2", "--written", "1"]],
+    ids=["status --json", "status", "log"],
+)
+def test_whole_command_imports_nothing_heavy(args: list[str], tmp_path: Path) -> None:
+    loaded = imported_by(args, tmp_path)
+    assert {"tracker", "sqlite3"} <= loaded  # the report covers the whole run
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_status_answers_without_click(tmp_path: Path) -> None:
+    assert "click" not in imported_by(["status", "--json"], tmp_path)

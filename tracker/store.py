@@ -324,8 +324,12 @@ class Store:
 
     def current_items(self, since: date) -> list[Item]:
         """Open items plus every item whose session is on or after `since` (what status needs)."""
+        # Two indexed halves, not one `OR`: SQLite answers the `OR` by walking every item
+        # (about 15 ms for ten years of notes); this way it reads only the rows it returns.
         rows = self.conn.execute(
-            f"SELECT {ITEM_COLUMNS} FROM items WHERE written_at IS NULL OR session_date >= ? "
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE written_at IS NULL "
+            f"UNION ALL SELECT {ITEM_COLUMNS} FROM items "
+            "WHERE session_date >= ? AND written_at IS NOT NULL "
             "ORDER BY session_date, session_time, id",
             (since.isoformat(),),
         )

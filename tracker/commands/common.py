@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 import click
 
+from tracker.cli import json_text
 from tracker.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +85,7 @@ def json_option(func: F) -> F:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str))
+    click.echo(json_text(data))
 
 
 def workspace() -> Workspace:

@@ -1,0 +1,91 @@
+"""The click group behind `caughtup`: subcommands load lazily, errors print as one line.
+
+`tracker.cli.main` answers the hot read commands itself and hands everything else to `cli` here,
+so click (about 20 ms of imports) loads only when a command needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from tracker.cli import COMMANDS, one_line, user_errors
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module on first use, and prints errors as one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        os.umask(0o077)  # everything caughtup writes is owner-only
+        try:
+            with user_errors():
+                super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("caughtup: aborted; nothing was changed", err=True)
+            sys.exit(130)
+        except click.UsageError as exc:
+            if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+                # Our option types already name the option, the value and the fix.
+                message = one_line(exc.message)
+                if exc.param is not None and exc.param.opts and not message.startswith("-"):
+                    message = f"{exc.param.opts[0]}: {message}"
+                click.echo(f"caughtup: {message}", err=True)
+                sys.exit(2)
+            hint = f"; see `{exc.ctx.command_path} --help`" if exc.ctx else ""
+            click.echo(f"caughtup: {one_line(exc.format_message())}{hint}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"caughtup: {one_line(exc.format_message())}", err=True)
+            sys.exit(2)
+        sys.exit(0)
+
+
+@click.group(
+    name="caughtup",
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(package_name="caughtup", message="caughtup %(version)s")
+@click.option("--demo", is_flag=True, help="Open the app on sample data (same as `caughtup demo`).")
+@click.pass_context
+def cli(ctx: click.Context, demo: bool) -> None:
+    """caughtup: a private companion for clinicians behind on session notes.
+
+    Run without a command to open the app. Data lives in $CAUGHTUP_HOME or your user data folder.
+    """
+    if ctx.invoked_subcommand is None:
+        # textual costs ~250 ms: only when the TUI opens
+        from screens.app import run_app, run_demo
+
+        if demo:
+            run_demo()
+        else:
+            run_app()
