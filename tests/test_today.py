@@ -58,4 +58,11 @@ async def test_bad_value_shows_error_and_saves_nothing(
 def test_today_snapshot(home: Path, run: Callable[..., Result], snap_compare: Any) -> None:
     run("log", "--date", "2026-11-19", "--sessions", "4", "--written", "1")
     run("log", "--sessions", "5", "--written", "4", "--after-hours", "45", "--dread", "2")
-    assert snap_compare(make_app(home), terminal_size=(80, 24))
+
+    async def steady_cursor(pilot: Any) -> None:
+        # A blinking cursor makes the picture depend on timing (it flips on a loaded machine).
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(home), terminal_size=(80, 24), run_before=steady_cursor)
