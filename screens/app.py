@@ -34,6 +34,7 @@ class Place(NamedTuple):
 # One entry per screen: its key, shown in the Footer. Issues that add a screen add a line here.
 PLACES: list[Place] = [
     Place("t", "today", "Today", "screens.today:TodayScreen"),
+    Place("b", "backlog", "Backlog", "screens.backlog:BacklogScreen"),
     Place("c", "selfcheck", "Self-check", "screens.selfcheck:SelfCheckScreen"),
     Place("w", "trends", "Trends", "screens.trends:TrendsScreen"),
 ]

@@ -60,7 +60,7 @@ def human_lines(st: rules.Status, rule_hours: int) -> list[str]:
         shown = st.blocked_items[:MAX_BLOCKED_LINES]
         for b in shown:
             flag = " · chase it" if b.chase else ""
-            lines.append(f"  #{b.id} on {b.blocked_on}, waiting {b.waiting_days}d{flag}")
+            lines.append(f"  #{b.id} {b.blocked_on}, waiting {b.waiting_days}d{flag}")
         if len(st.blocked_items) > len(shown):
             lines.append(f"  and {len(st.blocked_items) - len(shown)} more (caughtup backlog)")
     return lines

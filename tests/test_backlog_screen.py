@@ -1,0 +1,197 @@
+"""The Backlog screen, driven by real key presses through Textual's pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from screens.app import CaughtupApp, make_app
+from screens.backlog import BacklogScreen
+from screens.glance import Glance
+from screens.item_form import ItemForm
+from screens.late_entry import LateEntry
+from tests.conftest import NOW
+
+
+async def open_backlog(app: CaughtupApp, pilot: Pilot[Any]) -> BacklogScreen:
+    # Today starts with the cursor in a form field, where `b` is text; leave the field first.
+    await pilot.pause()
+    app.set_focus(None)
+    await pilot.press("b")
+    await pilot.pause()
+    assert isinstance(app.screen, BacklogScreen)
+    return app.screen
+
+
+def row_keys(screen: BacklogScreen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [str(row.key.value) for row in table.ordered_rows]
+
+
+async def settle(app: CaughtupApp, pilot: Pilot[Any]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_add_an_item_mark_it_done_and_copy_the_notation(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        assert row_keys(screen) == []
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)
+        assert app.screen.query_one("#date", Input).value == "2026-11-22"
+        await pilot.press("home", "ctrl+k", *"2026-11-17", "tab", *"14:00", "tab", "tab")
+        await pilot.press(*"C7", "tab", "space", "ctrl+s")  # client C7, billed
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert row_keys(screen) == ["1"]
+        summary = str(screen.query_one("#backlog-summary").render())
+        assert "1 outstanding" in summary and "P2 1" in summary
+        checklist = screen.query_one("#backlog-checklist")
+        assert "progress #1" in str(checklist.border_title)
+        assert "Symptoms or functional status" in str(checklist.render())
+
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter")  # "Mark written now" has the focus
+        await settle(app, pilot)
+        assert isinstance(app.screen, LateEntry)
+        notation = app.screen.notation
+        assert notation == (
+            "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-17."
+        )
+        assert notation in str(app.screen.query_one("#late-notation").render())
+        await pilot.press("c")
+        assert app.clipboard == notation
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and row_keys(screen) == []
+    assert run_json("backlog")["items"] == []
+    assert run_json("status")["outstanding"] == 0
+
+
+async def test_form_error_keeps_the_form_open(home: Path, run_json: Callable[..., Any]) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_backlog(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", *"2026-11-30", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)
+        assert "in the future" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BacklogScreen)
+    assert run_json("backlog")["items"] == []
+
+
+async def test_edit_with_keys_and_on_time_done(
+    home: Path, run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    run("add", "--date", "2026-11-22", "--time", "09:00")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)
+        await pilot.press(*["tab"] * 5, "space", "ctrl+s")  # the Court checkbox
+        await settle(app, pilot)
+        assert "P1 1" in str(screen.query_one("#backlog-summary").render())
+        await pilot.press("d", "enter")
+        await settle(app, pilot)
+        assert app.screen is screen  # on time: no notation to paste
+    assert run_json("status")["outstanding"] == 0
+
+
+async def test_filters_and_grouping(home: Path, run: Callable[..., Result]) -> None:
+    run("add", "--date", "2026-11-20", "--court", "--type", "court_report")  # 1
+    run("add", "--date", "2026-11-21")  # 2
+    run("add", "--date", "2026-11-19", "--type", "intake")  # 3
+    run("add", "--date", "2026-11-18")  # 4
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        assert row_keys(screen) == ["1", "2", "3", "4"]
+        await pilot.press("g")
+        assert row_keys(screen) == [
+            "group:court_report",
+            "1",
+            "group:progress",
+            "2",
+            "4",
+            "group:intake",
+            "3",
+        ]
+        assert "grouped by type" in screen.sub_title
+        await pilot.press("g", "f")
+        assert row_keys(screen) == ["1"] and screen.sub_title.startswith("P1 only")
+        await pilot.press("f", "f", "f")  # P4
+        assert row_keys(screen) == ["2", "3", "4"]
+        await pilot.press("y")  # P4 and progress
+        assert row_keys(screen) == ["2", "4"]
+        await pilot.press("f")  # P5, progress: nothing
+        assert row_keys(screen) == []
+        assert "None match" in str(screen.query_one("#backlog-summary").render())
+        await pilot.press("f")  # all tiers, still progress
+        assert row_keys(screen) == ["2", "4"]
+
+
+async def test_today_shows_blocked_apart_and_refreshes_after_backlog(
+    home: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-04T09:00")
+    run("add", "--date", "2026-11-02", "--blocked-on", "result")
+    monkeypatch.setenv("CAUGHTUP_NOW", NOW)
+    run("add", "--date", "2026-11-20", "--blocked-on", "referral")
+    run("add", "--date", "2026-11-21")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        glance = str(app.screen.query_one(Glance).render())
+        assert "Blocked      2 waiting on others, 1 to chase" in glance
+        assert "#1 result, waiting 18d · chase it" in glance
+        assert "#2 referral, waiting 0d\n" in glance
+        assert "under 1 week" in glance
+        await open_backlog(app, pilot)
+        await pilot.press("d", "enter")
+        await settle(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "nothing outstanding" in str(app.screen.query_one(Glance).render())
+
+
+def test_backlog_snapshot(
+    home: Path, run: Callable[..., Result], snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("config", "rules.payer_window_days", "30")
+    run("add", "--date", "2026-11-19", "--type", "court_report", "--court")
+    run("add", "--date", "2026-10-05", "--billed")
+    run("add", "--date", "2026-11-17", "--time", "14:00", "--billed", "--client", "C7")
+    run("add", "--date", "2026-11-21", "--time", "10:00", "--high-risk")
+    run("add", "--date", "2026-11-22", "--time", "09:00", "--type", "intake")
+    run("add", "--date", "2026-11-10", "--type", "case_note")
+    run("add", "--date", "2026-11-22", "--type", "admin", "--admin")
+    run("log", "--date", "2026-11-20", "--sessions", "2", "--written", "1")
+    run("add", "--date", "2026-11-20", "--blocked-on", "referral")
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-05T09:00")
+    run("add", "--date", "2026-11-03", "--blocked-on", "result")
+    monkeypatch.setenv("CAUGHTUP_NOW", NOW)
+
+    async def show_backlog(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, CaughtupApp)
+        await open_backlog(app, pilot)
+
+    assert snap_compare(make_app(home), terminal_size=(80, 24), run_before=show_backlog)
