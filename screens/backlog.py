@@ -30,6 +30,28 @@ GROUP_KEY = "group:"
 class BacklogScreen(Screen[None]):
     """Write the backlog down in the right order, one good-enough note at a time."""
 
+    HELP = """\
+## Backlog
+
+Every open note in triage order: P1 court or legal, P2 billed with the note missing, P3 a
+high-risk session, P4 routine, P5 admin; inside a tier, billed notes whose payer window is
+closing first, then the most recent (`rules.within_tier`). The header counts notes per tier and
+gives the backlog's goal for its age. Marks, in words: *past due* (the 24-hour rule), *late*
+(written now, it needs a late-entry line), *payer closed* (past the payer window).
+
+Beside the highlighted note: its good-enough checklist (edit `checklists.toml` in your data
+folder to change it). Notes waiting on someone else are listed apart, longest wait first, with
+*chase it* past the escalation age.
+
+| Key | What it does |
+| --- | --- |
+| a | add a note you owe |
+| e or Enter | edit the highlighted note (flags, blocker: "nobody" unblocks) |
+| d | mark it written now; a late one shows the late-entry line, c copies it |
+| f | filter by tier: all, P1 ... P5 |
+| y | filter by note type |
+| g | group by note type, to stay in one frame of mind |"""
+
     CSS_PATH = "backlog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add"),
@@ -145,15 +167,15 @@ class BacklogScreen(Screen[None]):
         else:
             text.append(f"Oldest {listing.oldest_age_days}d, {rules.TIER_LABELS[tier]}: ")
             text.append(rules.TIER_GOALS[tier], style="italic")
-        if (self.tier_filter or self.type_filter) and not listing.rows:
-            text.append("\nNone match the filters: f and y change them.", style="italic")
-        shown = [
-            f"P{self.tier_filter} only" if self.tier_filter else "all tiers",
-            self.type_filter.replace("_", " ") if self.type_filter else "all types",
-        ]
+        shown = [f"P{self.tier_filter} only"] if self.tier_filter else []
+        if self.type_filter:
+            shown.append(f"{self.type_filter.replace('_', ' ')} only")
         if self.by_type:
             shown.append("grouped by type")
-        self.sub_title = ", ".join(shown)
+        if shown:
+            text.append(f"\nShowing {', '.join(shown)}", style="bold")
+            if not listing.rows and (self.tier_filter or self.type_filter):
+                text.append(": none match (f and y change the filters)")
         self.query_one("#backlog-summary", Static).update(text)
 
     def _show_blocked(self, listing: backlog.Backlog) -> None:
