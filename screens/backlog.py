@@ -24,7 +24,7 @@ from tracker.store import Store
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
 SHORT_MARKS = {"payer window closed": "payer closed", "late entry": "late"}
-GROUP_KEY = "group:"
+HEADING = "heading:"  # row keys of headings: a note type, or nothing for "waiting on others"
 
 
 class BacklogScreen(Screen[None]):
@@ -121,7 +121,7 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
             note_type=self.type_filter,
             by_type=self.by_type,
         )
-        self.rows = {str(r.item.id): r for r in listing.rows}
+        self.rows = {str(r.item.id): r for r in listing.rows + listing.blocked}
         table.clear()
         group = None
         for r in listing.rows:
@@ -130,8 +130,23 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
                 count = sum(1 for x in listing.rows if x.item.note_type == group)
                 heading = Text(group.replace("_", " "), style="bold underline")
                 notes = Text(f"{count} note{'s' if count != 1 else ''}", style="italic")
-                table.add_row("", "", heading, notes, "", "", "", key=f"{GROUP_KEY}{group}")
+                table.add_row("", "", heading, notes, "", "", "", key=f"{HEADING}{group}")
             table.add_row(*self._cells(r), key=str(r.item.id))
+        if listing.blocked:
+            # Apart from the backlog, but in the table so they can be edited or unblocked.
+            count = len(listing.blocked)
+            table.add_row(
+                "",
+                "",
+                Text("blocked", style="bold underline"),
+                Text(f"{count} note{'s' if count != 1 else ''}", style="italic"),
+                "",
+                "",
+                Text("waiting on others", style="italic"),
+                key=HEADING,
+            )
+            for r in listing.blocked:
+                table.add_row(*self._cells(r), key=str(r.item.id))
         if keep is not None:
             keys = [row.key.value for row in table.ordered_rows]
             if keep in keys:
@@ -142,6 +157,9 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
 
     def _cells(self, r: backlog.Row) -> list[Any]:
         marks = ", ".join(SHORT_MARKS.get(m, m) for m in r.marks)
+        if r.item.blocked_on is not None:
+            marks = f"on {r.item.blocked_on.replace('_', ' ')} {r.waiting_days}d"
+            marks += " · chase it" if r.chase else ""
         session = r.item.session_date.strftime("%d %b")
         if r.item.session_time:
             session += r.item.session_time.strftime(" %H:%M")
@@ -191,7 +209,7 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
             text.append(" · chase it\n" if r.chase else "\n", style="bold")
             text.append(f"  {r.age_days}d old, waiting {r.waiting_days}d\n", style="dim")
         if len(listing.blocked) > len(shown):
-            text.append(f"and {len(listing.blocked) - len(shown)} more (caughtup backlog)")
+            text.append(f"and {len(listing.blocked) - len(shown)} more, at the end of the list")
         panel.update(text)
 
     def _show_checklist(self) -> None:
@@ -199,9 +217,9 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
         key = self._current_key()
         if key is None:
             note_type, label = "default", "any note"
-        elif key.startswith(GROUP_KEY):
-            note_type = key.removeprefix(GROUP_KEY)
-            label = note_type.replace("_", " ")
+        elif key.startswith(HEADING):
+            note_type = key.removeprefix(HEADING) or "default"
+            label = "any note" if note_type == "default" else note_type.replace("_", " ")
         else:
             item = self.rows[key].item
             note_type, label = item.note_type, f"{item.note_type.replace('_', ' ')} #{item.id}"
@@ -218,7 +236,7 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
 
     def _current_row(self) -> backlog.Row | None:
         key = self._current_key()
-        if key is None or key.startswith(GROUP_KEY):
+        if key is None or key.startswith(HEADING):
             self.notify("Move to a note first (arrow keys).", title="No note chosen")
             return None
         return self.rows[key]

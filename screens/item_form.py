@@ -17,6 +17,13 @@ from tracker.errors import InputError
 from tracker.models import Item
 from tracker.settings import BLOCKERS, Settings
 
+# The shared checks name the CLI's options; the form names its own fields instead.
+FIELD_NAMES = {
+    "--date": "Session date",
+    "--time": "Start time",
+    "--type": "Note type",
+    "--blocked-on": "Waiting on",
+}
 FLAGS = [("billed", "Billed"), ("court", "Court"), ("high_risk", "High-risk"), ("admin", "Admin")]
 
 
@@ -134,7 +141,10 @@ class ItemForm(ModalScreen[tuple[Item, list[str], str | None] | None]):
             else:
                 item, changed, warning = entries.edit(self.item, fields, self.settings, self.now)
         except InputError as exc:
-            error.update(str(exc))
+            message = str(exc)
+            for flag, name in FIELD_NAMES.items():
+                message = message.replace(flag, name)
+            error.update(message)
             return
         self.dismiss((item, changed, warning))
 

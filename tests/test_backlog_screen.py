@@ -93,7 +93,8 @@ async def test_form_error_keeps_the_form_open(home: Path, run_json: Callable[...
         await pilot.press("home", "ctrl+k", *"2026-11-30", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ItemForm)
-        assert "in the future" in str(app.screen.query_one("#form-error").render())
+        error = str(app.screen.query_one("#form-error").render())
+        assert error.startswith("Session date 2026-11-30 is in the future")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BacklogScreen)
@@ -119,6 +120,31 @@ async def test_edit_with_keys_and_on_time_done(
     assert run_json("status")["outstanding"] == 0
 
 
+async def test_blocked_notes_are_apart_and_unblock_from_the_form(
+    home: Path, run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    run("add", "--date", "2026-11-20", "--blocked-on", "result")  # 1
+    run("add", "--date", "2026-11-21")  # 2
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        assert row_keys(screen) == ["2", "heading:", "1"]
+        await pilot.press("down")
+        assert "any note" in str(screen.query_one("#backlog-checklist").border_title)
+        await pilot.press("e")  # a heading is not a note
+        assert isinstance(app.screen, BacklogScreen)
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm) and app.screen.item is not None
+        assert app.screen.item.id == 1
+        await pilot.press(*["tab"] * 8, "enter")  # open "Waiting on"
+        await pilot.pause()
+        await pilot.press("home", "enter", "ctrl+s")  # "nobody"
+        await settle(app, pilot)
+        assert row_keys(screen) == ["2", "1"]
+    assert run_json("status")["outstanding"] == 2
+
+
 async def test_filters_and_grouping(home: Path, run: Callable[..., Result]) -> None:
     run("add", "--date", "2026-11-20", "--court", "--type", "court_report")  # 1
     run("add", "--date", "2026-11-21")  # 2
@@ -130,12 +156,12 @@ async def test_filters_and_grouping(home: Path, run: Callable[..., Result]) -> N
         assert row_keys(screen) == ["1", "2", "3", "4"]
         await pilot.press("g")
         assert row_keys(screen) == [
-            "group:court_report",
+            "heading:court_report",
             "1",
-            "group:progress",
+            "heading:progress",
             "2",
             "4",
-            "group:intake",
+            "heading:intake",
             "3",
         ]
         assert "Showing grouped by type" in summary(screen)
