@@ -75,6 +75,8 @@ under each chart says in words what changed over the full weeks shown."""
         yield Footer()
 
     def on_mount(self) -> None:
+        # The series take the theme's colours: draw again when the theme changes.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw())
         self.load()
 
     def on_screen_resume(self) -> None:

@@ -103,6 +103,8 @@ def aggregate(
     now_text = to_utc_text(now)
     # The moment each week's backlog is counted: its end, or now for the week under way.
     checkpoints = [min(b, now_text) for b in bounds[1:]]
+    # Session dates are ISO text: a bisect finds the week without parsing (-1 before the span).
+    days_at = [d.isoformat() for d in [*starts, ends[-1]]]
 
     sessions = [0] * n
     within = [0] * n
@@ -111,7 +113,7 @@ def aggregate(
     due_text: dict[tuple[str, str | None], str] = {}
 
     for session_date, session_time, written_at, blocked_from, count in items:
-        week = (date.fromisoformat(session_date) - first).days // 7
+        week = bisect_right(days_at, session_date) - 1
         if 0 <= week < n:
             sessions[week] += count
             if written_at is not None:
