@@ -40,8 +40,8 @@ gives the backlog's goal for its age. Marks, in words: *past due* (the 24-hour r
 (written now, it needs a late-entry line), *payer closed* (past the payer window).
 
 Beside the highlighted note: its good-enough checklist (edit `checklists.toml` in your data
-folder to change it). Notes waiting on someone else are listed apart, longest wait first, with
-*chase it* past the escalation age.
+folder to change it). Notes waiting on someone else come last, under their own heading, and
+the panel beside lists them longest wait first, with *chase it* past the escalation age.
 
 | Key | What it does |
 | --- | --- |
@@ -266,7 +266,7 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
         if warning:
             self.notify(warning, title="Saved, but", severity="warning")
         if changed:
-            self.save_item(item)
+            self.save_item(item, changed)
 
     def action_done(self) -> None:
         row = self._current_row()
@@ -304,14 +304,21 @@ folder to change it). Notes waiting on someone else are listed apart, longest wa
     # -- writing (in workers: SQLite connections belong to one thread) ------------------------
 
     @work(thread=True, exclusive=True, group="backlog")
-    def save_item(self, item: Item) -> None:
+    def save_item(self, item: Item, changed: list[str]) -> None:
         ws = self.ws
         try:
             with Store.open(ws.home, ws.tz) as store:
                 if item.id is None:
                     store.add_items([item], ws.now())
                 else:
-                    store.update_item(item)
+                    # Only the fields the form changed: the row may be stale (a sprint block or
+                    # the CLI may have marked the note written since), and that must survive.
+                    fresh = store.item(item.id)
+                    for name in changed:
+                        setattr(fresh, name, getattr(item, name))
+                    if "blocked_on" in changed:
+                        fresh.blocked_since = item.blocked_since
+                    store.update_item(fresh)
         except (InputError, OSError) as exc:
             self.post_message(WorkFailed("item", str(exc)))
             return

@@ -145,6 +145,22 @@ async def test_blocked_notes_are_apart_and_unblock_from_the_form(
     assert run_json("status")["outstanding"] == 2
 
 
+async def test_editing_a_stale_row_keeps_a_note_written_elsewhere(
+    home: Path, run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    run("add", "--date", "2026-11-21")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_backlog(app, pilot)
+        run("done", "1")  # meanwhile, from a shell
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*["tab"] * 4, "space", "ctrl+s")  # billed
+        await settle(app, pilot)
+    assert run_json("status")["outstanding"] == 0
+    assert run_json("backlog")["items"] == []
+
+
 async def test_filters_and_grouping(home: Path, run: Callable[..., Result]) -> None:
     run("add", "--date", "2026-11-20", "--court", "--type", "court_report")  # 1
     run("add", "--date", "2026-11-21")  # 2
