@@ -1,15 +1,14 @@
 """Import an item list exported from a practice's EHR as CSV, its columns mapped by `--map`.
 
 Each row becomes one open (or written) note item. Every item carries an import key (the EHR's
-own id when mapped, else a hash of the row's mapped cells and how often that row occurred so
-far), so importing the same list again, or an overlapping one, skips the rows already there.
+own id when mapped, else the row's mapped cells and how often that row occurred so far), so
+importing the same list again, or an overlapping one, skips the rows already there.
 Checked by a pydantic row model per distinct cell value (an EHR list repeats its dates, types
 and flags, so 100,000 rows need only a few thousand checks); pydantic is imported only here.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, time, tzinfo
 from operator import itemgetter
@@ -242,17 +241,17 @@ def _check_written(
 
 
 def _import_keys(raw_columns: dict[str, list[str]], days: list[str]) -> list[str]:
-    """The EHR's id when mapped; else a hash of the mapped cells and their occurrence so far."""
+    """The EHR's id when mapped; else the row's mapped cells and how often they occurred so far.
+
+    The session date leads, so the keys of a date-sorted list arrive in index order.
+    """
     if "id" in raw_columns:
         return ["ehr:" + raw.strip() for raw in raw_columns["id"]]
     seen: dict[str, int] = {}
     keys = []
-    rows = zip(days, map("\x1f".join, zip(*raw_columns.values(), strict=True)), strict=True)
-    for day, row_text in rows:
+    for row_text in map("\x1f".join, zip(days, *raw_columns.values(), strict=True)):
         seen[row_text] = count = seen.get(row_text, 0) + 1
-        digest = hashlib.blake2b(f"{row_text}\x1e{count}".encode(), digest_size=8).hexdigest()
-        # The date first keeps keys of a date-sorted list in order: the index grows at its end.
-        keys.append(f"ehr-row:{day}:{digest}")
+        keys.append(f"ehr-row:{row_text}\x1e{count}")
     return keys
 
 

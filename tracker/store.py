@@ -27,6 +27,7 @@ BUSY_TIMEOUT_S = 15.0
 APPLICATION_ID = 0x63617567  # "caug" in the file header: how caughtup recognises its own files
 CORE_TABLES = frozenset({"items", "days", "state"})
 SQLITE_MAGIC = b"SQLite format 3\x00"
+TRUNCATED = "is truncated"
 SENT_PREFIX = "alerts.sent."
 KEEP_DELIVERIES = 500
 
@@ -211,6 +212,8 @@ class Store:
         if not path.exists():
             _create(path)
         problem = file_problem(path)
+        if problem and problem.startswith(TRUNCATED) and _reads_whole(path):
+            problem = None  # another process was mid-checkpoint: the file was only catching up
         if problem:
             raise DatabaseProblem(path, problem)
         self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -1168,8 +1171,24 @@ def file_problem(path: Path) -> str | None:
     pages = int.from_bytes(header[28:32], "big")
     header_valid = header[24:28] == header[92:96]
     if not wal_pending and header_valid and pages and size < pages * page_size:
-        return f"is truncated ({size} of {pages * page_size} bytes)"
+        return f"{TRUNCATED} ({size} of {pages * page_size} bytes)"
     return None
+
+
+def _reads_whole(path: Path) -> bool:
+    """Whether SQLite reads every page of `path` (its quick check), under its own locks.
+
+    The header test in `file_problem` can see a checkpoint half done (the header already names
+    the new size, the file is not extended yet); this decides, and runs only in that case.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
 
 
 def identity_problem(conn: sqlite3.Connection) -> str | None:
