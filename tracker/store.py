@@ -647,10 +647,14 @@ class Store:
         return ordered
 
     def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
-        """Every row of `table` in key order, its columns in `table.columns` order."""
+        """Every row of `table` in the order it was stored, its columns in `table.columns` order."""
         cols = ", ".join(_quote(c.name) for c in table.columns)
-        order = ", ".join(_quote(k) for k in table.key) or "rowid"
-        yield from self.conn.execute(f"SELECT {cols} FROM {_quote(table.name)} ORDER BY {order}")
+        sql = f"SELECT {cols} FROM {_quote(table.name)} ORDER BY "
+        try:
+            cursor = self.conn.execute(sql + "rowid")
+        except sqlite3.OperationalError:  # a WITHOUT ROWID table: its key is its order
+            cursor = self.conn.execute(sql + ", ".join(_quote(k) for k in table.key))
+        yield from cursor
 
     def load_rows(
         self,
