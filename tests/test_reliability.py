@@ -168,10 +168,41 @@ for n in range(100):
 """
 
 
+CRON = """
+import sys, time
+from tracker.cli import cli
+start = float(sys.argv[1])
+while time.time() < start:
+    time.sleep(0.002)
+for n in range(20):
+    for args in (["remind"], ["log", "--date", f"2026-10-{n + 1:02d}", "--sessions", "3", "--written", "3"]):
+        try:
+            cli.main(args)
+        except SystemExit as exc:
+            if exc.code:
+                raise
+"""
+
+
 def test_four_processes_and_a_tui_worker_write_at_once(fast_dir: Path) -> None:
     home = fast_dir / "home"
     env = {**os.environ, "CAUGHTUP_HOME": str(home), "CAUGHTUP_NOW": "2026-11-22T18:00"}
-    start = time.time() + 1.5  # every writer starts at the same moment, imports done
+    # cron's remind on a Friday morning, failing to reach a closed loopback port: it records a
+    # failed delivery each run (a write), and logs a day between runs as a CLI `log` would.
+    subprocess.run(
+        [sys.executable, "-m", "tracker", "config", "notify.urls", "json://127.0.0.1:9/x"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    start = time.time() + 2.5  # every writer starts at the same moment, imports done
+    cron = subprocess.Popen(
+        [sys.executable, "-c", CRON, str(start)],
+        env={**env, "CAUGHTUP_NOW": "2026-11-20T10:00"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", ADDER, str(p), str(start)],
@@ -199,19 +230,20 @@ def test_four_processes_and_a_tui_worker_write_at_once(fast_dir: Path) -> None:
 
     thread = threading.Thread(target=tui_worker)
     thread.start()
-    stderr = [p.communicate(timeout=120)[1] for p in procs]
+    stderr = [p.communicate(timeout=120)[1] for p in (*procs, cron)]
     thread.join(timeout=120)
     print(
-        f"\nconcurrency: 4 processes x 100 adds + 100 worker check-ins in {time.time() - start:.1f} s"
+        f"\nconcurrency: 4 x 100 adds, 100 worker check-ins, 20 remind + 20 log in {time.time() - start:.1f} s"
     )
-    assert [p.returncode for p in procs] == [0, 0, 0, 0], stderr
+    assert [p.returncode for p in (*procs, cron)] == [0, 0, 0, 0, 0], stderr
     assert not any("locked" in e or "Traceback" in e for e in stderr), stderr
     assert errors == []
     with Store.open(home, UTC) as store:
         refs = {i.client_ref for i in store.items() if i.source == "item"}
         assert refs == {f"P{p}-{n}" for p in range(4) for n in range(100)}
-        assert len(store.days()) == 100
-        assert sum(1 for i in store.items() if i.source == "count") == 200
+        assert len(store.days()) == 120
+        assert sum(1 for i in store.items() if i.source == "count") == 260
+        assert len(store.deliveries(limit=100)) == 20
     assert integrity(home / "caughtup.db") == "ok"
 
 
