@@ -1,9 +1,10 @@
 """The trend charts, drawn with plotext, and the plain-words line under each.
 
 `draw` works on anything with plotext's plotting calls: the `plotext` module for the terminal
-(`render`), or a textual-plotext widget's `plt` in the TUI. Every series has its own marker and
-label, so a chart reads the same without colour. A week with no check-ins is left out of a
-series (a gap in the line, no bar), never drawn as zero; the week under way is starred.
+(`render`), or a textual-plotext widget's `plt` in the TUI. Every series has its own marker,
+named in a key under the chart, so a chart reads the same without colour. A week with nothing
+logged is left out of a series (a gap in the line, no bar), never drawn as zero; the week under
+way is starred.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _runs(values: Sequence[float | None]) -> list[tuple[list[int], list[float]]]
 
 
 def _line(
-    plt: Any, values: Sequence[float | None], marker: str, color: str | None, yside: str = "left"
+    plt: Any, values: Sequence[float | None], marker: str, color: Any, yside: str = "left"
 ) -> None:
     for xs, ys in _runs(values):
         plt.plot(xs, ys, marker=marker, color=color, yside=yside)
@@ -145,9 +146,7 @@ def draw(plt: Any, name: str, weeks: Sequence[Week], settings: Settings, width: 
             plt.bar(xs, ys, marker=MARKERS["bar"], color=col("bar"), width=0.5)
         elif xs:
             # A filled column per week: as readable as bars at this width, a quarter the cost.
-            plt.scatter(
-                xs, ys, marker=MARKERS["bar"], color=col("bar"), fillx=True, label="minutes"
-            )
+            plt.scatter(xs, ys, marker=MARKERS["bar"], color=col("bar"), fillx=True)
         _count_axis(plt, max([60, *ys]))
     elif name == "wellbeing":
         _line(plt, [w.dread_mean for w in weeks], MARKERS["dread"], col("dread"))
@@ -198,7 +197,8 @@ def burndown_words(burndown: Burndown) -> str:
     """The plain-words line under the burndown."""
     start = burndown.actual[0][1]
     left = burndown.actual[-1][1]
-    line = f"sprint: {left} of {start} notes left after {plural((burndown.today - burndown.started_on).days, 'day')}"
+    days = plural((burndown.today - burndown.started_on).days, "day")
+    line = f"sprint: {left} of {start} notes left after {days}"
     expected = burndown.planned_by(burndown.today)
     if expected is None:
         return line
@@ -246,7 +246,7 @@ def change(label: str, values: Sequence[float | None], fmt: Callable[[float], st
     if len(points) < 2:
         return f"{label}: not enough weeks with check-ins yet to show a change"
     (x0, first), (x1, last) = points[0], points[-1]
-    span = f"{x1 - x0} week{'s' if x1 - x0 != 1 else ''}"
+    span = plural(x1 - x0, "week")
     if fmt(first) == fmt(last):
         return f"{label} steady at {fmt(last)} over {span}"
     direction = "up" if last > first else "down"
