@@ -237,3 +237,13 @@ def test_burndown_chart_appears_only_while_a_sprint_runs(
     assert "20 Nov" in out and "22 Nov" in out
     assert "sprint: 6 of 10 notes left after 2 days" in out
     assert charts.title("burndown", Settings()) in run("trends").stdout
+
+
+def test_an_empty_span_says_so_instead_of_drawing(run: Callable[..., Result]) -> None:
+    out = run("trends", "--weeks", "4").stdout
+    assert out.strip() == (
+        "Nothing logged in the last 4 weeks yet; each day you log fills in the charts."
+    )
+    assert "┌" not in out
+    weeks = [week(n) for n in range(3)]
+    assert charts.words("within", weeks, Settings()).startswith("Nothing logged in the last 3")

@@ -265,8 +265,18 @@ def _rating(value: float) -> str:
     return f"{value:.1f}"
 
 
+def nothing_yet(weeks: Sequence[Week]) -> str | None:
+    """What to say instead of charts when nothing at all was logged in `weeks`."""
+    if any(not w.gap for w in weeks):
+        return None
+    return f"Nothing logged in the last {plural(len(weeks), 'week')} yet; each day you log fills in the charts."
+
+
 def words(name: str, weeks: Sequence[Week], settings: Settings) -> str:
     """The plain-words line under chart `name`: what changed over the full weeks shown."""
+    empty = nothing_yet(weeks)
+    if empty:
+        return empty
     full = [w for w in weeks if not w.partial]
     backlog = [w.outstanding_end for w in full]
     if name == "backlog":

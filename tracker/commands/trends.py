@@ -72,6 +72,10 @@ def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bo
     size = shutil.get_terminal_size((80, 24))
     width, height = max(40, size.columns), max(12, min(size.lines - 3, 20))
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    empty = charts.nothing_yet(rows)
+    if empty and burndown is None:
+        click.echo(textwrap.fill(empty, width))
+        return
     names = [chart_name] if chart_name else list(charts.CHARTS)
     out = []
     for name in names:
