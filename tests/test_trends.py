@@ -190,6 +190,32 @@ def test_dst_week_uses_local_midnights_and_wall_clock_due_times(tmp_path: Path) 
     assert after.partial
 
 
+def test_due_times_on_the_dot_and_a_minute_late(tmp_path: Path) -> None:
+    tz = ZoneInfo("America/Chicago")  # clocks fall back on Sunday 1 November 2026
+    store = Store.open(tmp_path, tz)
+    now = at("2026-11-20", "12:00", tz)
+    store.add_items(
+        [
+            item("2026-10-31", written_at=at("2026-11-01", "23:59", tz)),  # due Mon 00:00: in
+            item("2026-10-31", written_at=at("2026-11-02", "00:01", tz)),  # a minute late
+            item("2026-11-10", "00:00", written_at=at("2026-11-11", "00:00", tz)),  # on the dot
+            item("2026-11-10", "00:00", written_at=at("2026-11-11", "00:01", tz)),
+            item("2026-11-10", written_at=at("2026-11-12", "00:00", tz)),  # end of next day
+            item("2026-11-10", written_at=at("2026-11-12", "00:01", tz)),
+            item("2026-11-10", "23:00", written_at=at("2026-11-11", "23:00", tz)),
+            item("2026-11-10", "23:00", written_at=at("2026-11-11", "23:01", tz)),
+        ],
+        now,
+    )
+    dst_week, _, week, _ = weeks_of(store, now, 4)
+    assert (dst_week.week_start, dst_week.sessions, dst_week.within_24h_rate) == (
+        date(2026, 10, 26),
+        2,
+        0.5,
+    )
+    assert (week.week_start, week.sessions, week.within_24h_rate) == (date(2026, 11, 9), 6, 0.5)
+
+
 def test_week_starts_end_with_the_current_week() -> None:
     sunday = date(2026, 11, 22)
     assert trends.week_starts(sunday, 2, "mon") == [date(2026, 11, 9), date(2026, 11, 16)]
@@ -205,25 +231,18 @@ def test_empty_database_gives_gaps_only(tmp_path: Path) -> None:
 
 
 TODAY = date(2026, 11, 22)
-NOW = at("2026-11-22", "18:00", UTC)
-items_strategy = st.lists(
-    st.builds(
-        lambda back, hour, written_after, blocked: Item(
-            id=None,
-            session_date=TODAY - timedelta(days=back),
-            session_time=None if hour is None else time(hour, 0),
-            written_at=None
-            if written_after is None
-            else min(
-                NOW,
-                datetime.combine(TODAY - timedelta(days=back), time(8), UTC)
-                + timedelta(hours=written_after),
-            ),
-            blocked_on="other" if blocked else None,
-        ),
-        st.integers(0, 60),
-        st.none() | st.integers(7, 19),
-        st.none() | st.integers(0, 400),
+ZONES = [
+    UTC,
+    ZoneInfo("America/Chicago"),
+    ZoneInfo("Europe/Dublin"),
+    ZoneInfo("Australia/Lord_Howe"),
+]
+# (days back, session hour or None, minutes after the session day's start when written, blocked)
+rows_strategy = st.lists(
+    st.tuples(
+        st.integers(0, 60),  # back to late September: both autumn DST changes fall inside
+        st.none() | st.integers(0, 23),
+        st.none() | st.integers(0, 5 * 24 * 60),
         st.booleans(),
     ),
     max_size=40,
@@ -231,17 +250,39 @@ items_strategy = st.lists(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(items=items_strategy)
+@given(zone=st.sampled_from(ZONES), rows=rows_strategy, rule_hours=st.sampled_from([24, 48]))
 def test_weeks_agree_with_the_rules(
-    tmp_path_factory: pytest.TempPathFactory, items: list[Item]
+    tmp_path_factory: pytest.TempPathFactory,
+    zone: tzinfo,
+    rows: list[tuple[int, int | None, int | None, bool]],
+    rule_hours: int,
 ) -> None:
     """The week under way shows today's status; each week's within-rule count matches `breached`."""
-    store = Store.open(tmp_path_factory.mktemp("db"), UTC)
-    store.add_items([dataclasses.replace(i) for i in items], NOW)
-    weeks = weeks_of(store, NOW, 10)
-    status = rules.status(store.items(), Settings(), NOW)
+    now = at("2026-11-22", "18:00", zone)
+    items = [
+        Item(
+            id=None,
+            session_date=TODAY - timedelta(days=back),
+            session_time=None if hour is None else time(hour, 0),
+            written_at=None
+            if minutes is None
+            else min(
+                now,
+                datetime.combine(TODAY - timedelta(days=back), time(0), zone)
+                + timedelta(minutes=minutes),
+            ),
+            blocked_on="other" if blocked else None,
+        )
+        for back, hour, minutes, blocked in rows
+    ]
+    store = Store.open(tmp_path_factory.mktemp("db"), zone)
+    store.add_items([dataclasses.replace(i) for i in items], now)
+    s = Settings()
+    s.rules.rule_hours = rule_hours
+    weeks = trends.weekly(store, s, now, 10)
+    status = rules.status(store.items(), s, now)
     if not weeks[-1].gap:
         assert weeks[-1].outstanding_end == status.outstanding
     for week in weeks:
@@ -253,8 +294,6 @@ def test_weeks_agree_with_the_rules(
         if not mine:
             assert week.within_24h_rate is None
             continue
-        kept = sum(
-            1 for i in mine if i.written_at and not rules.breached(i, Settings().rules, UTC, NOW)
-        )
+        kept = sum(1 for i in mine if i.written_at and not rules.breached(i, s.rules, zone, now))
         assert week.within_24h_rate is not None
         assert round(week.within_24h_rate * len(mine)) == kept
