@@ -37,6 +37,7 @@ PLACES: list[Place] = [
     Place("b", "backlog", "Backlog", "screens.backlog:BacklogScreen"),
     Place("c", "selfcheck", "Self-check", "screens.selfcheck:SelfCheckScreen"),
     Place("w", "trends", "Trends", "screens.trends:TrendsScreen"),
+    Place("o", "settings", "Settings", "screens.settings:SettingsScreen"),
 ]
 # Keys that work even inside a text field, one per screen letter.
 FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}
@@ -106,10 +107,23 @@ class CaughtupApp(App[str | None]):
             self.theme = DARK
         self._idle_sub_title = self.sub_title
         self.set_interval(0.25, self._show_busy)
+        self.call_after_refresh(self._delivery_notice)
         if self.welcome and not self.workspace.settings.onboarded:
             from screens.onboarding import OnboardingScreen  # only on a first run
 
             self.push_screen(OnboardingScreen())
+
+    def _delivery_notice(self) -> None:
+        """A quiet toast when the last reminder could not be delivered (Settings says why)."""
+        last = self.workspace.store.deliveries(1)
+        if last and not last[0].ok and last[0].kind != "test":
+            self.notify(
+                f"The last reminder to {last[0].target} was not delivered "
+                f"({last[0].at:%a %H:%M}); it is retried on the next run. Settings (o) says why.",
+                title="Reminders",
+                severity="warning",
+                timeout=8,
+            )
 
     # -- navigation -----------------------------------------------------------------------------
 

@@ -38,3 +38,10 @@ class TrendsLoaded(Message):
 
     weeks: list[Any]
     burndown: Any = None
+
+
+@dataclass
+class NotificationsSent(Message):
+    """A worker sent notifications; one outcome per URL (masked, never the URL itself)."""
+
+    results: list[Any]

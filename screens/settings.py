@@ -1,0 +1,278 @@
+"""The Settings screen: the common settings and the notification URLs, each change saved at once."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.messages import NotificationsSent, WorkFailed
+from tracker import notifier
+from tracker import settings as settings_mod
+from tracker.errors import InputError
+from tracker.models import Delivery
+from tracker.settings import Settings
+from tracker.store import Store
+
+# (dotted key, label) for the fields typed as text; lists are comma-separated.
+RULE_FIELDS: list[tuple[str, str]] = [
+    ("rules.threshold", "Threshold (notes)"),
+    ("rules.rule_hours", "Rule hours"),
+    ("rules.late_entry_hours", "Late entry, hours"),
+    ("sprint.days", "Catch-up days"),
+    ("sprint.start", "Catch-up start"),
+    ("sprint.block_minutes", "Catch-up minutes"),
+    ("locale", "Crisis country"),
+    ("timezone", "Time zone"),
+]
+NOTIFY_FIELDS: list[tuple[str, str]] = [("notify.quiet_hours", "Quiet hours")]
+LABELS = dict(RULE_FIELDS + NOTIFY_FIELDS)
+PLACEHOLDERS = {"timezone": "empty: system", "notify.quiet_hours": "empty: any hour"}
+WEEKENDS = {True: "Weekends: on", False: "Weekends: off (held to Monday)"}
+
+
+def _fid(key: str) -> str:
+    return "set-" + key.replace(".", "-")
+
+
+def _text(value: Any) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+class SettingsScreen(Screen[None]):
+    """Type a value and press Enter (or move on) to save it; a bad value is named, not saved."""
+
+    CSS_PATH = "settings.tcss"
+    HELP = """\
+## Settings
+
+Each field is saved when you press Enter or move on from it; a value that does not fit is named
+in red and nothing is saved. Lists are comma-separated (`tue,thu`). An empty time zone follows your
+computer; empty quiet hours means reminders at any hour.
+
+**Notifications.** Type an apprise URL (ntfy://your-topic, mailto://..., a Slack or Pushover URL)
+in *Add URL* and press Enter. URLs often hold tokens, so they are shown masked. In the list, x or
+Delete removes the highlighted one. F8 (or *Send test*) sends a test message to each URL and
+says whether each one worked. The last line shows the last message sent and whether it arrived;
+`caughtup remind --schedule` sets up the reminders themselves."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f8", "send_test", "Send test"),
+        Binding("x,delete", "remove_url", "Remove URL", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._save_lock = threading.Lock()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="settings"):
+            with Vertical(id="rules", classes="panel"):
+                for key, label in RULE_FIELDS:
+                    yield from self._field(key, label)
+            with Vertical(id="notify", classes="panel"):
+                for key, label in NOTIFY_FIELDS:
+                    yield from self._field(key, label)
+                yield Checkbox(WEEKENDS[False], id="set-notify-weekends", compact=True)
+                yield Label("URLs (x removes)", classes="label")
+                yield OptionList(id="urls", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("Add URL", classes="label")
+                    yield Input(
+                        id="new-url", password=True, compact=True, placeholder="ntfy://topic"
+                    )
+                yield Button("Send test", id="send-test", compact=True)
+                yield Static("", id="last-delivery")
+        yield Static("", id="settings-error", classes="error")
+        yield Static("Enter or Tab saves a field.", id="settings-status", classes="hint")
+        yield Footer()
+
+    def _field(self, key: str, label: str) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(label, classes="label")
+            yield Input(id=_fid(key), compact=True, placeholder=PLACEHOLDERS.get(key, ""))
+
+    def on_mount(self) -> None:
+        self.query_one("#rules").border_title = "Rules and days"
+        self.query_one("#notify").border_title = "Notifications"
+        # What this screen shows and edits; saves apply each change onto the newest file.
+        self.current: Settings = self.workspace.settings
+        current = self.current
+        for key in LABELS:
+            self.query_one(f"#{_fid(key)}", Input).value = _text(
+                settings_mod.get_value(current, key)
+            )
+        weekends = self.query_one(Checkbox)
+        weekends.value = current.notify.weekends
+        weekends.label = WEEKENDS[current.notify.weekends]
+        self.show_urls()
+        self.show_last_delivery()
+        self.query_one(f"#{_fid(RULE_FIELDS[0][0])}", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.show_last_delivery()
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def show_urls(self, urls: list[str] | None = None) -> None:
+        urls = self.current.notify.urls if urls is None else urls
+        listing = self.query_one("#urls", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        if urls:
+            listing.add_options(Option(settings_mod.mask(u)) for u in urls)
+            listing.highlighted = min(highlighted or 0, len(urls) - 1)
+        else:
+            listing.add_option(Option("none yet: add one below", disabled=True))
+
+    def show_last_delivery(self, results: list[Delivery] | None = None) -> None:
+        ws = self.workspace
+        now = ws.now()
+        if results:
+            lines = [
+                f"{d.target}: {'worked' if d.ok else 'FAILED, ' + (d.error or 'no reason given')}"
+                for d in results
+            ]
+            text = "Test: " + "; ".join(lines)
+        else:
+            recent = ws.store.deliveries(1)
+            text = notifier.describe(recent[0] if recent else None, now)
+        self.query_one("#last-delivery", Static).update(escape(text))
+
+    def say(self, error: str = "", status: str = "") -> None:
+        self.query_one("#settings-error", Static).update(escape(error))
+        if status:
+            self.query_one("#settings-status", Static).update(escape(status))
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def field_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        input_id = event.input.id or ""
+        if input_id == "new-url":
+            if isinstance(event, Input.Submitted):
+                self.add_url(event.value.strip())
+            return
+        key = next((k for k in LABELS if _fid(k) == input_id), None)
+        if key is None:
+            return
+        current = settings_mod.get_value(self.current, key)
+        if event.value.strip() == _text(current):
+            return
+        if self.change(key, event.value) and isinstance(event, Input.Submitted):
+            self.focus_next(Input)
+
+    @on(Checkbox.Changed)
+    def weekends_changed(self, event: Checkbox.Changed) -> None:
+        # The box's look alone says little: its label says on or off in words.
+        event.checkbox.label = WEEKENDS[event.value]
+        if event.value != self.current.notify.weekends:
+            self.change("notify.weekends", "true" if event.value else "false")
+
+    def change(self, key: str, raw: Any) -> bool:
+        """Check a new value now (one line naming the field if bad) and save it in a worker."""
+        label = LABELS.get(key, "URLs")
+        try:
+            updated = settings_mod.set_value(self.current, key, raw)
+        except InputError as exc:
+            self.say(str(exc).replace(key, label, 1))
+            return False
+        self.current = updated
+        value = settings_mod.get_value(updated, key)
+        self.say(status=f"Saved: {label} = {self._shown(key, value)}.")
+        self.save(key, value)
+        return True
+
+    @staticmethod
+    def _shown(key: str, value: Any) -> str:
+        if key == "notify.urls":
+            return f"{len(value)} URL{'s' if len(value) != 1 else ''}"
+        return _text(value) or "empty"
+
+    @work(thread=True, group="settings-save")
+    def save(self, key: str, value: Any) -> None:
+        # Applied to the newest settings under a lock, so quick successive edits (and the app's
+        # own theme save) all land in the file in the order they were made.
+        ws = self.workspace
+        with self._save_lock:
+            try:
+                ws.save_settings(settings_mod.set_value(ws.settings, key, value))
+            except (InputError, OSError) as exc:
+                self.post_message(WorkFailed("settings", f"Not saved: {exc}"))
+
+    # -- notification URLs ----------------------------------------------------------------------
+
+    def add_url(self, url: str) -> None:
+        if not url:
+            return
+        urls = self.current.notify.urls
+        if url in urls:
+            self.say("That URL is already in the list.")
+            return
+        if self.change("notify.urls", [*urls, url]):
+            self.query_one("#new-url", Input).value = ""
+            self.show_urls([*urls, url])
+
+    def action_remove_url(self) -> None:
+        listing = self.query_one("#urls", OptionList)
+        urls = self.current.notify.urls
+        if self.focused is not listing or not urls or listing.highlighted is None:
+            return
+        gone = urls[listing.highlighted]
+        rest = [u for u in urls if u != gone]
+        if self.change("notify.urls", rest):
+            self.say(status=f"Removed {settings_mod.mask(gone)}.")
+            self.show_urls(rest)
+
+    @on(Button.Pressed, "#send-test")
+    def action_send_test(self) -> None:
+        urls = self.current.notify.urls
+        if not urls:
+            self.say("Add a URL first: type it in Add URL and press Enter.")
+            return
+        self.query_one("#last-delivery", Static).update("Sending a test message…")
+        self.send_test(list(urls))
+
+    @work(thread=True, exclusive=True, group="notify-test")
+    def send_test(self, urls: list[str]) -> None:
+        # Network and SQLite off the event loop; the worker opens its own connection.
+        ws = self.workspace
+        try:
+            with Store.open(ws.home, ws.tz) as store:
+                results = notifier.send_test(store, urls, ws.now())
+        except (InputError, OSError) as exc:
+            self.post_message(WorkFailed("notify-test", f"Test not sent: {exc}"))
+            return
+        self.post_message(NotificationsSent(results))
+
+    @on(NotificationsSent)
+    def test_done(self, message: NotificationsSent) -> None:
+        self.show_last_delivery(message.results)
+        worked = sum(d.ok for d in message.results)
+        total = len(message.results)
+        if worked == total:
+            self.notify(f"Test message delivered to {total} of {total}.", title="Notifications")
+        else:
+            self.notify(
+                f"Test message delivered to {worked} of {total}; see Settings for why.",
+                title="Notifications",
+                severity="warning",
+            )
+
+    @on(WorkFailed)
+    def failed(self, message: WorkFailed) -> None:
+        self.say(message.error)
+        self.notify(message.error, title="Settings", severity="error")
