@@ -1,11 +1,10 @@
 """The benchmark behind `bench/run`: whole-process runs of the installed `caughtup` on ten years
 of synthetic history, each figure printed beside its budget from DESIGN.md.
 
-Every command runs as a user runs it (a new process of `.venv/bin/caughtup`), in rounds: one run
-of each command per round, so a burst of load from elsewhere on the machine spreads over all of
-them instead of spoiling one. Wall time is measured around fork and exit; peak memory is the
-child's own maximum resident set (`wait4`), or for the TUI the high-water mark when the first
-screen appears in a pseudo-terminal.
+Every command runs as a user runs it: a new process of `.venv/bin/caughtup`, one untimed run and
+then the timed ones (as hyperfine does). Wall time is measured around spawn and exit; peak memory
+is the child's own maximum resident set (`wait4`), or for the TUI the high-water mark when the
+first screen appears in a pseudo-terminal.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 
 import history
+import peers
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -92,20 +92,23 @@ def main() -> int:
         if args.only:
             cases = [c for c in cases if c.label.startswith(args.only)]
         spawner = Spawner(tmp)
+        sent_in_runs = 0
         with loopback_endpoint() as endpoint:
             for case in cases:
                 check_available(case)
-                if case.needs == "remind" and case.missing is None:
+                if case.missing is not None:
+                    continue
+                if case.needs == "remind":
                     prime_remind(case, endpoint.url)
-            sent_before = len(endpoint.bodies)
-            for _ in range(runs + (0 if args.smoke else 1)):
-                for case in cases:
-                    if case.missing is None and case.failure is None:
+                sent_before = len(endpoint.bodies)
+                # One untimed run first (it warms the page cache), then the timed ones.
+                for _ in range(runs + (0 if args.smoke else 1)):
+                    if case.failure is None:
                         measure(case, spawner)
-            if not args.smoke:  # the first round warms caches; it is not counted
-                for case in cases:
+                if not args.smoke:
                     del case.walls[:1], case.peaks[:1]
-            sent_in_runs = len(endpoint.bodies) - sent_before
+                if case.needs == "remind":
+                    sent_in_runs = len(endpoint.bodies) - sent_before
         peers = time_peers(tmp, runs, spawner) if args.peers else []
         spawner.close()
         return report(cases, facts, peers, runs, sent_in_runs, smoke=args.smoke)
@@ -395,13 +398,9 @@ def last_line(text: str) -> str:
 
 # -- peers ------------------------------------------------------------------------------------
 
-PEERS = ("td-watson", "jrnl")
-
 
 def time_peers(tmp: Path, runs: int, spawner: Spawner) -> list[tuple[str, float, float]]:
     """(label, median ms, peak MiB) of Watson's `status` and jrnl's read, from a throwaway venv."""
-    import peers
-
     return peers.measure(tmp / "peers", runs, spawner.timed)
 
 
@@ -419,7 +418,7 @@ def report(
 ) -> int:
     print(
         f"caughtup benchmark · {facts['items']:,} items and {facts['days']:,} check-ins over "
-        f"{facts['years']:g} years, {facts['outstanding']} outstanding, {facts['selfchecks']} self-checks "
+        f"{facts['years']:g} year{'s' if facts['years'] != 1 else ''}, {facts['outstanding']} outstanding, {facts['selfchecks']} self-checks "
         f"(written in {facts['build_s']:.1f} s) · median of {runs} runs · Python "
         f"{platform.python_version()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.1f}, "
         f"{priority()}"
