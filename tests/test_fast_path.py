@@ -60,3 +60,15 @@ def test_status_options_it_does_not_know_go_to_click() -> None:
     assert "--verbose" in unknown.stderr and unknown.stderr.count("\n") == 1
     helped = whole_command("status", "--help")
     assert helped.returncode == 0 and "--short" in helped.stdout
+
+
+def test_bare_command_reports_a_damaged_database_like_the_click_group(
+    run: Callable[..., Result], home: Path
+) -> None:
+    home.mkdir(mode=0o700)
+    (home / "caughtup.db").write_bytes(b"not a database, just words " * 100)
+    slow = run()
+    fast = whole_command()
+    assert slow.exit_code == fast.returncode == 2
+    assert fast.stderr == slow.stderr and fast.stderr.count("\n") == 1
+    assert "caughtup.db" in fast.stderr and fast.stdout == ""

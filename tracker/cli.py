@@ -2,8 +2,9 @@
 
 Bare `caughtup` opens the TUI. Every error from bad input is one line on stderr and exit 2.
 `status` is what a shell prompt or a tmux bar runs all day, with a 60 ms budget: `main` answers it
-without loading click (about 20 ms of imports). Everything else, `--help` and any option `status`
-does not know included, goes to the click group in `tracker.commands.group`.
+without loading click (about 20 ms of imports), and opens the app the same way. Everything else,
+`--help` and any option `status` does not know included, goes to the click group in
+`tracker.commands.group`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ COMMANDS: dict[str, str] = {
 }
 
 STATUS_FLAGS = {"--json", "--short"}
+ABORTED = "caughtup: aborted; nothing was changed"
 
 
 def main() -> None:
@@ -51,6 +53,12 @@ def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["status"] and set(args[1:]) <= STATUS_FLAGS:
         _fast_status(as_json="--json" in args, short="--short" in args)
+    if not args:  # the app: its first screen has a 400 ms budget, click would take 20 of it
+        from screens.app import run_app  # textual costs ~200 ms: only when the TUI opens
+
+        with user_errors():
+            run_app()
+        sys.exit(0)
     from tracker.commands.group import cli
 
     cli.main(prog_name="caughtup")
@@ -109,6 +117,9 @@ def user_errors() -> Iterator[None]:
     except sqlite3.DatabaseError as exc:
         print(f"caughtup: {one_line(_database_error(exc))}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:  # under click this arrives as click.Abort, reported the same way
+        print(f"\n{ABORTED}", file=sys.stderr)
+        sys.exit(130)
 
 
 def _database_error(exc: sqlite3.DatabaseError) -> str:

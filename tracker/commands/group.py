@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from tracker.cli import COMMANDS, one_line, user_errors
+from tracker.cli import ABORTED, COMMANDS, one_line, user_errors
 
 
 class LazyGroup(click.Group):
@@ -48,7 +48,7 @@ class LazyGroup(click.Group):
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            click.echo("caughtup: aborted; nothing was changed", err=True)
+            click.echo(ABORTED, err=True)
             sys.exit(130)
         except click.UsageError as exc:
             if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
