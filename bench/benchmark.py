@@ -215,6 +215,12 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
         Case("backlog --json", ["backlog", "--json"], main_home, needs="backlog"),
         Case(f"plan ({plan_items:,} items)", ["plan"], plan_home, 100, needs="plan"),
         Case("trends --weeks 52", ["trends", "--weeks", "52"], main_home, 150, needs="trends"),
+        Case(
+            "trends --weeks 52 --json",
+            ["trends", "--weeks", "52", "--json"],
+            main_home,
+            needs="trends",
+        ),
         Case("remind (nothing to send)", ["remind"], main_home, needs="remind"),
         Case(
             f"export ({written['items']:,} items)",

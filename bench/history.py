@@ -141,6 +141,7 @@ def build(home: Path, now: datetime, shape: Shape | None = None) -> dict[str, in
              None, written_at, written_at, "item", None)
         )  # fmt: skip
 
+    items.sort(key=lambda row: str(row[0]))  # ids in the order the notes were owed, as in use
     with Store.open(home, tz) as store, store.transaction() as conn:
         conn.executemany(ITEM_SQL, items)
         conn.executemany(DAY_SQL, days)
