@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.messages import DataChanged, WorkFailed
 from tracker import clock
 from tracker import settings as settings_mod
 from tracker.errors import InputError
@@ -299,19 +300,23 @@ class OnboardingScreen(ModalScreen[None]):
 
     # -- saving ---------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="onboarding")
+    @work(thread=True, exclusive=True, group="onboarding", name="saving your settings")
     def finish(self, chosen: Settings) -> None:
+        # Post back rather than call into the screen: dismissing it waits for this worker.
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
             ws.save_settings(settings_mod.set_value(chosen, "onboarded", "true"))
         except (InputError, OSError) as exc:
-            self.app.call_from_thread(
-                self.query_one("#onboarding-error", Static).update, f"Not saved: {exc}"
-            )
+            self.post_message(WorkFailed("onboarding", f"Not saved: {exc}"))
             return
-        self.app.call_from_thread(self._done)
+        self.post_message(DataChanged("settings"))
 
-    def _done(self) -> None:
+    @on(WorkFailed)
+    def not_saved(self, message: WorkFailed) -> None:
+        self.query_one("#onboarding-error", Static).update(message.error)
+
+    @on(DataChanged)
+    def saved(self, message: DataChanged) -> None:
         self.dismiss()
         self.app.notify(
             "Welcome. Log today whenever you are ready: a few numbers in the form.",

@@ -36,6 +36,9 @@ class TodayScreen(Screen[None]):
     """Log the day in a few keystrokes: type, Enter to the next field, Enter to save."""
 
     CSS_PATH = "today.tcss"
+    # The form takes the cursor on mount; after Escape leaves it, coming back (from help or
+    # another screen) must not put the cursor back, or the letter keys would stop working.
+    AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the check-in", priority=True),
     ]

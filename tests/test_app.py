@@ -98,3 +98,15 @@ async def test_unknown_theme_falls_back_gently(home: Path, run: Callable[..., Re
         await pilot.pause()
         assert app.theme == DARK
         assert any("not installed" in str(n.message) for n in app._notifications)
+
+
+async def test_after_escape_the_letters_keep_working_when_you_come_back(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, TodayScreen)
+        assert app.screen.focused is None
+        await pilot.press("question_mark")  # still a screen key, not text
+        assert isinstance(app.screen, HelpScreen)

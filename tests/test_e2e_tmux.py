@@ -1,0 +1,171 @@
+"""The installed `caughtup` in a real terminal (tmux): first run, a check-in, every screen, quit.
+
+Keys go in with `send-keys` and the screen comes back with `capture-pane`, as a person would see
+it. A private tmux server (`-L`) keeps this away from any other tmux session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+CAUGHTUP = Path(sys.executable).with_name("caughtup")
+
+
+class Terminal:
+    """One tmux window running a command at a fixed size."""
+
+    def __init__(self, socket: str, env: dict[str, str]) -> None:
+        self.socket = socket
+        self.env = env
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
+        )
+        return result.stdout
+
+    def start(self, command: list[str], size: tuple[int, int] = (80, 24)) -> None:
+        env = " ".join(f"{k}={v}" for k, v in self.env.items())
+        self.tmux(
+            "new-session", "-d", "-s", "e2e", "-x", str(size[0]), "-y", str(size[1]),
+            f"env {env} {' '.join(command)}; echo EXITED $?; sleep 30",
+        )  # fmt: skip
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "e2e", key)
+            time.sleep(0.2)  # human speed: a focus change lands before the next key
+
+    def settle(self, key: str, seconds: float = 0.8) -> None:
+        """A key that moves the focus, then a pause: keys sent before the move lands would go
+        to the old field (Textual moves focus through its message queue)."""
+        self.keys(key)
+        time.sleep(seconds)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "e2e", "-l", text)
+        time.sleep(0.2)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "e2e")
+
+    def wait_for(self, *texts: str, timeout: float = 15.0) -> str:
+        """The screen once every text is on it; fails showing the screen otherwise."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if all(t in shown for t in texts):
+                return shown
+            if time.monotonic() > deadline:
+                pytest.fail(f"never saw {texts!r} on screen:\n{shown}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    socket = f"caughtup-e2e-{os.getpid()}-{time.monotonic_ns()}"
+    env = {
+        "CAUGHTUP_HOME": str(tmp_path / "home"),
+        "CAUGHTUP_NOW": NOW,
+        "TZ": "UTC",
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+    }
+    term = Terminal(socket, env)
+    try:
+        yield term
+    finally:
+        term.tmux("kill-server")
+
+
+def test_a_new_clinician_start_to_finish(
+    terminal: Terminal, home: Path, run_json: Callable[..., object]
+) -> None:
+    assert CAUGHTUP.exists(), f"{CAUGHTUP} is not installed; run make test"
+    terminal.start([str(CAUGHTUP)])
+
+    # First run: the welcome, then every question kept at its default but the threshold.
+    terminal.wait_for("Welcome to caughtup", "Explore the demo data first")
+    terminal.keys("Enter")
+    terminal.wait_for("Your time zone", "2 of 8")
+    terminal.keys("Enter")
+    terminal.wait_for("Your working days")
+    terminal.keys("Enter")
+    terminal.wait_for("Your threshold")
+    terminal.keys("C-u")
+    terminal.type("4")
+    terminal.keys("Enter")
+    terminal.wait_for("Catch-up blocks")
+    terminal.keys("Enter", "Enter", "Enter")
+    terminal.wait_for("Where you are", "Ireland (IE)")
+    terminal.keys("Enter")
+    terminal.wait_for("Reminders (optional)")
+    terminal.keys("Enter")
+    shown = terminal.wait_for("All set", "Threshold      4 open notes")
+    assert "Crisis info    United States" in shown
+    terminal.keys("Enter")
+
+    # Today: the form has the cursor, the footer shows the keys that work inside it.
+    shown = terminal.wait_for("Check-in · Sun 22 Nov", "Outstanding  0 of 4")
+    assert "F2 Today" in shown and "F1 Help" in shown
+    terminal.type("6")
+    terminal.wait_for("Sessions held           6 ")
+    terminal.settle("Enter")
+    terminal.type("3")
+    terminal.wait_for("Notes written same day  3 ")
+    terminal.settle("Enter")
+    terminal.settle("Enter")
+    terminal.type("40")
+    terminal.wait_for("After-hours minutes     40 ")
+    terminal.keys("C-s")
+    shown = terminal.wait_for("Outstanding  3 of 4", "watch")
+
+    # Escape leaves the field: now the letters are the screen keys.
+    terminal.keys("Escape")
+    shown = terminal.wait_for("t Today", "? Help")
+    terminal.keys("?")
+    terminal.wait_for("Help", "Log the day in a few keystrokes")
+    terminal.keys("End")
+    terminal.wait_for("Triage. Catch up in this order", "P1 court-involved", "Late entries")
+    terminal.keys("Escape")
+    terminal.wait_for("Check-in · Sun 22 Nov")
+
+    # Every screen opens by its key, and Escape comes back.
+    from screens.app import PLACES
+
+    markers = {
+        "selfcheck": "Press Enter to begin",
+        "backlog": "Backlog",
+        "sprint": "Sprint",
+        "trends": "Trends",
+        "settings": "Settings",
+    }
+    for place in PLACES:
+        if place.mode == "today":
+            continue
+        terminal.keys(place.key)
+        terminal.wait_for(markers.get(place.mode, place.label))
+        terminal.keys("Escape")
+        terminal.wait_for("Check-in · Sun 22 Nov")
+
+    # Quit: the process ends cleanly and the check-in is in the data folder.
+    terminal.keys("q")
+    terminal.wait_for("EXITED 0")
+    status = run_json("status")
+    assert status["outstanding"] == 3 and status["threshold"] == 4  # type: ignore[index]
+    assert "onboarded = true" in (home / "settings.toml").read_text()
