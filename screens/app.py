@@ -81,7 +81,7 @@ class CaughtupApp(App[str | None]):
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme"),
-        Binding("q", "quit", "Quit", show=False, id="quit"),
+        Binding("q", "quit", "Quit", id="quit"),
     ]
 
     def __init__(self, workspace: Workspace, *, demo: bool = False, welcome: bool = False) -> None:

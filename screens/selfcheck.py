@@ -11,8 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
+from screens.footer import Footer
 from screens.messages import DataChanged, FileSaved, WorkFailed
 from tracker import crisis, report
 from tracker.errors import InputError

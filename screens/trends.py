@@ -15,9 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
+from screens.footer import Footer
 from screens.messages import TrendsLoaded, WorkFailed
 from tracker import charts, trends
 from tracker.errors import InputError
