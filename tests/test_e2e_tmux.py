@@ -145,12 +145,30 @@ def test_a_new_clinician_start_to_finish(
     terminal.keys("Escape")
     terminal.wait_for("Check-in · Sun 22 Nov")
 
+    # Backlog: add a note owed from Thursday, then mark it written.
+    terminal.keys("b")
+    terminal.wait_for("3 outstanding", "a Add", "d Done")
+    terminal.settle("a")
+    terminal.wait_for("Add a note you owe", "Session date")
+    terminal.keys("C-u")
+    terminal.type("2026-11-19")
+    terminal.wait_for("Session date  2026-11-19")
+    terminal.keys("C-s")
+    terminal.wait_for("4 outstanding", "19 Nov")
+    terminal.settle("C-End")  # the oldest, below today's three
+    terminal.settle("d")
+    terminal.wait_for("Mark written", "session Thu 19 Nov")
+    terminal.keys("Enter")
+    terminal.wait_for("3 outstanding", "written")
+    terminal.keys("Escape")
+    terminal.wait_for("Check-in · Sun 22 Nov", "Outstanding  3 of 4")
+
     # Every screen opens by its key, and Escape comes back.
     from screens.app import PLACES
 
     markers = {
         "selfcheck": "Press Enter to begin",
-        "backlog": "Backlog",
+        "backlog": "3 outstanding",
         "sprint": "Sprint",
         "trends": "Trends",
         "settings": "Settings",

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from screens.app import DARK, FKEYS, LIGHT, PLACES, make_app
 from tests.conftest import NOW
@@ -38,4 +40,17 @@ def test_screen(
     settings.save(home, settings.set_value(settings.load(home), "theme", theme))
     assert os.environ["CAUGHTUP_NOW"] == NOW
     keys = [] if place.mode == "today" else [FKEYS[place.key]]
-    assert snap_compare(make_app(home, demo=True), press=keys, terminal_size=size)
+
+    async def open_screen(pilot: Pilot[Any]) -> None:
+        await pilot.press(*keys)
+        await steady_cursor(pilot)
+
+    assert snap_compare(make_app(home, demo=True), run_before=open_screen, terminal_size=size)
+
+
+async def steady_cursor(pilot: Pilot[Any]) -> None:
+    """A blinking cursor would make the picture depend on timing: hold it visible."""
+    await pilot.pause()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
