@@ -51,6 +51,18 @@ class Terminal:
             self.tmux("send-keys", "-t", "e2e", key)
             time.sleep(0.2)  # human speed: a focus change lands before the next key
 
+    def back_to(self, text: str) -> str:
+        """Escape until `text` shows: the first may only leave a text field."""
+        for _ in range(3):
+            self.keys("Escape")
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                shown = self.screen()
+                if text in shown:
+                    return shown
+                time.sleep(0.1)
+        pytest.fail(f"Escape never led back to {text!r}:\n{self.screen()}")
+
     def settle(self, key: str, seconds: float = 0.8) -> None:
         """A key that moves the focus, then a pause: keys sent before the move lands would go
         to the old field (Textual moves focus through its message queue)."""
@@ -150,6 +162,7 @@ def test_a_new_clinician_start_to_finish(
     terminal.wait_for("3 outstanding", "a Add", "d Done")
     terminal.settle("a")
     terminal.wait_for("Add a note you owe", "Session date")
+    time.sleep(1.0)  # the dialog's field takes the cursor just after it is drawn
     terminal.keys("C-u")
     terminal.type("2026-11-19")
     terminal.wait_for("Session date  2026-11-19")
@@ -160,8 +173,8 @@ def test_a_new_clinician_start_to_finish(
     terminal.wait_for("Mark written", "session Thu 19 Nov")
     terminal.keys("Enter")
     terminal.wait_for("3 outstanding", "written")
-    terminal.keys("Escape")
-    terminal.wait_for("Check-in · Sun 22 Nov", "Outstanding  3 of 4")
+    terminal.back_to("Check-in · Sun 22 Nov")
+    terminal.wait_for("Outstanding  3 of 4")
 
     # Every screen opens by its key, and Escape comes back.
     from screens.app import PLACES
@@ -169,17 +182,16 @@ def test_a_new_clinician_start_to_finish(
     markers = {
         "selfcheck": "Press Enter to begin",
         "backlog": "3 outstanding",
-        "sprint": "Sprint",
-        "trends": "Trends",
-        "settings": "Settings",
+        "sprint": "Block done: notes",
+        "trends": "Outstanding notes at each week's end",
+        "settings": "Rules and days",
     }
     for place in PLACES:
         if place.mode == "today":
             continue
         terminal.keys(place.key)
-        terminal.wait_for(markers.get(place.mode, place.label))
-        terminal.keys("Escape")
-        terminal.wait_for("Check-in · Sun 22 Nov")
+        terminal.wait_for(markers[place.mode])
+        terminal.back_to("Check-in · Sun 22 Nov")
 
     # Quit: the process ends cleanly and the check-in is in the data folder.
     terminal.keys("q")
