@@ -35,6 +35,7 @@ class Place(NamedTuple):
 PLACES: list[Place] = [
     Place("t", "today", "Today", "screens.today:TodayScreen"),
     Place("b", "backlog", "Backlog", "screens.backlog:BacklogScreen"),
+    Place("s", "sprint", "Sprint", "screens.sprint:SprintScreen"),
     Place("c", "selfcheck", "Self-check", "screens.selfcheck:SelfCheckScreen"),
     Place("w", "trends", "Trends", "screens.trends:TrendsScreen"),
     Place("o", "settings", "Settings", "screens.settings:SettingsScreen"),

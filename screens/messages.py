@@ -45,3 +45,14 @@ class NotificationsSent(Message):
     """A worker sent notifications; one outcome per URL (masked, never the URL itself)."""
 
     results: list[Any]
+
+
+@dataclass
+class SprintReady(Message):
+    """A sprint plan to show, with its burndown; `note` is a line for the user, if any."""
+
+    plan: Any
+    """A `tracker.sprint.SprintPlan`."""
+    planned: list[Any]
+    actual: list[Any]
+    note: str = ""

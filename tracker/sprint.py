@@ -91,11 +91,13 @@ class Choices:
     strategy: str | None = None
     inflow: str | None = None
     """A number of notes a week, or "recent" for the measured rate."""
+    no_target: bool = False
+    """Drop a target chosen earlier."""
 
     def to_params(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in vars(self).items():
-            if value is not None:
+            if value is not None and key != "no_target":
                 out[key] = value.isoformat() if isinstance(value, date) else value
         return out
 
@@ -119,7 +121,20 @@ class Choices:
             out.blocks_per_week = None
         if newer.blocks_per_week is not None and newer.days is None:
             out.days = None
+        if newer.no_target:
+            out.target = None
         return out
+
+
+def parse_days(text: str) -> list[str]:
+    """'tue,thu' (or 'Tuesday, Thursday') as weekday keys; InputError otherwise."""
+    days = [d.strip().lower()[:3] for d in text.split(",") if d.strip()]
+    if not days or any(d not in WEEKDAYS for d in days):
+        raise InputError(
+            f"--days must be weekdays from {','.join(WEEKDAYS)} separated by commas, "
+            f"e.g. tue,thu; got {text!r}"
+        )
+    return list(dict.fromkeys(days))
 
 
 def parse_inflow(text: str) -> str:
@@ -279,12 +294,7 @@ def save(store: Store, sp: SprintPlan, now: datetime) -> SprintPlan:
     if sp.sprint is None:
         if sp.outstanding == 0:
             return sp
-        baseline = [(p.params.start, sp.outstanding)]
-        left = sp.outstanding
-        for b in p.blocks:
-            left -= len(b.item_ids)
-            baseline.append((b.date, left))
-        store.start_sprint(secrets.token_hex(8), p.params.start, {}, baseline, now)
+        store.start_sprint(secrets.token_hex(8), p.params.start, {}, projection(sp), now)
     sprint = store.current_sprint()
     assert sprint is not None
     store.replace_planned_blocks(
@@ -432,6 +442,16 @@ def log_block(
 
 
 # -- the burndown --------------------------------------------------------------------------------
+
+
+def projection(sp: SprintPlan) -> list[tuple[date, int]]:
+    """Notes left by date as the plan expects: at its start and after each block."""
+    left = sp.outstanding
+    points = [(sp.plan.params.start, left)]
+    for b in sp.plan.blocks:
+        left -= len(b.item_ids)
+        points.append((b.date, left))
+    return points
 
 
 def burndown(

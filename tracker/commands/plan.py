@@ -12,7 +12,7 @@ from tracker import sprint as sp
 from tracker.commands.common import Bounded, DateType, emit_json, json_option, workspace
 from tracker.errors import InputError
 from tracker.planner import Plan, plural
-from tracker.settings import STRATEGIES, WEEKDAYS
+from tracker.settings import STRATEGIES
 
 MAX_SHOWN = 12
 
@@ -27,14 +27,10 @@ class DaysType(click.ParamType[list[str], Any]):
     ) -> list[str]:
         if isinstance(value, list):
             return value
-        days = [d.strip().lower()[:3] for d in str(value).split(",") if d.strip()]
-        bad = [d for d in days if d not in WEEKDAYS]
-        if not days or bad:
-            self.fail(
-                f"--days must be weekdays from {','.join(WEEKDAYS)} separated by commas, "
-                f"e.g. tue,thu; got {value!r}"
-            )
-        return list(dict.fromkeys(days))
+        try:
+            return sp.parse_days(str(value))
+        except InputError as exc:
+            self.fail(str(exc))
 
 
 class InflowType(click.ParamType[str, Any]):
@@ -122,6 +118,7 @@ def describe(result: sp.SprintPlan) -> list[str]:
 )
 @click.option("--start", type=DateType(), help="First day of the plan (default today).")
 @click.option("--target", type=DateType(), help="The date you want to be caught up by.")
+@click.option("--no-target", is_flag=True, help="Drop a target chosen earlier.")
 @click.option(
     "--strategy",
     type=click.Choice(STRATEGIES),
@@ -150,6 +147,7 @@ def plan(
     notes_per_block: int | None,
     start: date | None,
     target: date | None,
+    no_target: bool,
     strategy: str | None,
     inflow: str | None,
     ics: Path | None,
@@ -173,7 +171,10 @@ def plan(
         target=target,
         strategy=strategy,
         inflow=inflow,
+        no_target=no_target,
     )
+    if target and no_target:
+        raise InputError("give either --target or --no-target, not both")
     if ics is not None and ics.parent and not ics.parent.is_dir():
         raise InputError(f"--ics {ics}: folder {ics.parent} does not exist; create it first")
     result = sp.build(ws.store, ws.settings, now, chosen, new=new)

@@ -1,0 +1,118 @@
+"""The Sprint screen, driven by real key presses through Textual's pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from screens.app import CaughtupApp, make_app
+
+
+@pytest.fixture
+def forty(run: Callable[..., Result]) -> None:
+    for day in (9, 10, 11, 12, 13, 16, 17, 18):
+        run("log", "--date", f"2026-11-{day:02d}", "--sessions", "5", "--written", "0")
+
+
+async def open_sprint(app: CaughtupApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    app.screen.set_focus(None)  # the Today form holds focus; keys then reach the app
+    await pilot.press("s")
+    await settle(app, pilot)
+
+
+async def settle(app: CaughtupApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows(app: CaughtupApp) -> list[list[str]]:
+    table: DataTable[str] = app.screen.query_one("#blocks", DataTable)
+    return [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+def shown(app: CaughtupApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_mark_block_done_and_replan_with_keys(
+    forty: None, home: Path, run_json: Callable[..., Any]
+) -> None:
+    run_json("plan", "--notes-per-block", "4")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sprint(app, pilot)
+        table = rows(app)
+        assert len(table) == 10
+        assert table[0][1:] == ["Tue 24 Nov", "4 progress notes", "next"]
+        assert "Finish Thu 24 Dec · 10 blocks, 5 weeks · 40 left" in shown(app, "#summary")
+        await pilot.press("d")
+        await settle(app, pilot)
+        table = rows(app)
+        assert table[0][3] == "✓ 4 done" and table[1][3] == "next"
+        assert "36 left" in shown(app, "#summary")
+        # Change a parameter and press Enter: the rest is re-planned and saved.
+        notes = app.screen.query_one("#p-notes", Input)
+        notes.focus()
+        notes.value = "6"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(rows(app)) == 1 + 6  # 36 notes, 6 a block
+    assert run_json("status")["outstanding"] == 36
+    saved = run_json("plan", "--preview")
+    assert saved["parameters"]["notes_per_block"] == 6
+    assert saved["sprint"]["blocks_done"] == 1
+
+
+async def test_bad_parameter_shows_an_error_and_saves_nothing(
+    forty: None, home: Path, run_json: Callable[..., Any]
+) -> None:
+    run_json("plan", "--notes-per-block", "4")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sprint(app, pilot)
+        minutes = app.screen.query_one("#p-minutes", Input)
+        minutes.focus()
+        minutes.value = "5"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Minutes must be 15 to 480, got 5" in shown(app, "#sprint-error")
+    assert run_json("plan", "--preview")["parameters"]["block_minutes"] == 90
+
+
+async def test_without_a_sprint_the_screen_previews_until_r_saves(
+    forty: None, home: Path, run_json: Callable[..., Any]
+) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sprint(app, pilot)
+        assert "A preview: press r to save it" in shown(app, "#summary")
+        await pilot.press("d")
+        assert "No sprint yet" in shown(app, "#sprint-error")
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "A preview" not in shown(app, "#summary")
+        assert rows(app)[0][3] == "next"
+    assert run_json("plan", "--preview")["sprint"]["start_outstanding"] == 40
+
+
+def test_sprint_snapshot(
+    forty: None, home: Path, run: Callable[..., Result], snap_compare: Any
+) -> None:
+    run("add", "--date", "2026-11-12", "--type", "treatment_plan", "--billed")
+    run("plan", "--notes-per-block", "4", "--target", "2026-12-18")
+    run("block", "done", "--notes", "3", "--minutes", "40")
+
+    async def to_sprint(pilot: Pilot[None]) -> None:
+        await open_sprint(pilot.app, pilot)  # type: ignore[arg-type]
+
+    app = make_app(home)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_sprint)
+    assert app.current_mode == "sprint"
