@@ -57,8 +57,6 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "replan", "Re-plan"),
         Binding("d", "block_done", "Block done"),
-        Binding("ctrl+r", "replan", "Re-plan", show=False, priority=True),
-        Binding("ctrl+d", "block_done", "Block done", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
