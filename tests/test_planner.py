@@ -286,6 +286,7 @@ def test_no_item_is_scheduled_twice_or_dropped(
 
 
 def test_two_thousand_items_over_a_year_of_blocks_plan_in_under_100_ms() -> None:
-    ms, result = bench_planner.best_ms(runs=3)
+    # CPU time: other work sharing the machine must not fail the test (the script prints both).
+    ms, result = bench_planner.best_ms(runs=5, clock="cpu")
     assert len(result.blocks) > 200 and not result.unscheduled
     assert ms < 100, f"{ms:.1f} ms"

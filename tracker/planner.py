@@ -79,6 +79,10 @@ class PlanParams:
         m = self.minutes_per_type
         return float(m.get(note_type, m.get("progress", DEFAULT_MINUTES)))
 
+    def minutes_table(self, types: Iterable[str]) -> dict[str, float]:
+        """minutes_for over a set of types, looked up once."""
+        return {t: self.minutes_for(t) for t in set(types)}
+
 
 @dataclass(frozen=True)
 class Block:
@@ -204,11 +208,15 @@ def days_for(blocks_per_week: int, preferred: Sequence[str] = ()) -> tuple[str, 
 
 def block_dates(days: Sequence[str], start: date, weeks: int = HORIZON_WEEKS) -> Iterator[date]:
     """Every date on one of `days` from `start`, for `weeks` weeks."""
-    wanted = {WEEKDAYS.index(d) for d in days}
-    for offset in range(weeks * 7):
-        day = start + timedelta(days=offset)
-        if day.weekday() in wanted:
-            yield day
+    first = start.weekday()
+    # Offsets from `start` of the wanted weekdays in its first week, then a week at a time.
+    offsets = sorted((WEEKDAYS.index(d) - first) % 7 for d in set(days))
+    week = timedelta(days=7)
+    days_ahead = [start + timedelta(days=o) for o in offsets]
+    for n in range(weeks):
+        shift = week * n
+        for day in days_ahead:
+            yield day + shift
 
 
 # -- the plan ------------------------------------------------------------------------------------
@@ -223,13 +231,15 @@ def _capacity_per_week(params: PlanParams, mean_minutes: float) -> float:
 def _mean_minutes(items: Sequence[Item], params: PlanParams) -> float:
     if not items:
         return params.minutes_for("progress")
-    return sum(params.minutes_for(i.note_type) for i in items) / len(items)
+    table = params.minutes_table(i.note_type for i in items)
+    return sum(table[i.note_type] for i in items) / len(items)
 
 
 def _costs(ordered: Sequence[Item], params: PlanParams) -> list[float]:
     if params.notes_per_block:
         return [1.0] * len(ordered)
-    return [params.minutes_for(i.note_type) for i in ordered]
+    table = params.minutes_table(i.note_type for i in ordered)
+    return [table[i.note_type] for i in ordered]
 
 
 def _spans(
@@ -255,7 +265,9 @@ def _spans(
         if budget <= 0:
             continue
         first, used = n, 0.0
-        while n < total and used + costs[n] <= budget + 1e-9:
+        if fixed:
+            n = min(total, n + int(budget))
+        while n < total and used + costs[n] <= budget + 1e-9 and not fixed:
             used += costs[n]
             n += 1
         if n == first:
@@ -266,11 +278,13 @@ def _spans(
     return spans
 
 
-def _block(day: date, items: Sequence[Item], params: PlanParams) -> Block:
+def _block(
+    day: date, items: Sequence[Item], params: PlanParams, minutes: Mapping[str, float]
+) -> Block:
     groups: dict[str, list[int]] = {}
     for item in items:
         groups.setdefault(item.note_type, []).append(item.id or 0)
-    planned = sum(params.minutes_for(i.note_type) for i in items)
+    planned = sum(minutes[i.note_type] for i in items)
     return Block(
         date=day,
         start=params.start_time,
@@ -311,7 +325,8 @@ def plan(
     costs = _costs(ordered, params)
     outruns = params.inflow >= capacity - 1e-9 and bool(ordered)
     spans = [] if outruns else _spans(costs, params, mean)
-    blocks = [_block(day, ordered[a:b], params) for day, a, b in spans]
+    table = params.minutes_table(i.note_type for i in ordered)
+    blocks = [_block(day, ordered[a:b], params, table) for day, a, b in spans]
     scheduled = {i for b in blocks for i in b.item_ids}
     unscheduled = [i.id or 0 for i in ordered if (i.id or 0) not in scheduled]
     if not ordered:
@@ -370,11 +385,7 @@ def plan(
             )
         )
     long_types = sorted(
-        {
-            i.note_type
-            for i in ordered
-            if not params.notes_per_block and params.minutes_for(i.note_type) > params.block_minutes
-        }
+        t for t, m in table.items() if not params.notes_per_block and m > params.block_minutes
     )
     for t in long_types:
         warnings.append(
@@ -439,13 +450,26 @@ def plan(
 
 
 def _blocks_needed(costs: Sequence[float], params: PlanParams, mean: float) -> int | None:
-    """Fewest blocks a week (same block size) that finish by the target, or at all."""
-    for n in range(1, 8):
-        trial = replace(params, days=days_for(n, params.days))
-        finish = _finish(costs, trial, mean)
-        if finish is not None and (params.target is None or finish <= params.target):
-            return n
-    return None
+    """Fewest blocks a week (same block size) that finish by the target, or at all.
+
+    More blocks a week are a superset of days (`days_for`), and blocks filled in order never
+    finish later with more of them, so a binary search over 1 to 7 finds the fewest.
+    """
+
+    def enough(n: int) -> bool:
+        finish = _finish(costs, replace(params, days=days_for(n, params.days)), mean)
+        return finish is not None and (params.target is None or finish <= params.target)
+
+    lo, hi = 1, 7
+    if not enough(hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if enough(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 # -- measured inflow -----------------------------------------------------------------------------
