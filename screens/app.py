@@ -9,6 +9,7 @@ returns to the screen you came from). `?` or F1 explains the current screen.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -179,7 +180,7 @@ class CaughtupApp(App[str | None]):
         ws = self.workspace
         try:
             ws.save_settings(settings_mod.set_value(ws.settings, "theme", theme))
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.call_from_thread(
                 self.notify, f"Could not remember the theme: {exc}", severity="warning"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -320,7 +321,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
                     if "blocked_on" in changed:
                         fresh.blocked_since = item.blocked_since
                     store.update_item(fresh)
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("item", str(exc)))
             return
         self.post_message(DataChanged("item", {"id": item.id}))
@@ -332,7 +333,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         try:
             with Store.open(ws.home, ws.tz) as store:
                 (done,) = store.mark_done([item.id], at)
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("done", str(exc)))
             return
         r = ws.settings.rules

@@ -6,6 +6,7 @@ with the defaults. Nothing is saved until the last step, so leaving half-way cha
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -307,7 +308,7 @@ class OnboardingScreen(ModalScreen[None]):
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
             ws.save_settings(settings_mod.set_value(chosen, "onboarded", "true"))
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("onboarding", f"Not saved: {exc}"))
             return
         self.post_message(DataChanged("settings"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -273,7 +274,7 @@ shows earlier ones; a new self-check is due every four weeks."""
                     profile=result.profile,
                     safety_flag=result.safety_flag,
                 )
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("selfcheck", str(exc)))
             return
         self.post_message(DataChanged("selfcheck", {"id": result_id}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import Any, ClassVar
 
@@ -211,7 +212,7 @@ says whether each one worked. The last line shows the last message sent and whet
         with self._save_lock:
             try:
                 ws.save_settings(settings_mod.set_value(ws.settings, key, value))
-            except (InputError, OSError) as exc:
+            except (InputError, OSError, sqlite3.Error) as exc:
                 self.post_message(WorkFailed("settings", f"Not saved: {exc}"))
 
     # -- notification URLs ----------------------------------------------------------------------
@@ -254,7 +255,7 @@ says whether each one worked. The last line shows the last message sent and whet
         try:
             with Store.open(ws.home, ws.tz) as store:
                 results = notifier.send_test(store, urls, ws.now())
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("notify-test", f"Test not sent: {exc}"))
             return
         self.post_message(NotificationsSent(results))

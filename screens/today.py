@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -133,7 +134,7 @@ class TodayScreen(Screen[None]):
         try:
             with Store.open(ws.home, ws.tz) as store:
                 result = store.log_day(entry, ws.now())
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("checkin", str(exc)))
             return
         self.post_message(DataChanged("checkin", result))

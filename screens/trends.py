@@ -6,6 +6,7 @@ only slices those weeks, since a week's figures do not depend on where the span 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -94,7 +95,7 @@ under each chart says in words what changed over the full weeks shown."""
                 now = ws.now()
                 weeks = trends.weekly(store, ws.settings, now, max(trends.SPANS))
                 burndown = trends.current_burndown(store, now)
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("trends", str(exc)))
             return
         self.post_message(TrendsLoaded(weeks, burndown))

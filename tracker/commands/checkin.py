@@ -79,7 +79,8 @@ def log(
     if sessions and open_today == 0:
         click.echo("Every note written the same day. That is the habit that keeps a backlog away.")
     elif written or cleared:
+        done = written + cleared
         click.echo(
-            f"{written + cleared} notes done is progress; {open_today} from today still open."
+            f"{done} note{'s' if done != 1 else ''} done is progress; {open_today} from today still open."
         )
     click.echo(short_line(st))
