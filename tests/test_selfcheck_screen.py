@@ -114,6 +114,7 @@ async def _answer(pilot: Pilot[Any], keys: list[str]) -> None:
     await open_selfcheck(pilot)
     await pilot.press("enter", *keys)
     await pilot.app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()  # the result scrolls into place
     await pilot.pause()
 
 
