@@ -1162,8 +1162,10 @@ def file_problem(path: Path) -> str | None:
             header = fh.read(100)
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
-    wal = Path(f"{path}-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0
+    try:  # another process may delete the WAL at any moment (its last connection closing)
+        wal_pending = Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        wal_pending = False
     if size == 0:
         return None if wal_pending else "is empty (0 bytes), not a caughtup database"
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
