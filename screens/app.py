@@ -9,7 +9,9 @@ returns to the screen you came from). `?` or F1 explains the current screen.
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -96,6 +98,14 @@ class CaughtupApp(App[str | None]):
             self.title = "caughtup · demo"
             self.sub_title = "sample data; your own is untouched"
 
+    def _exit_if_terminal_gone(self) -> None:
+        # Textual's input thread spins at full CPU once its terminal hangs up (tmux kill, a closed
+        # ssh session): reads return EOF forever. Leave instead of burning a core in the dark.
+        try:
+            os.tcgetpgrp(sys.__stdin__.fileno())
+        except (OSError, AttributeError, ValueError):
+            self.exit()
+
     def on_mount(self) -> None:
         wanted = self.workspace.settings.theme
         if wanted in self.available_themes:
@@ -109,6 +119,8 @@ class CaughtupApp(App[str | None]):
             self.theme = DARK
         self._idle_sub_title = self.sub_title
         self.set_interval(0.25, self._show_busy)
+        if not self.is_headless:
+            self.set_interval(2.0, self._exit_if_terminal_gone)
         self.call_after_refresh(self._delivery_notice)
         if self.welcome and not self.workspace.settings.onboarded:
             from screens.onboarding import OnboardingScreen  # only on a first run
