@@ -142,22 +142,11 @@ def table_csv(table: Table, rows: list[tuple[Any, ...]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def setting_text(value: Any) -> str:
-    """A setting as `caughtup config KEY VALUE` takes it (lists and pairs comma-separated)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(map(str, value))
-    if isinstance(value, dict):
-        return ",".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
-
-
 def _pairs_csv(pairs: list[tuple[str, Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["key", "value"])
-    writer.writerows([neutralise(k), neutralise(setting_text(v))] for k, v in pairs)
+    writer.writerows([neutralise(k), neutralise(settings_mod.as_text(v))] for k, v in pairs)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -247,6 +247,17 @@ def is_secret(key: str) -> bool:
     return bool(_field(key)[1].metadata.get("secret"))
 
 
+def as_text(value: Any) -> str:
+    """A setting as `caughtup config KEY VALUE` takes it (lists and pairs comma-separated)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
 def get_value(settings: Settings, key: str) -> Any:
     _field(key)
     obj: Any = settings

@@ -17,16 +17,6 @@ def shown(key: str, value: Any) -> Any:
     return value
 
 
-def as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(map(str, value))
-    if isinstance(value, dict):
-        return ",".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
-
-
 @click.command()
 @click.argument("key", required=False)
 @click.argument("value", required=False)
@@ -42,14 +32,14 @@ def config(key: str | None, value: str | None, as_json: bool) -> None:
         else:
             width = max(map(len, data))
             for k, v in data.items():
-                click.echo(f"{k:<{width}}  {as_text(v)}")
+                click.echo(f"{k:<{width}}  {settings.as_text(v)}")
         return
     if value is None:
         v = shown(key, settings.get_value(current, key))
         if as_json:
             emit_json({"key": key, "value": v, "doc": settings.describe(key)})
         else:
-            click.echo(f"{key} = {as_text(v)}\n  {settings.describe(key)}")
+            click.echo(f"{key} = {settings.as_text(v)}\n  {settings.describe(key)}")
         return
     updated = settings.set_value(current, key, value)
     path = ws.save_settings(updated)
@@ -57,4 +47,4 @@ def config(key: str | None, value: str | None, as_json: bool) -> None:
     if as_json:
         emit_json({"key": key, "value": v, "path": str(path)})
     else:
-        click.echo(f"{key} = {as_text(v)}")
+        click.echo(f"{key} = {settings.as_text(v)}")
