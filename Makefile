@@ -7,13 +7,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint bytecode clean
 
-run: $(STAMP)
+run: bytecode
 	$(BIN)/caughtup
 
-test: $(STAMP) lint
+test: bytecode lint
 	$(BIN)/pytest
+
+# Bytecode ahead (quick when current): with PYTHONDONTWRITEBYTECODE set, every start of the app
+# would otherwise compile its sources again (about 40 ms of a 60 ms `status`).
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q tracker screens questionnaires
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -21,7 +26,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 $(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# without the venv's own setuptools, whose .pth hook every Python start would pay for
+	@# (builds get setuptools in their isolated environment)
+	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip uninstall --quiet --yes setuptools; }
 	@# compat mode: a plain path entry, so startup pays no import-hook cost (status has 60 ms).
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
 		--config-settings editable_mode=compat -e '.[test]' 2>&1 | { grep -v '^WARNING: Location' || true; }

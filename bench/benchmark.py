@@ -66,6 +66,8 @@ class Case:
     peaks: list[float] = field(default_factory=list)
     missing: str | None = None
     failure: str | None = None
+    peer: dict[str, str] | None = None
+    """A peer tool's environment: `argv` is then its whole command, timed for comparison."""
 
 
 def main() -> int:
@@ -91,27 +93,34 @@ def main() -> int:
         cases, facts = prepare(tmp, smoke=args.smoke)
         if args.only:
             cases = [c for c in cases if c.label.startswith(args.only)]
+        if args.peers:
+            cases += [
+                Case(label, argv, tmp, peer=env)
+                for label, argv, env in peers.prepare(tmp / "peers")
+            ]
         spawner = Spawner(tmp)
-        sent_in_runs = 0
         with loopback_endpoint() as endpoint:
             for case in cases:
                 check_available(case)
-                if case.missing is not None:
-                    continue
-                if case.needs == "remind":
-                    prime_remind(case, endpoint.url)
-                sent_before = len(endpoint.bodies)
-                # One untimed run first (it warms the page cache), then the timed ones.
-                for _ in range(runs + (0 if args.smoke else 1)):
+            live = [case for case in cases if case.missing is None]
+            # Round after round of every command, rather than one command's runs in a row: a
+            # slow spell of this shared machine then falls on all commands alike. Round 0 is
+            # untimed: it warms the page cache (as hyperfine's warm-up run does), and in it
+            # `log` writes its day, so `remind` finds nothing new to send in the timed rounds.
+            for n in range(1 + runs):
+                if n == 1:
+                    for case in live:
+                        if case.needs == "remind":
+                            prime_remind(case, endpoint.url)
+                    sent_before = len(endpoint.bodies)
+                for case in live:
                     if case.failure is None:
                         measure(case, spawner)
-                if not args.smoke:
-                    del case.walls[:1], case.peaks[:1]
-                if case.needs == "remind":
-                    sent_in_runs = len(endpoint.bodies) - sent_before
-        peers = time_peers(tmp, runs, spawner) if args.peers else []
+            for case in live:
+                del case.walls[:1], case.peaks[:1]
+            sent_in_runs = len(endpoint.bodies) - sent_before
         spawner.close()
-        return report(cases, facts, peers, runs, sent_in_runs, smoke=args.smoke)
+        return report(cases, facts, runs, sent_in_runs, smoke=args.smoke)
     finally:
         if args.keep:
             print(f"data kept in {tmp}")
@@ -173,7 +182,9 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
     volume = 500 if smoke else VOLUME
     plan_items = 50 if smoke else PLAN_ITEMS
     started = time.perf_counter()
-    main_home, plan_home, volume_home = tmp / "main", tmp / "plan", tmp / "volume"
+    main_home, plan_home, volume_home = (
+        tmp / name / "caughtup" for name in ("main", "plan", "volume")
+    )
     facts: dict[str, float] = dict(history.build(main_home, now, shape))
     history.build(
         plan_home,
@@ -199,8 +210,8 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
     imports = iter(range(1_000_000))
 
     def fresh_home() -> Path:
-        target = tmp / f"import-{next(imports)}"
-        shutil.rmtree(target, ignore_errors=True)
+        target = tmp / f"import-{next(imports)}" / "caughtup"
+        shutil.rmtree(target.parent, ignore_errors=True)
         return target
 
     cases = [
@@ -213,7 +224,7 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
             needs="log",
         ),
         Case("backlog --json", ["backlog", "--json"], main_home, needs="backlog"),
-        Case(f"plan ({plan_items:,} items)", ["plan"], plan_home, 100, needs="plan"),
+        Case(f"plan ({plan_items:,} items)", ["plan"], plan_home, needs="plan"),
         Case("trends --weeks 52", ["trends", "--weeks", "52"], main_home, 150, needs="trends"),
         Case(
             "trends --weeks 52 --json",
@@ -231,7 +242,7 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
         Case(
             f"import ({written['items']:,} items)",
             ["import", str(export_file)],
-            tmp / "import-0",
+            tmp / "import-0" / "caughtup",
             1000,
             needs="import",
             before=fresh_home,
@@ -242,8 +253,12 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
 
 
 def child_env(home: Path) -> dict[str, str]:
+    """A user's environment with `home` as their data folder: found the default way (XDG), not
+    through $CAUGHTUP_HOME, so the timed path is the one every user takes."""
+    assert home.name == "caughtup", home
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAUGHTUP_", "TEXTUAL"))}
-    env.update(CAUGHTUP_HOME=str(home), CAUGHTUP_NOW=NOW, TERM="xterm-256color", COLUMNS="80")
+    env.update(XDG_DATA_HOME=str(home.parent), CAUGHTUP_NOW=NOW, TERM="xterm-256color")
+    env["COLUMNS"] = "80"
     env["LINES"] = "24"
     return env
 
@@ -302,7 +317,9 @@ def prime_remind(case: Case, url: str) -> None:
 
 def measure(case: Case, spawner: Spawner) -> None:
     home = case.before() if case.before else case.home
-    if not case.argv:
+    if case.peer is not None:
+        wall, peak, problem = spawner.timed(case.argv, case.peer)
+    elif not case.argv:
         wall, peak, problem = first_paint([CAUGHTUP], child_env(home))
     else:
         wall, peak, problem = spawner.timed([CAUGHTUP, *case.argv], child_env(home))
@@ -405,18 +422,12 @@ def last_line(text: str) -> str:
 # -- peers ------------------------------------------------------------------------------------
 
 
-def time_peers(tmp: Path, runs: int, spawner: Spawner) -> list[tuple[str, float, float]]:
-    """(label, median ms, peak MiB) of Watson's `status` and jrnl's read, from a throwaway venv."""
-    return peers.measure(tmp / "peers", runs, spawner.timed)
-
-
 # -- report -----------------------------------------------------------------------------------
 
 
 def report(
     cases: list[Case],
     facts: dict[str, float],
-    peer_rows: list[tuple[str, float, float]],
     runs: int,
     sent_in_runs: int,
     *,
@@ -431,7 +442,7 @@ def report(
     )
     print(f"{'':27}{'median':>9}{'budget':>9}{'peak':>11}{'budget':>10}")
     missed = failed = 0
-    for case in cases:
+    for case in (c for c in cases if c.peer is None):
         if case.missing or case.failure:
             failed += case.failure is not None
             print(f"{case.label:27}{case.missing or 'FAILED ' + str(case.failure)}")
@@ -449,9 +460,13 @@ def report(
     if sent_in_runs:
         print(f"note: remind sent {sent_in_runs} messages during the timed runs")
     status = next((c for c in cases if c.needs == "status"), None)
-    for label, ms, mib in peer_rows:
+    for peer in (c for c in cases if c.peer is not None):
+        if peer.failure:
+            print(f"{peer.label:27}FAILED {peer.failure}")
+            continue
+        ms, mib = statistics.median(peer.walls), max(peer.peaks)
         ratio = ms / statistics.median(status.walls) if status and status.walls else 0
-        print(f"{label:27}{ms:6.0f} ms{'':9}{mib:7.1f} MiB   {ratio:.1f}x caughtup status")
+        print(f"{peer.label:27}{ms:6.0f} ms{'':9}{mib:7.1f} MiB   {ratio:.1f}x caughtup status")
     if failed:
         return 2
     return 1 if missed else 0

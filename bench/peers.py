@@ -1,4 +1,4 @@
-"""Two peer tools timed the same way as caughtup (`bench/run --peers`), for a ratio from one run.
+"""Two peer tools timed the same way as caughtup, in the same rounds (`bench/run --peers`), for a ratio from one run.
 
 Watson (`watson status`) and jrnl (`jrnl -n 10`, reading the last ten entries) go into a
 throwaway venv built from the same Python, each with ten years of data in a temporary home.
@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 PINS = ("td-watson==2.1.0", "jrnl==4.6")
-Timer = Callable[[list[str], dict[str, str]], tuple[float, float, str | None]]
 
 
-def measure(folder: Path, runs: int, timed: Timer) -> list[tuple[str, float, float]]:
-    """(label, median ms, peak MiB) for each peer; installs them first (needs PyPI)."""
+def prepare(folder: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+    """(label, argv, environment) of each peer's command, installed and given its data first
+    (needs PyPI)."""
     venv = folder / "venv"
     base = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base, "-m", "venv", str(venv)], check=True)
@@ -40,21 +38,10 @@ def measure(folder: Path, runs: int, timed: Timer) -> list[tuple[str, float, flo
     }
     _watson_data(Path(env["WATSON_DIR"]))
     _jrnl_data(Path(env["XDG_CONFIG_HOME"]) / "jrnl", folder / "journal.txt")
-    rows = []
-    for label, argv in (
-        ("Watson: status", [str(venv / "bin" / "watson"), "status"]),
-        ("jrnl: -n 10", [str(venv / "bin" / "jrnl"), "-n", "10"]),
-    ):
-        walls, peaks = [], []
-        for n in range(runs + 1):
-            wall, peak, problem = timed(argv, env)
-            if problem:
-                raise RuntimeError(f"{label}: {problem}")
-            if n:  # the first run warms the page cache
-                walls.append(wall)
-                peaks.append(peak)
-        rows.append((label, statistics.median(walls), max(peaks)))
-    return rows
+    return [
+        ("Watson: status", [str(venv / "bin" / "watson"), "status"], env),
+        ("jrnl: -n 10", [str(venv / "bin" / "jrnl"), "-n", "10"], env),
+    ]
 
 
 def _watson_data(folder: Path) -> None:

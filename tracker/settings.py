@@ -364,33 +364,37 @@ def _coerce(key: str, f: dataclasses.Field[Any], raw: Any) -> Any:
 
 def set_value(settings: Settings, key: str, raw: Any) -> Settings:
     """A copy of `settings` with `key` set from `raw` (text or TOML value); InputError if bad."""
+    new = dataclasses.replace(settings)
+    section, _, _ = key.rpartition(".")
+    if section in SECTIONS:
+        setattr(new, section, dataclasses.replace(getattr(settings, section)))
+    _assign(new, key, raw)
+    return new
+
+
+def _assign(settings: Settings, key: str, raw: Any) -> None:
+    """Set `key` of `settings` in place from `raw`; InputError if bad."""
     _, f, name = _field(key)
     value = _coerce(key, f, raw)
-    new = dataclasses.replace(settings)
-    parts = key.split(".")
-    if len(parts) == 2:
-        section = dataclasses.replace(getattr(settings, parts[0]), **{name: value})
-        setattr(new, parts[0], section)
-    else:
-        setattr(new, name, value)
-    return new
+    section, _, _ = key.rpartition(".")
+    setattr(getattr(settings, section) if section else settings, name, value)
 
 
 def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
     """Settings from a parsed TOML mapping; every key and value checked."""
-    settings = Settings()
+    settings = Settings()  # new and ours alone: filled in place
     for key, raw in data.items():
         if isinstance(raw, dict) and key in SECTIONS:
             for sub, subraw in raw.items():
-                settings = _set_from(settings, f"{key}.{sub}", subraw, source)
+                _assign_from(settings, f"{key}.{sub}", subraw, source)
         else:
-            settings = _set_from(settings, key, raw, source)
+            _assign_from(settings, key, raw, source)
     return settings
 
 
-def _set_from(settings: Settings, key: str, raw: Any, source: str) -> Settings:
+def _assign_from(settings: Settings, key: str, raw: Any, source: str) -> None:
     try:
-        return set_value(settings, key, raw)
+        _assign(settings, key, raw)
     except InputError as exc:
         raise InputError(
             f"{source}: {exc}; fix the file or run `caughtup config {key} VALUE`"

@@ -14,7 +14,7 @@ and a steady pace takes over after a handful of blocks.
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -294,7 +294,7 @@ def save(store: Store, sp: SprintPlan, now: datetime) -> SprintPlan:
     if sp.sprint is None:
         if sp.outstanding == 0:
             return sp
-        store.start_sprint(secrets.token_hex(8), p.params.start, {}, projection(sp), now)
+        store.start_sprint(os.urandom(8).hex(), p.params.start, {}, projection(sp), now)
     sprint = store.current_sprint()
     assert sprint is not None
     store.replace_planned_blocks(
