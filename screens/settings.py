@@ -20,7 +20,7 @@ from screens.messages import NotificationsSent, WorkFailed
 from tracker import notifier
 from tracker import settings as settings_mod
 from tracker.errors import InputError
-from tracker.models import Delivery
+from tracker.records import Delivery
 from tracker.settings import Settings
 from tracker.store import Store
 

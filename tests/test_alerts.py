@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker import alerts
-from tracker.models import DayLog, Item, SprintBlock
+from tracker.models import DayLog, Item
+from tracker.records import SprintBlock
 from tracker.settings import Settings, set_value
 
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from screens.settings import SettingsScreen
 from tests.http_sink import free_port, serve
 from tracker import settings
 from tracker.clock import resolve_tz
-from tracker.models import Delivery
+from tracker.records import Delivery
 from tracker.store import Store
 
 

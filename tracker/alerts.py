@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tracker import rules
-from tracker.models import DayLog, Item, SprintBlock
+from tracker.models import DayLog, Item
 from tracker.planner import goal_line
+from tracker.records import SprintBlock
 from tracker.settings import Notify, Settings
 
 KINDS = ("breach", "threshold", "tier", "block", "chase", "selfcheck")

@@ -53,21 +53,6 @@ class DayLog:
     logged_at: datetime | None = None
 
 
-@dataclass(slots=True)
-class Delivery:
-    """The outcome of one notification sent to one URL (kept as its masked form, never whole)."""
-
-    at: datetime
-    kind: str
-    """The alert kind, or "test"."""
-    channel: str
-    """A short hash of the URL, to tell URLs apart without storing them."""
-    target: str
-    """The URL masked, as shown to the user."""
-    ok: bool
-    error: str | None = None
-
-
 def check_client_ref(ref: str | None) -> tuple[str | None, str | None]:
     """(cleaned ref, warning or None); InputError when it cannot be a short pseudonym."""
     if ref is None:
@@ -87,40 +72,3 @@ def check_client_ref(ref: str | None) -> tuple[str | None, str | None]:
             "pseudonym such as initials or a code"
         )
     return ref, warning
-
-
-@dataclass(slots=True)
-class SprintRecord:
-    """The current catch-up sprint as stored: its parameters and the plan it started with."""
-
-    id: int
-    uid: str
-    """A random token: calendar events are named after it, never after anything clinical."""
-    started_on: date
-    params: dict[str, object]
-    """The plan parameters the user chose (JSON-able); minutes per type come from settings."""
-    baseline: list[tuple[date, int]]
-    """The first plan's burndown: (date, notes left) at the start and after each block."""
-    start_outstanding: int
-    revision: int
-    ended_at: datetime | None = None
-
-
-@dataclass(slots=True)
-class SprintBlock:
-    """A block of the current sprint: planned (done_at empty) or logged as done."""
-
-    id: int
-    day: date
-    start: time
-    minutes: int
-    groups: list[tuple[str, list[int]]]
-    goal: str
-    done_at: datetime | None = None
-    done_ids: list[int] | None = None
-    minutes_spent: int | None = None
-    remaining_after: int | None = None
-
-    @property
-    def item_ids(self) -> list[int]:
-        return [i for _, ids in self.groups for i in ids]

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from tracker import alerts
-from tracker.models import Delivery
+from tracker.records import Delivery
 from tracker.settings import Settings, mask
 from tracker.store import Store
 

@@ -23,7 +23,8 @@ from typing import Any
 
 from tracker import planner, rules
 from tracker.errors import InputError
-from tracker.models import Item, SprintBlock, SprintRecord
+from tracker.models import Item
+from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import STRATEGIES, WEEKDAYS, Settings
 from tracker.store import Store
 

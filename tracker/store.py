@@ -15,13 +15,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.checkin import written_moment
 from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
-from tracker.models import DayLog, Delivery, Item, SprintBlock, SprintRecord
+from tracker.models import DayLog, Item
 from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir, newest_backup, touch_private
+
+if TYPE_CHECKING:  # built where read (tracker.records says why)
+    from tracker.records import Delivery, SprintBlock, SprintRecord
 
 BUSY_TIMEOUT_S = 15.0
 APPLICATION_ID = 0x63617567  # "caug" in the file header: how caughtup recognises its own files
@@ -832,6 +835,8 @@ class Store:
         ).fetchone()
         if row is None:
             return None
+        from tracker.records import SprintRecord
+
         return SprintRecord(
             id=row[0],
             uid=row[1],
@@ -914,6 +919,8 @@ class Store:
             "ORDER BY done_at IS NULL, done_at, day, id",
             (sprint_id,),
         )
+        from tracker.records import SprintBlock
+
         return [
             SprintBlock(
                 id=row[0],
@@ -1074,6 +1081,8 @@ class Store:
             "SELECT at, kind, channel, target, ok, error FROM deliveries ORDER BY id DESC LIMIT ?",
             (limit,),
         )
+        from tracker.records import Delivery
+
         return [
             Delivery(from_utc_text(r[0], self.tz), r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows
         ]

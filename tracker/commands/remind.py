@@ -13,7 +13,7 @@ import click
 from tracker import notifier
 from tracker.commands.common import emit_json, json_option, workspace
 from tracker.errors import InputError
-from tracker.models import Delivery
+from tracker.records import Delivery
 
 HOLD_WORDS = {"quiet_hours": "quiet hours", "weekend": "weekend"}
 SET_URL_HINT = 'add one with `caughtup config notify.urls "ntfy://your-topic"`'
