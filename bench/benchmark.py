@@ -67,7 +67,7 @@ class Case:
     missing: str | None = None
     failure: str | None = None
     peer: dict[str, str] | None = None
-    """A peer tool's environment: `argv` is then its whole command, timed for comparison."""
+    """Another program's environment: `argv` is then its whole command, timed for comparison."""
 
 
 def main() -> int:
@@ -93,6 +93,8 @@ def main() -> int:
         cases, facts = prepare(tmp, smoke=args.smoke)
         if args.only:
             cases = [c for c in cases if c.label.startswith(args.only)]
+        # The machine's speed in the same rounds: DESIGN.md's budgets assume 13 ms for this.
+        cases.append(Case("python -c pass", [sys.executable, "-c", "pass"], tmp, peer={}))
         if args.peers:
             cases += [
                 Case(label, argv, tmp, peer=env)
