@@ -212,6 +212,8 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
     imports = iter(range(1_000_000))
 
     def fresh_home() -> Path:
+        if not export_file.exists():  # `--only import`: the export case did not write it
+            run(["export", "--format", "json", "--out", str(export_file)], volume_home)
         target = tmp / f"import-{next(imports)}" / "caughtup"
         shutil.rmtree(target.parent, ignore_errors=True)
         return target
