@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import tempfile
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import digest
 from tracker.export import FORMULA_START, neutralise, restore_cell
@@ -159,7 +163,16 @@ def bad_doc(run: Run, tmp_path: Path, row: int, column: str, value: Any) -> Path
         ("note_type", "poem", "items row 3, field note_type: must be one of progress"),
         ("written_at", "yesterday", "items row 3, field written_at: must be a UTC date-time"),
         ("client_ref", "x" * 5000, "items row 3, field client_ref: must be a short pseudonym"),
-        ("id", "seven", "items row 3, field id: input should be a valid integer"),
+        ("id", "seven", "items row 3, field id: must be a whole number, got 'seven'"),
+        ("id", 2**70, "items row 3, field id: must be a whole number, got 1180591620717411303424"),
+        ("billed", True, "items row 3, field billed: must be 0 or 1, got True"),
+        ("court", 1.0, "items row 3, field court: must be 0 or 1, got 1.0"),
+        ("session_time", "24:00", "items row 3, field session_time: must be a time as HH:MM"),
+        ("created_at", "2026-02-30T10:00:00+00:00", "field created_at: must be a UTC date-time"),
+        ("created_at", "2026-11-20T10:00:00Z", "field created_at: must be a UTC date-time"),
+        ("client_ref", "\ud800", "items row 3, field client_ref: must be a short pseudonym"),
+        ("import_key", "\udc00", "items row 3, field import_key: must be text, got '\\udc00'"),
+        ("import_key", ["k"], "items row 3, field import_key: must be text, got ['k']"),
     ],
 )
 def test_one_bad_row_imports_nothing_and_names_row_field_problem(
@@ -178,6 +191,70 @@ def test_one_bad_row_imports_nothing_and_names_row_field_problem(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "nothing was imported" in lines[0]
     assert digest(home) == before
+
+
+def test_the_first_bad_cell_is_named_reading_row_by_row(
+    run: Run, home: Path, tmp_path: Path
+) -> None:
+    populate(run)
+    doc = json.loads(run("export").stdout)
+    table = doc["tables"]["items"]
+    table["rows"][2][table["columns"].index("session_date")] = "2026-13-01"
+    table["rows"][1][table["columns"].index("source")] = "fax"
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    result = run("import", str(tmp_path / "bad.json"))
+    assert "items row 2, field source: must be one of item, count, got 'fax'" in result.stderr
+    table["rows"][2] = table["rows"][2][:3]
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    result = run("import", str(tmp_path / "bad.json"))
+    assert "items row 3: 3 values for 16 columns" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"version": 2}, "version must be 1, got 2"),
+        ({"schema_version": "6"}, "schema_version must be a whole number from 1, got '6'"),
+        ({"schema_version": 99}, "exported by a newer caughtup (schema 99"),
+        ({"settings": [1]}, "settings must be an object of setting names and values, got [1]"),
+        ({"tables": None}, "tables must be an object of tables"),
+        ({"tables": {"days": {"columns": []}}}, "tables.days must be an object"),
+        ({"tables": {"days": {"columns": [1], "rows": []}}}, "tables.days.columns must be a list"),
+        ({"tables": {"days": {"columns": [], "rows": {}}}}, "tables.days.rows must be a list"),
+    ],
+)
+def test_a_bad_export_envelope_is_named(
+    run: Run, home: Path, tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    populate(run)
+    doc = {**json.loads(run("export").stdout), **change}
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    before = digest(home)
+    result = run("import", str(tmp_path / "bad.json"))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+    assert digest(home) == before
+
+
+def test_csv_numbers_are_read_as_numbers_or_named(
+    run: Run, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(run)
+    run("export", "--format", "csv", "--table", "days", "--out", str(tmp_path / "days.csv"))
+    text = (tmp_path / "days.csv").read_text("utf-8-sig")
+    (tmp_path / "days.csv").write_text(text.replace("2026-11-22,6,4", "2026-11-22,six,4"))
+    before = digest(home)
+    result = run("import", str(tmp_path / "days.csv"))
+    assert result.exit_code == 2
+    assert "days.csv line 3, field sessions: must be a whole number from 0 to 40, got 'six'" in (
+        result.stderr
+    )
+    assert digest(home) == before
+    (tmp_path / "days.csv").write_text(text.replace("2026-11-22,6,4", "2026-11-22,+6,04"))
+    other_home(tmp_path, monkeypatch, "fresh")
+    assert run("import", str(tmp_path / "days.csv")).exit_code == 0
+    assert [(r["sessions"], r["written"]) for r in json_rows(run, "days")][1] == (6, 4)
 
 
 def test_bad_csv_line_is_named(run: Run, home: Path, tmp_path: Path) -> None:
@@ -382,3 +459,51 @@ def test_every_table_on_main_round_trips(
     result = run("import", str(out))
     assert result.exit_code == 0, result.output
     assert dump(target) == before
+
+
+ITEM_ROW = [1, "2026-11-20", "09:00", "progress", "C1", 0, 0, 0, 0, None, None,
+            "2026-11-21T10:00:00+00:00", "2026-11-20T18:00:00+00:00", "item", None, None]  # fmt: skip
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from(
+        ["2026-02-28", "2026-02-29", "0000-01-01", "2024-02-29T23:59:59+00:00", "24:00", "23:59",
+         "9:00", "2026-11-21T10:00:00Z", "2026-11-21 10:00:00+00:00", "٢٠٢٦-١١-٢٠", "\ud800",
+         "x" * 17, "court_report", "referral", "count", 2**63 - 1, 2**63, 1.0, "1"]
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(column=st.sampled_from(range(len(ITEM_ROW))), value=CELLS)
+def test_a_cell_is_refused_by_name_or_stored_so_the_app_reads_it(column: int, value: Any) -> None:
+    """Whatever one cell of an exported item holds, the import either names it (row, field) or
+    stores it so that the app reads the item back with that very value."""
+    from tracker import importer
+    from tracker.errors import InputError
+    from tracker.store import Store
+
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder), UTC) as store:
+        items = next(t for t in store.tables() if t.name == "items")
+        names = [c.name for c in items.columns]
+        rows = [list(ITEM_ROW), [2, *ITEM_ROW[1:]]]
+        rows[1][column] = value
+        incoming = importer.Incoming("items", names, rows, lambda i: f"items row {i + 1}", False)
+        try:
+            checked = importer.check_table(items, incoming, importer._rules(["progress"]))
+            store.load_rows([(items, *checked)])
+        except InputError as exc:
+            assert str(exc).startswith(f"items row 2, field {names[column]}: ") or (
+                names[column] == "id" and "items row 2: " in str(exc)  # the id of row 1
+            ), str(exc)
+            return
+        stored = [r[0] for r in store.conn.execute(f"SELECT {names[column]} FROM items")]
+        if names[column] == "id" and value is None:
+            value = 2  # SQLite numbers it
+        # A True or 1.0 is only let through where it equals a 1 beside it: stored as that 1.
+        assert any(v == value and type(v) in (type(value), int) for v in stored), stored
+        assert len(store.items()) == len(stored)

@@ -1,37 +1,46 @@
 """Import a caughtup export (a JSON document, a CSV folder, or one table's CSV): all or nothing.
 
-Every row is checked by pydantic before anything is written, column by column (one TypeAdapter
-per column validates 100,000 cells in milliseconds, where a model per row takes half a second),
-then everything goes in through one transaction. The first bad cell is reported with its row,
-field and problem, and nothing is imported. pydantic is imported here only (~150 ms).
+Every cell is checked before anything is written, then everything goes in through one
+transaction. The first bad cell is reported with its row, field and problem, and nothing is
+imported. The checks are plain Python, column by column, each distinct value once: 100,000 items
+hold a few thousand dates and a handful of note types, so they take tens of milliseconds, where
+pydantic would add 150 ms to import itself (an EHR list with --map still uses it: see `ehr`).
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
-from collections.abc import Callable
+import math
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from operator import itemgetter
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from typing import Any, NoReturn
 
 from tracker import settings as settings_mod
 from tracker.checkin import MAX_AFTER_HOURS, MAX_CLEARED, MAX_SESSIONS
 from tracker.errors import InputError
-from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, restore_cell
+from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, VERSION, restore_cell
 from tracker.models import MAX_CLIENT_REF
 from tracker.settings import BLOCKERS, Settings
 from tracker.store import SCHEMA_VERSION, Column, RowRejected, Table, backup_path
 from tracker.workspace import Workspace
 
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$"
-HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+UTC_TEXT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\+00:00"
+)
+HHMM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+# Printable: no control characters, and no lone surrogate (JSON's "\ud800"), which SQLite refuses.
+PSEUDONYM = re.compile(rf"[^\x00-\x1f\x7f\ud800-\udfff]{{1,{MAX_CLIENT_REF}}}")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+INT64 = range(-(2**63), 2**63)
+"""What an SQLite INTEGER holds."""
 
 
 @dataclass
@@ -54,25 +63,6 @@ class ImportFile:
 
 
 # -- reading files ---------------------------------------------------------------------------
-
-
-class TableDoc(BaseModel):
-    """One table of a JSON export; each row (a list of values) is checked by `check_table`."""
-
-    model_config = ConfigDict(extra="forbid")
-    columns: list[str]
-    rows: list[Any]
-
-
-class ExportDoc(BaseModel):
-    """The envelope of a JSON export; its rows are checked per table afterwards."""
-
-    model_config = ConfigDict(extra="ignore")
-    format: Literal["caughtup-export"]
-    version: Literal[1]
-    schema_version: int = Field(ge=1)
-    settings: dict[str, Any] = Field(default_factory=dict)
-    tables: dict[str, TableDoc]
 
 
 def read(path: Path, encoding: str, table: str | None) -> ImportFile:
@@ -117,23 +107,34 @@ def _read_json(path: Path, data: bytes) -> ImportFile:
             f'{path} is not a caughtup export (no "format": "{FORMAT}"); to import an item '
             "list from an EHR, save it as CSV and map its columns with --map"
         )
-    try:
-        doc = ExportDoc.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise InputError(f"{path}: {where}: {err['msg']}; nothing was imported") from None
-    _check_schema(path, doc.schema_version)
-    out = ImportFile(settings=[(k, v, f"{path} settings") for k, v in doc.settings.items()])
-    for name, tdoc in doc.tables.items():
+
+    def bad(where: str, value: Any, should: str) -> NoReturn:
+        raise InputError(
+            f"{path}: {where} must be {should}, got {_show(value)}; nothing was imported"
+        )
+
+    version, schema_version = raw.get("version"), raw.get("schema_version")
+    if type(version) is not int or version != VERSION:
+        bad("version", version, str(VERSION))
+    if type(schema_version) is not int or schema_version < 1:
+        bad("schema_version", schema_version, "a whole number from 1")
+    _check_schema(path, schema_version)
+    settings, tables = raw.get("settings", {}), raw.get("tables")
+    if type(settings) is not dict:
+        bad("settings", settings, "an object of setting names and values")
+    if type(tables) is not dict:
+        bad("tables", tables, 'an object of tables, each {"columns": [...], "rows": [...]}')
+    out = ImportFile(settings=[(k, v, f"{path} settings") for k, v in settings.items()])
+    for name, doc in tables.items():
+        if type(doc) is not dict or doc.keys() != {"columns", "rows"}:
+            bad(f"tables.{name}", doc, 'an object {"columns": [...], "rows": [...]}')
+        columns, rows = doc["columns"], doc["rows"]
+        if type(columns) is not list or not all(type(c) is str for c in columns):
+            bad(f"tables.{name}.columns", columns, "a list of column names")
+        if type(rows) is not list:
+            bad(f"tables.{name}.rows", rows, "a list of rows")
         out.tables.append(
-            Incoming(
-                name=name,
-                columns=tdoc.columns,
-                rows=tdoc.rows,
-                where=_json_rows(name),
-                from_csv=False,
-            )
+            Incoming(name=name, columns=columns, rows=rows, where=_json_rows(name), from_csv=False)
         )
     return out
 
@@ -235,50 +236,47 @@ def _read_folder(folder: Path, encoding: str) -> ImportFile:
 
 @dataclass(frozen=True)
 class Rule:
-    """How one column's cells are checked: a pydantic type and the words for a bad value."""
+    """How one column's values are checked, and the words for a bad one."""
 
-    kind: Any
-    words: str | None = None
-    also: Any = None
-    """A second type the (already shaped) text must pass, e.g. a real calendar date."""
+    types: tuple[type, ...]
+    words: str
+    test: Callable[[Any], object] | None = None
+    """Whether one value (of one of `types`) is good."""
+    span: range | None = None
+    """The whole numbers allowed (checked by the smallest and largest value: fast)."""
+    dated: bool = False
+    """The value starts with a date (YYYY-MM-DD) that must be a real one (no 30 February)."""
 
 
 def _rules(note_types: list[str]) -> dict[tuple[str, str], Rule]:
-    date_rule = Rule(
-        Annotated[str, StringConstraints(pattern=ISO_DATE)], "must be a date as YYYY-MM-DD", date
-    )
+    date_rule = Rule((str,), "must be a date as YYYY-MM-DD", ISO_DATE.fullmatch, dated=True)
     utc_rule = Rule(
-        Annotated[str, StringConstraints(pattern=UTC_TEXT)],
+        (str,),
         "must be a UTC date-time like 2026-11-22T18:00:00+00:00",
-        datetime,
+        UTC_TEXT.fullmatch,
+        dated=True,
     )
-    flag = Rule(Annotated[int, Field(ge=0, le=1)], "must be 0 or 1")
+    flag = Rule((int,), "must be 0 or 1", span=range(2))
 
     def bounded(lo: int, hi: int) -> Rule:
-        return Rule(
-            Annotated[int, Field(ge=lo, le=hi)], f"must be a whole number from {lo} to {hi}"
-        )
+        return Rule((int,), f"must be a whole number from {lo} to {hi}", span=range(lo, hi + 1))
 
-    def one_of(choices: tuple[str, ...] | list[str], hint: str = "") -> Rule:
-        return Rule(Literal[tuple(choices)], f"must be one of {', '.join(choices)}{hint}")
+    def one_of(choices: Sequence[str], hint: str = "") -> Rule:
+        return Rule(
+            (str,), f"must be one of {', '.join(choices)}{hint}", frozenset(choices).__contains__
+        )
 
     return {
         ("items", "session_date"): date_rule,
-        ("items", "session_time"): Rule(
-            Annotated[str, StringConstraints(pattern=HHMM)], "must be a time as HH:MM"
-        ),
+        ("items", "session_time"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
         ("items", "note_type"): one_of(
             note_types,
             " (the note types in settings; add one with caughtup config rules.note_types)",
         ),
         ("items", "client_ref"): Rule(
-            Annotated[
-                str,
-                StringConstraints(
-                    min_length=1, max_length=MAX_CLIENT_REF, pattern=r"^[^\x00-\x1f\x7f]+$"
-                ),
-            ],
+            (str,),
             f"must be a short pseudonym of 1 to {MAX_CLIENT_REF} printable characters",
+            PSEUDONYM.fullmatch,
         ),
         **{("items", f): flag for f in ("billed", "court", "high_risk", "admin")},
         ("items", "blocked_on"): one_of(BLOCKERS),
@@ -298,23 +296,34 @@ def _rules(note_types: list[str]) -> dict[tuple[str, str], Rule]:
     }
 
 
-_BY_AFFINITY: dict[str, Any] = {
-    "INTEGER": int,
-    "REAL": float,
-    "TEXT": str,
-    "NUMERIC": int | float | str,
-    "BLOB": int | float | str,
+def _storable(value: Any) -> bool:
+    """SQLite takes it as it is: UTF-8 text, a 64-bit integer, or a finite float."""
+    if type(value) is str:
+        try:
+            value.encode()
+        except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\ud800"
+            return False
+        return True
+    if type(value) is int:
+        return value in INT64
+    return math.isfinite(value)
+
+
+# A column without a rule of its own: any value its type affinity stores as it is (SQLite would
+# turn "7" into 7 in an INTEGER column, and refuse a Python int beyond 64 bits with a traceback).
+_BY_AFFINITY: dict[str, Rule] = {
+    "INTEGER": Rule((int,), "must be a whole number", span=INT64),
+    "REAL": Rule((int, float), "must be a number", _storable),
+    "TEXT": Rule((str,), "must be text", _storable),
+    "NUMERIC": Rule((int, float, str), "must be a number or text", _storable),
+    "BLOB": Rule((int, float, str), "must be a number or text", _storable),
 }
 
 
 def check_table(
     table: Table, incoming: Incoming, rules: dict[tuple[str, str], Rule]
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(columns, rows as tuples) ready to insert; InputError at the first bad cell.
-
-    One pydantic TypeAdapter per table validates every row as a typed tuple in a single pass
-    in Rust (100,000 rows in well under 0.1 s, where a model instance per row takes 0.5 s).
-    """
+) -> tuple[list[str], Sequence[Sequence[Any]]]:
+    """(columns, rows) ready to insert; InputError at the first bad cell."""
     known = {c.name: c for c in table.columns}
     seen: set[str] = set()
     for name in incoming.columns:
@@ -333,44 +342,34 @@ def check_table(
             "nothing was imported"
         )
     columns = [known[name] for name in incoming.columns]
-    col_rules = [rules.get((table.name, c.name)) for c in columns]
     width = len(columns)
-    for index, row in enumerate(incoming.rows):
-        if not isinstance(row, list) or len(row) != width:
-            got = f"{len(row)} values" if isinstance(row, list) else f"{type(row).__name__}"
-            raise InputError(
-                f"{incoming.where(index)}: {got} for {width} columns; nothing was imported"
+    rows: Sequence[Sequence[Any]] = incoming.rows
+    if not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {width}:
+        for index, row in enumerate(incoming.rows):
+            if not isinstance(row, list) or len(row) != width:
+                got = f"{len(row)} values" if isinstance(row, list) else f"{type(row).__name__}"
+                raise InputError(
+                    f"{incoming.where(index)}: {got} for {width} columns; nothing was imported"
+                )
+    if incoming.from_csv:
+        rows = _from_csv(incoming.rows, columns)
+    col_rules = [rules.get((table.name, c.name)) or _BY_AFFINITY[c.affinity] for c in columns]
+    bad_cells = []
+    for position, (column, rule) in enumerate(zip(columns, col_rules, strict=True)):
+        if _column_breaks(rows, position, rule, column.notnull):
+            index = next(
+                i for i, row in enumerate(rows) if _breaks((row[position],), rule, column.notnull)
             )
-    cells = _from_csv(incoming.rows, columns) if incoming.from_csv else incoming.rows
-    kinds = []
-    for column, rule in zip(columns, col_rules, strict=True):
-        kind = rule.kind if rule else _BY_AFFINITY[column.affinity]
-        kinds.append(kind if column.notnull else kind | None)
-    try:
-        rows: list[tuple[Any, ...]] = _adapter(
-            tuple.__class_getitem__(tuple(kinds))
-        ).validate_python(cells)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        index, position = int(err["loc"][0]), int(err["loc"][1])
-        rule = col_rules[position]
-        value = cells[index][position]
-        if value is None:
-            problem = "is empty, and it is required"
-        else:
-            words = rule.words if rule and rule.words else _plain(err["msg"])
-            problem = f"{words}, got {_show(value)}"
+            bad_cells.append((index, position))
+    if bad_cells:
+        index, position = min(bad_cells)  # the first bad cell, reading row by row
+        value = rows[index][position]
+        problem = (
+            "is empty, and it is required"
+            if value is None
+            else f"{col_rules[position].words}, got {_show(value)}"
+        )
         _reject(incoming, index, columns[position].name, problem)
-    for position, rule in enumerate(col_rules):
-        if rule is not None and rule.also is not None:
-            # Shape is checked above; now that each distinct date is a real one (no 30 Feb).
-            distinct = list(set(map(itemgetter(position), rows)) - {None})
-            try:
-                _adapter(rule.also).validate_python(distinct)
-            except ValidationError as exc:
-                bad = distinct[int(exc.errors()[0]["loc"][0])]
-                index = next(i for i, row in enumerate(rows) if row[position] == bad)
-                _reject(incoming, index, columns[position].name, f"{rule.words}, got {_show(bad)}")
     if table.name == "days" and {"sessions", "written"} <= seen:
         s, w = incoming.columns.index("sessions"), incoming.columns.index("written")
         for index, pair in enumerate(rows):
@@ -379,36 +378,83 @@ def check_table(
     return list(incoming.columns), rows
 
 
+def _column_breaks(
+    rows: Sequence[Sequence[Any]], position: int, rule: Rule, required: bool
+) -> bool:
+    """Whether any value at `position` breaks `rule`, testing each distinct value once.
+
+    100,000 items hold a few thousand dates and a handful of note types. A True or 1.0 that
+    equals a 1 seen before is that 1 to a set, and SQLite stores it as that 1. A column taking
+    ints and floats is tested whole: 2**70 == 2.0**70, and only the float fits SQLite.
+    """
+    try:
+        values = (
+            {row[position] for row in rows}
+            if len(rule.types) == 1
+            else [row[position] for row in rows]
+        )
+    except TypeError:  # a list or an object where a value belongs
+        return True
+    return _breaks(values, rule, required)
+
+
+def _breaks(values: Collection[Any], rule: Rule, required: bool) -> bool:
+    """Whether any of `values` breaks `rule`."""
+    if None in values:
+        if required:
+            return True
+        values = [v for v in values if v is not None]
+    if not values:
+        return False
+    if not set(map(type, values)) <= set(rule.types):
+        return True
+    if rule.test is not None and not all(map(rule.test, values)):
+        return True
+    if rule.span is not None and not (min(values) in rule.span and max(values) in rule.span):
+        return True
+    return rule.dated and not all(map(_real_date, {v[:10] for v in values}))
+
+
+def _real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _reject(incoming: Incoming, index: int, column: str, problem: str) -> NoReturn:
     raise InputError(f"{incoming.where(index)}, field {column}: {problem}; nothing was imported")
 
 
-def _from_csv(rows: list[list[Any]], columns: list[Column]) -> list[list[Any]]:
-    """CSV has only text: an empty cell is NULL (unless a text column cannot be), formulas undone."""
-    keep_empty = [c.notnull and c.affinity == "TEXT" for c in columns]
-    out = []
-    for row in rows:
-        if "" in row or any(c[:1] == "'" for c in row):
-            row = [
-                None if (c == "" and not keep) else restore_cell(c)
-                for c, keep in zip(row, keep_empty, strict=True)
-            ]
-        out.append(row)
-    return out
+def _from_csv(rows: list[list[Any]], columns: list[Column]) -> list[tuple[Any, ...]]:
+    """CSV has only text: an empty cell is NULL (unless a text column cannot be), formulas are
+    undone, and numbers in number columns read as numbers (a cell that is none stays text, for
+    the check to name)."""
+    parsed = []
+    for position, column in enumerate(columns):
+        cells = [row[position] for row in rows]
+        keep_empty = column.notnull and column.affinity == "TEXT"
+        read = _CSV_READERS.get(column.affinity, restore_cell)
+        value_of = {c: None if c == "" and not keep_empty else read(c) for c in set(cells)}
+        parsed.append(map(value_of.__getitem__, cells))
+    return list(zip(*parsed, strict=True))
 
 
-_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+def _whole_number(text: str) -> int | str:
+    text = restore_cell(text)
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else text
 
 
-def _adapter(kind: Any) -> TypeAdapter[Any]:
-    key = repr(kind)
-    if key not in _ADAPTERS:
-        _ADAPTERS[key] = TypeAdapter(list[kind])
-    return _ADAPTERS[key]
+def _number(text: str) -> float | str:
+    text = restore_cell(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
-def _plain(message: str) -> str:
-    return message.removeprefix("Value error, ").rstrip(".").lower()
+_CSV_READERS: dict[str, Callable[[str], Any]] = {"INTEGER": _whole_number, "REAL": _number}
 
 
 def _show(value: Any) -> str:
@@ -436,10 +482,30 @@ def apply_settings(current: Settings, incoming: list[tuple[str, Any, str]]) -> t
 # -- the whole import ------------------------------------------------------------------------
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """A large import makes a new list per row, none of them in a cycle: the collector would
+    walk them again and again while they are read (half the time json.loads takes)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(
     ws: Workspace, path: Path, *, encoding: str, table: str | None, replace: bool
 ) -> dict[str, Any]:
     """Check everything in `path`, then import it in one transaction. Returns counts."""
+    with _cycle_collector_paused():
+        return _run(ws, path, encoding=encoding, table=table, replace=replace)
+
+
+def _run(
+    ws: Workspace, path: Path, *, encoding: str, table: str | None, replace: bool
+) -> dict[str, Any]:
     incoming = read(path, encoding, table)
     store = ws.store
     tables = {t.name: t for t in store.tables()}
