@@ -639,3 +639,57 @@ def test_100k_item_ehr_import_in_one_go(home: Path, tmp_path: Path) -> None:
     again = ehr.run(ws, path, mapping, encoding="utf-8-sig", date_format="%m/%d/%Y")
     ws.close()
     assert again["added"] == 0
+
+
+def test_sigkill_during_a_large_import_leaves_the_data_before_or_after(fast_dir: Path) -> None:
+    """An import drops an empty table's indexes and builds them after its rows: a kill at any
+    moment leaves the data and schema as they were, or the whole import, never a part."""
+    from tracker import importer
+    from tracker.workspace import Workspace
+
+    home = fast_dir / "home"
+    with Store.open(home, UTC) as store:
+        store.set_state("kept", "yes")
+        schema = store.conn.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+        ).fetchall()
+    rows = [
+        [n, f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d}", None, "progress", f"C{n % 90}", 0, 0, 0,
+         0, None, None, None if n % 7 else "2026-01-02T10:00:00+00:00",
+         "2026-01-01T10:00:00+00:00", "item", None, None]
+        for n in range(1, 20_001)
+    ]  # fmt: skip
+    columns = ["id", "session_date", "session_time", "note_type", "client_ref", "billed", "court",
+               "high_risk", "admin", "blocked_on", "blocked_since", "written_at", "created_at",
+               "source", "cleared_by", "import_key"]  # fmt: skip
+    path = fast_dir / "items.json"
+    path.write_text(
+        json.dumps(
+            {"format": "caughtup-export", "version": 1, "schema_version": SCHEMA_VERSION,
+             "tables": {"items": {"columns": columns, "rows": rows}}}
+        )
+    )  # fmt: skip
+    rng = random.Random(11)
+    outcomes = []
+    for _ in range(10):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                importer.run(Workspace(home), path, encoding="utf-8", table=None, replace=False)
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.0, 0.25))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        assert integrity(home / "caughtup.db") == "ok"
+        with Store.open(home, UTC) as store:
+            assert store.conn.execute(
+                "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+            ).fetchall() == (schema)
+            count = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            assert count in (0, len(rows))
+            assert store.get_state("kept") == "yes"
+            outcomes.append(count)
+            if count:
+                store.conn.execute("DELETE FROM items")
+    assert 0 in outcomes and len(rows) in outcomes, outcomes
