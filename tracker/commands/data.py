@@ -122,7 +122,7 @@ def import_(
     ws = workspace()
     _not_the_database(source, ws.home, "FILE")
     if maps:
-        from tracker import ehr  # pydantic: ~150 ms, only for imports
+        from tracker import ehr  # pydantic: ~150 ms, only for an EHR list
 
         if replace or table:
             raise InputError("--map imports items into your data; it takes no --replace or --table")
@@ -145,7 +145,7 @@ def import_(
         return
     if date_format != "iso":
         raise InputError("--date-format is for an EHR list with --map")
-    from tracker import importer  # pydantic: ~150 ms, only for imports
+    from tracker import importer  # only for imports
 
     report = importer.run(ws, source, encoding=encoding, table=table, replace=replace)
     if as_json:
