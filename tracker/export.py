@@ -22,7 +22,8 @@ from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.paths import ensure_dir, write_private
 from tracker.settings import Settings
-from tracker.store import SCHEMA_VERSION, Store, Table
+from tracker.store import SCHEMA_VERSION, Store
+from tracker.tables import Table
 
 FORMAT = "caughtup-export"
 VERSION = 1

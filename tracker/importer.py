@@ -28,7 +28,8 @@ from tracker.errors import InputError
 from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, VERSION, restore_cell
 from tracker.models import MAX_CLIENT_REF
 from tracker.settings import BLOCKERS, Settings
-from tracker.store import SCHEMA_VERSION, Column, RowRejected, Table, backup_path
+from tracker.store import SCHEMA_VERSION, RowRejected, backup_path
+from tracker.tables import Column, Table
 from tracker.workspace import Workspace
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
