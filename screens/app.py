@@ -8,6 +8,7 @@ returns to the screen you came from). `?` or F1 explains the current screen.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sqlite3
@@ -79,7 +80,6 @@ class CaughtupApp(App[str | None]):
     COMMANDS: ClassVar[set[Any]] = {lambda: _commands_provider()}
     MODES: ClassVar[dict[str, Any]] = {p.mode: _loader(p.target) for p in PLACES}
     DEFAULT_MODE = "today"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(_keys(p), f"go('{p.mode}')", p.label, id=f"go-{p.mode}") for p in PLACES),
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -122,6 +122,8 @@ class CaughtupApp(App[str | None]):
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
         self.call_after_refresh(self._delivery_notice)
+        if not gc.isenabled():  # paused for the start (tracker.cli.main): back on after the paint
+            self.call_after_refresh(gc.enable)
         if self.welcome and not self.workspace.settings.onboarded:
             from screens.onboarding import OnboardingScreen  # only on a first run
 

@@ -54,6 +54,10 @@ def main() -> None:
     if args[:1] == ["status"] and set(args[1:]) <= STATUS_FLAGS:
         _fast_status(as_json="--json" in args, short="--short" in args)
     if not args:  # the app: its first screen has a 400 ms budget, click would take 20 of it
+        # Starting Textual allocates a few hundred thousand objects that live as long as the app;
+        # the cycle collector walking them as they appear costs ~30 ms of the first screen. The
+        # app turns it back on once that screen is painted (CaughtupApp.on_mount).
+        gc.disable()
         from screens.app import run_app  # textual costs ~200 ms: only when the TUI opens
 
         with user_errors():
