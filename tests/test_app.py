@@ -9,6 +9,7 @@ from click.testing import Result
 from textual.widgets import Input, Markdown
 
 from screens.app import DARK, LIGHT, make_app
+from screens.footer import Footer
 from screens.help import HelpScreen
 from screens.today import TodayScreen
 from tracker import settings
@@ -110,3 +111,16 @@ async def test_after_escape_the_letters_keep_working_when_you_come_back(home: Pa
         assert app.screen.focused is None
         await pilot.press("question_mark")  # still a screen key, not text
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_footer_is_compact_below_110_columns_and_follows_a_resize(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        footer = app.screen.query_one(Footer)
+        assert footer.compact
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert not footer.compact
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert footer.compact
