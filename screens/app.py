@@ -75,7 +75,9 @@ class CaughtupApp(App[str | None]):
     """The app around one data folder (the user's, or the demo's)."""
 
     TITLE = "caughtup"
-    CSS_PATH = "app.tcss"
+    # The first screen's stylesheet is read with the app's: a screen's own CSS_PATH makes Textual
+    # parse every stylesheet again when that screen opens.
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "today.tcss"]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar[set[Any]] = {lambda: _commands_provider()}
     MODES: ClassVar[dict[str, Any]] = {p.mode: _loader(p.target) for p in PLACES}

@@ -37,7 +37,7 @@ FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared"
 class TodayScreen(Screen[None]):
     """Log the day in a few keystrokes: type, Enter to the next field, Enter to save."""
 
-    CSS_PATH = "today.tcss"
+    # today.tcss is read with the app's stylesheet (CaughtupApp.CSS_PATH).
     # The form takes the cursor on mount; after Escape leaves it, coming back (from help or
     # another screen) must not put the cursor back, or the letter keys would stop working.
     AUTO_FOCUS = ""
