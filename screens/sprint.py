@@ -37,6 +37,9 @@ class SprintScreen(Screen[None]):
     """Plan catch-up blocks, follow them on a burndown, and log each one when it is done."""
 
     CSS_PATH = "sprint.tcss"
+    # The table takes the cursor as the screen opens. Focusing it from on_mount raced Textual's
+    # auto-focus of the first field, and the plan arriving meanwhile skipped that field's value.
+    AUTO_FOCUS = "#blocks"
     HELP = """\
 ## Sprint
 
@@ -106,7 +109,6 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
         table.add_column("Date", width=10, key="date")
         table.add_column("Goal", width=20, key="goal")
         table.add_column("State", width=8, key="state")
-        table.focus()
         self.load(None)
 
     # -- workers ---------------------------------------------------------------------------------
