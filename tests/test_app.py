@@ -113,14 +113,17 @@ async def test_after_escape_the_letters_keep_working_when_you_come_back(home: Pa
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_footer_is_compact_below_110_columns_and_follows_a_resize(home: Path) -> None:
+async def test_footer_keys_run_when_clicked_and_fit_the_width(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         footer = app.screen.query_one(Footer)
-        assert footer.compact
+        assert footer.render().plain.splitlines() == [
+            "^s Save",
+            "F2 Today F3 Backlog F4 Sprint F5 Self-check F6 Trends F7 Settings F1 Help",
+        ]  # compact, and no palette key below 110 columns
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert not footer.compact
-        await pilot.resize_terminal(100, 30)
-        await pilot.pause()
-        assert footer.compact
+        assert footer.render().plain.splitlines()[1].endswith("▏^p palette ")
+        await pilot.click(Footer, offset=(len(" F2 Today "), 1))
+        assert app.current_mode == "backlog"
