@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
@@ -49,9 +49,9 @@ class TodayScreen(Screen[None]):
         yield Header()
         with Horizontal(id="today"):
             with Vertical(id="checkin", classes="panel"):
-                for name, label, optional in FIELDS:
-                    with Horizontal(classes="field"):
-                        yield Label(label, classes="label")
+                with Grid(id="fields"):  # a label and its field on each row
+                    for name, label, optional in FIELDS:
+                        yield Label(label)
                         yield Input(
                             id=name,
                             type="integer",
