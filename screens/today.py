@@ -34,6 +34,35 @@ FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared"
         "after_hours": "--after-hours", "dread": "--dread", "drained": "--drained"}  # fmt: skip
 
 
+class SaveButton(Button, inherit_css=False):
+    """A compact primary Button carrying only that look's CSS.
+
+    Button's own CSS has rules for every variant, style and theme: 57 of the first screen's 145
+    rules, which Textual parses at start and walks each time it styles any widget (~8 ms).
+    """
+
+    DEFAULT_CSS = """
+    SaveButton {
+        width: auto;
+        min-width: 16;
+        height: 1;
+        line-pad: 1;
+        text-align: center;
+        content-align: center middle;
+        text-style: bold;
+        color: $button-color-foreground;
+        background: $primary;
+        pointer: pointer;
+        &:focus {
+            text-style: $button-focus-text-style;
+            background-tint: $foreground 5%;
+        }
+        &:hover { background: $primary-darken-2; }
+        &.-active { tint: $background 30%; }
+    }
+    """
+
+
 class TodayScreen(Screen[None]):
     """Log the day in a few keystrokes: type, Enter to the next field, Enter to save."""
 
@@ -59,7 +88,7 @@ class TodayScreen(Screen[None]):
                             placeholder="optional" if optional else "0",
                         )
                 yield Static("", id="checkin-error", classes="error")
-                yield Button("Save check-in", id="save", variant="primary", compact=True)
+                yield SaveButton("Save check-in", id="save", variant="primary", compact=True)
                 yield Static(
                     "Enter moves on; Enter on the last field saves. Esc leaves the form.",
                     classes="hint",
