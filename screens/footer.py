@@ -78,7 +78,9 @@ class Footer(Widget):
 
     @property
     def compact(self) -> bool:
-        return self.size.width < COMPACT_BELOW
+        # The Footer spans the terminal. (Its own `size`, asked while Textual lays the screen
+        # out, has Textual lay out the whole screen once more.)
+        return self.app.size.width < COMPACT_BELOW
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -122,9 +124,9 @@ class Footer(Widget):
         if palette is not None and not self.compact and rows:
             edge = Text(PALETTE_EDGE, self.get_component_rich_style("footer-key--edge"))
             right = Text.assemble(edge, self._key(palette, compact=True), " ")
-            left = rows[-1]
-            left.truncate(max(0, self.size.width - right.cell_len))
-            left.pad_right(self.size.width - right.cell_len - left.cell_len)
+            left, room = rows[-1], self.app.size.width - right.cell_len
+            left.truncate(max(0, room))
+            left.pad_right(room - left.cell_len)
             rows[-1] = Text.assemble(left, right)
         return Text("\n").join(rows)
 
