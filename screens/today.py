@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
@@ -70,6 +70,7 @@ class TodayScreen(Screen[None]):
     # The form takes the cursor on mount; after Escape leaves it, coming back (from help or
     # another screen) must not put the cursor back, or the letter keys would stop working.
     AUTO_FOCUS = ""
+    _shown = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the check-in", priority=True),
     ]
@@ -109,10 +110,15 @@ class TodayScreen(Screen[None]):
         self.refresh_glance()
         self.query_one("#sessions", Input).focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown:
+            # The first resume comes right after compose, whose widgets were just styled and
+            # data just read: Textual's restyle of every widget would cost the first paint ~8 ms.
+            self._shown = True
+            event.refresh_styles = False
+            return
         # Another screen may have changed the data (a note marked written, a setting).
-        if self.is_mounted:
-            self.refresh_glance()
+        self.refresh_glance()
 
     def refresh_glance(self) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
