@@ -640,14 +640,10 @@ class Store:
 
     def import_items(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
         """Insert items in one transaction, skipping any whose import key is already there."""
-        cols = ", ".join(_quote(c) for c in columns)
-        sql = (
-            f"INSERT INTO items ({cols}) VALUES ({', '.join('?' * len(columns))}) "
-            "ON CONFLICT DO NOTHING"
-        )
+        target = f"items ({', '.join(_quote(c) for c in columns)})"
         with self.transaction() as conn:
             before = conn.total_changes
-            conn.executemany(sql, rows)
+            _insert_rows(conn, target, len(columns), rows, range(len(columns)))
             return conn.total_changes - before
 
     def _insert(
@@ -659,28 +655,19 @@ class Store:
     ) -> dict[str, int]:
         width = len(columns)
         target = f"{_quote(table.name)} ({', '.join(_quote(c) for c in columns)})"
-
-        def insert(nulls: Collection[int] = ()) -> str:
-            values = ", ".join("NULL" if i in nulls else "?" for i in range(width))
-            return f"INSERT INTO {target} VALUES ({values}) ON CONFLICT DO NOTHING"
-
         notnull = {c.name for c in table.columns if c.notnull}
         nullable = [i for i, name in enumerate(columns) if name not in notnull]
-        sql = insert()
         before = conn.total_changes
         conn.execute("SAVEPOINT load_table")
         try:
             indexes = _drop_indexes_if_empty(conn, table.name) if rows else []
-            statements: dict[tuple[int, ...], str] = {}
-            for nulls, run in _runs_by_nulls(rows, nullable):
-                if nulls not in statements:
-                    statements[nulls] = insert(nulls)
-                conn.executemany(statements[nulls], _without(run, nulls, width))
+            _insert_rows(conn, target, width, rows, nullable)
             for index_sql in indexes:
                 conn.execute(index_sql)
         except sqlite3.DatabaseError as exc:
             # executemany does not say which row failed: find it one by one, then give up.
             conn.execute("ROLLBACK TO load_table")
+            sql = _insert_sql(target, width)
             for index, row in enumerate(rows):
                 try:
                     conn.execute(sql, row)
@@ -1265,8 +1252,29 @@ def _drop_indexes_if_empty(conn: sqlite3.Connection, table: str) -> list[str]:
     return [sql for _, sql in plain]
 
 
+def _insert_sql(target: str, width: int, nulls: Collection[int] = ()) -> str:
+    """INSERT into `target` ("table (columns)") skipping conflicts; `nulls` written as NULL."""
+    values = ", ".join("NULL" if i in nulls else "?" for i in range(width))
+    return f"INSERT INTO {target} VALUES ({values}) ON CONFLICT DO NOTHING"
+
+
+def _insert_rows(
+    conn: sqlite3.Connection,
+    target: str,
+    width: int,
+    rows: Sequence[Sequence[Any]],
+    nullable: Sequence[int],
+) -> None:
+    """Insert `rows` into `target`, their empty fields (in `nullable`) written as NULL."""
+    statements: dict[tuple[int, ...], str] = {}
+    for nulls, run in _runs_by_nulls(rows, nullable):
+        if nulls not in statements:
+            statements[nulls] = _insert_sql(target, width, nulls)
+        conn.executemany(statements[nulls], _without(run, nulls, width))
+
+
 def _runs_by_nulls(
-    rows: Sequence[Sequence[Any]], nullable: list[int]
+    rows: Sequence[Sequence[Any]], nullable: Sequence[int]
 ) -> Iterator[tuple[tuple[int, ...], Sequence[Sequence[Any]]]]:
     """Consecutive runs of rows with None in the same places: (those positions, the rows).
 
