@@ -265,9 +265,13 @@ def child_env(home: Path) -> dict[str, str]:
     through $CAUGHTUP_HOME, so the timed path is the one every user takes."""
     assert home.name == "caughtup", home
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAUGHTUP_", "TEXTUAL"))}
-    env.update(XDG_DATA_HOME=str(home.parent), CAUGHTUP_NOW=NOW, TERM="xterm-256color")
-    env["COLUMNS"] = "80"
-    env["LINES"] = "24"
+    env.update(
+        XDG_DATA_HOME=str(home.parent),
+        CAUGHTUP_NOW=NOW,
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
+    )
     return env
 
 

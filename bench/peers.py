@@ -1,4 +1,5 @@
-"""Two peer tools timed the same way as caughtup, in the same rounds (`bench/run --peers`), for a ratio from one run.
+"""Two peer tools timed the same way as caughtup and in the same rounds (`bench/run --peers`),
+for a ratio from one run.
 
 Watson (`watson status`) and jrnl (`jrnl -n 10`, reading the last ten entries) go into a
 throwaway venv built from the same Python, each with ten years of data in a temporary home.
