@@ -311,20 +311,19 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         try:
             with Store.open(ws.home, ws.tz) as store:
                 if item.id is None:
-                    store.add_items([item], ws.now())
+                    (item_id,) = store.add_items([item], ws.now())
                 else:
                     # Only the fields the form changed: the row may be stale (a sprint block or
                     # the CLI may have marked the note written since), and that must survive.
-                    fresh = store.item(item.id)
-                    for name in changed:
-                        setattr(fresh, name, getattr(item, name))
                     if "blocked_on" in changed:
-                        fresh.blocked_since = item.blocked_since
-                    store.update_item(fresh)
+                        changed = [*changed, "blocked_since"]
+                    fresh = store.item(item.id)
+                    store.update_item(fresh._replace(**{n: getattr(item, n) for n in changed}))
+                    item_id = item.id
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("item", str(exc)))
             return
-        self.post_message(DataChanged("item", {"id": item.id}))
+        self.post_message(DataChanged("item", {"id": item_id}))
 
     @work(thread=True, exclusive=True, group="backlog")
     def mark_done(self, item: Item) -> None:

@@ -256,8 +256,7 @@ def test_no_item_is_scheduled_twice_or_dropped(
     strategy: str,
     payer: int,
 ) -> None:
-    for n, item in enumerate(items, start=1):
-        item.id = n
+    items = [item._replace(id=n) for n, item in enumerate(items, start=1)]
     p = params(
         days=tuple(sorted(days, key=WEEKDAYS.index)),
         notes_per_block=notes_per_block,

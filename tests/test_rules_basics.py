@@ -24,8 +24,8 @@ def test_timed_session_is_due_exactly_24_hours_later() -> None:
     deadline = datetime(2026, 11, 21, 14, 0, tzinfo=TZ)
     assert rules.due(item, Rules(), TZ) == deadline
     assert not rules.breached(item, Rules(), TZ, deadline)
-    item.written_at = deadline.replace(second=1)
-    assert rules.breached(item, Rules(), TZ, deadline)
+    late = item._replace(written_at=deadline.replace(second=1))
+    assert rules.breached(late, Rules(), TZ, deadline)
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,8 @@ def test_note_written_exactly_at_24_hours_is_in_time() -> None:
     item = Item(1, date(2026, 11, 20), time(9, 15), written_at=deadline)
     later = deadline + timedelta(days=5)
     assert not rules.breached(item, RULES, DUBLIN, later)
-    item.written_at = deadline + timedelta(minutes=1)
-    assert rules.breached(item, RULES, DUBLIN, later)
+    late = item._replace(written_at=deadline + timedelta(minutes=1))
+    assert rules.breached(late, RULES, DUBLIN, later)
 
 
 def test_date_only_session_is_due_at_the_end_of_the_next_day() -> None:
@@ -46,8 +46,8 @@ def test_session_across_midnight_is_due_24_hours_after_its_start() -> None:
     item = Item(1, date(2026, 11, 20), time(23, 30))
     assert rules.due(item, RULES, DUBLIN) == datetime(2026, 11, 21, 23, 30, tzinfo=DUBLIN)
     # Written just after midnight, in the session's own small hours: well in time.
-    item.written_at = datetime(2026, 11, 21, 0, 40, tzinfo=DUBLIN)
-    assert not rules.breached(item, RULES, DUBLIN, datetime(2026, 11, 25, tzinfo=DUBLIN))
+    written = item._replace(written_at=datetime(2026, 11, 21, 0, 40, tzinfo=DUBLIN))
+    assert not rules.breached(written, RULES, DUBLIN, datetime(2026, 11, 25, tzinfo=DUBLIN))
 
 
 def test_rule_hours_is_a_setting() -> None:
@@ -270,7 +270,6 @@ def test_written_items_are_never_outstanding(items: list[Item], threshold: int) 
     tiers = [r.tier for r in listing.rows]
     assert tiers == sorted(tiers)
     # Writing every note empties the backlog whatever the flags.
-    for i in items:
-        i.written_at = i.written_at or NOW
-    assert rules.status(items, conf, NOW).outstanding == 0
-    assert backlog.build(items, conf, NOW).rows == []
+    written = [i._replace(written_at=i.written_at or NOW) for i in items]
+    assert rules.status(written, conf, NOW).outstanding == 0
+    assert backlog.build(written, conf, NOW).rows == []

@@ -57,3 +57,40 @@ def test_settings_readable_by_others_warns(
     (tmp_path / "settings.toml").chmod(0o644)
     settings.load(tmp_path)
     assert "readable by other users" in capsys.readouterr().err
+
+
+def test_every_setting_has_a_key_and_every_key_a_setting() -> None:
+    fields = [*settings.Settings._fields]
+    for name in settings.SECTIONS:
+        fields.remove(name)
+        fields += [f"{name}.{f}" for f in getattr(settings.Settings(), name)._fields]
+    assert settings.all_keys() == fields
+
+
+def test_a_hand_edit_is_read_although_the_last_parse_is_kept(tmp_path: Path) -> None:
+    settings.save(tmp_path, settings.set_value(settings.Settings(), "rules.threshold", "6"))
+    assert settings.load(tmp_path).rules.threshold == 6
+    kept = tmp_path / ".settings.toml.json"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    path = tmp_path / "settings.toml"
+    path.write_text(path.read_text().replace("threshold = 6", "threshold = 7"))
+    assert settings.load(tmp_path).rules.threshold == 7
+    assert settings.load(tmp_path).rules.threshold == 7  # and from the kept parse
+
+
+@pytest.mark.parametrize(
+    "kept", ["", "[]", '{"toml": 1}', '{"toml": "threshold = 9", "tables": {}}', "\x00\xff"]
+)
+def test_a_damaged_kept_parse_is_parsed_again(tmp_path: Path, kept: str) -> None:
+    settings.save(tmp_path, settings.set_value(settings.Settings(), "rules.threshold", "6"))
+    (tmp_path / ".settings.toml.json").write_text(kept)
+    assert settings.load(tmp_path).rules.threshold == 6
+    assert settings.load(tmp_path).rules.threshold == 6
+
+
+def test_a_bad_file_stays_an_error_after_a_good_parse(tmp_path: Path) -> None:
+    settings.save(tmp_path, settings.Settings())
+    settings.load(tmp_path)
+    (tmp_path / "settings.toml").write_text("[rules]\nthreshold = 0\n")
+    with pytest.raises(InputError, match=r"rules\.threshold must be a whole number"):
+        settings.load(tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 
 from tracker import rules, trends
 from tracker.models import DayLog, Item
-from tracker.settings import Settings
+from tracker.settings import Rules, Settings
 from tracker.store import Store
 
 
@@ -278,9 +277,8 @@ def test_weeks_agree_with_the_rules(
         for back, hour, minutes, blocked in rows
     ]
     store = Store.open(tmp_path_factory.mktemp("db"), zone)
-    store.add_items([dataclasses.replace(i) for i in items], now)
-    s = Settings()
-    s.rules.rule_hours = rule_hours
+    store.add_items(items, now)
+    s = Settings(rules=Rules(rule_hours=rule_hours))
     weeks = trends.weekly(store, s, now, 10)
     status = rules.status(store.items(), s, now)
     if not weeks[-1].gap:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -68,22 +68,30 @@ def _backlog_day(rng: random.Random, day: date, first: bool) -> list[Item]:
     items = []
     for n, hour in enumerate(hours):
         note_type = _note_type(rng)
-        items.append(
-            Item(
-                id=None,
-                session_date=day,
-                session_time=time(hour, 0),
-                note_type=note_type,
-                client_ref=rng.choice(REFS) if rng.random() < 0.7 else None,
-                billed=note_type in ("progress", "intake") and rng.random() < 0.45,
-                high_risk=rng.random() < 0.08,
-            )
+        item = Item(
+            id=None,
+            session_date=day,
+            session_time=time(hour, 0),
+            note_type=note_type,
+            client_ref=rng.choice(REFS) if rng.random() < 0.7 else None,
+            billed=note_type in ("progress", "intake") and rng.random() < 0.45,
+            high_risk=rng.random() < 0.08,
         )
         if (not first or n) and rng.random() < 0.3:  # caught up later, as a late entry
-            items[-1].written_at = datetime.combine(
-                day + timedelta(days=rng.randint(2, 6)), time(20, 15)
-            )
+            written = datetime.combine(day + timedelta(days=rng.randint(2, 6)), time(20, 15))
+            item = item._replace(written_at=written)
+        items.append(item)
     return items
+
+
+def _settled(item: Item, tz: tzinfo, now: datetime, evening: datetime) -> Item:
+    """`item` as its day's evening leaves it: a late entry in the demo's zone (still open while
+    that lies ahead), and blocked since that evening."""
+    written = item.written_at.replace(tzinfo=tz) if item.written_at else None
+    return item._replace(
+        written_at=written if written is not None and written <= now else None,
+        blocked_since=evening if item.blocked_on is not None else item.blocked_since,
+    )
 
 
 def _specials(today: date) -> list[Item]:
@@ -171,13 +179,7 @@ def build(home: Path, *, theme: str = "textual-dark") -> Built:
             if offset <= SLIP_DAYS:
                 items += _backlog_day(rng, day, first=not slipping)
                 slipping = True
-            for item in items:
-                if item.written_at is not None:
-                    item.written_at = item.written_at.replace(tzinfo=tz)
-                    if item.written_at > now:
-                        item.written_at = None
-                if item.blocked_on is not None:
-                    item.blocked_since = evening
+            items = [_settled(item, tz, now, evening) for item in items]
             if items:
                 ws.store.add_items(items, evening)
             sessions = len(items) + rng.choice((3, 4, 4, 5))

@@ -9,7 +9,7 @@ and flags, so 100,000 rows need only a few thousand checks); pydantic is importe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, tzinfo
 from operator import itemgetter
 from pathlib import Path
@@ -64,7 +64,7 @@ def parse_map(specs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _field_checkers(
-    date_format: str, note_types: list[str], today: date
+    date_format: str, note_types: Sequence[str], today: date
 ) -> dict[str, Callable[[str], Any]]:
     def parse_date(text: str) -> date:
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, time
 from typing import Any
 
@@ -25,8 +24,9 @@ EDITABLE = {
 }
 
 
-def check(item: Item, settings: Settings, now: datetime) -> str | None:
-    """InputError when `item` cannot be saved as it is; a warning (or None) when it can."""
+def check(item: Item, settings: Settings, now: datetime) -> tuple[Item, str | None]:
+    """InputError when `item` cannot be saved as it is; else the item with its client reference
+    tidied, and a warning (or None)."""
     if item.session_date > now.date():
         raise InputError(
             f"--date {item.session_date.isoformat()} is in the future; "
@@ -50,8 +50,8 @@ def check(item: Item, settings: Settings, now: datetime) -> str | None:
                 f"item {item.id} was written {item.written_at:%Y-%m-%d %H:%M}, before a session "
                 f"on {item.session_date.isoformat()} {item.session_time:%H:%M}; check the date"
             )
-    item.client_ref, warning = check_client_ref(item.client_ref)
-    return warning
+    client_ref, warning = check_client_ref(item.client_ref)
+    return item._replace(client_ref=client_ref), warning
 
 
 def new_item(
@@ -64,9 +64,8 @@ def new_item(
     """A checked new item (not yet stored) and a warning or None; blocked from now if blocked."""
     item = Item(id=None, session_date=session_date, session_time=session_time, **fields)
     if item.blocked_on is not None:
-        item.blocked_since = now
-    warning = check(item, settings, now)
-    return item, warning
+        item = item._replace(blocked_since=now)
+    return check(item, settings, now)
 
 
 def edit(
@@ -87,9 +86,8 @@ def edit(
             f"item {item.id} came from the check-in of {item.session_date.isoformat()}; "
             "change that day's `caughtup log` instead of its date or time"
         )
-    new = dataclasses.replace(item, **changes)
-    warning = check(new, settings, now)
+    new, warning = check(item._replace(**changes), settings, now)
     changed = [name for name in EDITABLE if getattr(new, name) != getattr(item, name)]
     if "blocked_on" in changed:
-        new.blocked_since = now if new.blocked_on is not None else None
+        new = new._replace(blocked_since=now if new.blocked_on is not None else None)
     return new, changed, warning

@@ -249,7 +249,7 @@ class Rule:
     """The value starts with a date (YYYY-MM-DD) that must be a real one (no 30 February)."""
 
 
-def _rules(note_types: list[str]) -> dict[tuple[str, str], Rule]:
+def _rules(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
     date_rule = Rule((str,), "must be a date as YYYY-MM-DD", ISO_DATE.fullmatch, dated=True)
     utc_rule = Rule(
         (str,),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 DB_NAME = "caughtup.db"
 SETTINGS_NAME = "settings.toml"
+SETTINGS_CACHE_NAME = ".settings.toml.json"  # the last parse of settings.toml (settings.load)
 BACKUP_DIR = "backups"
 
 

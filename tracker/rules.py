@@ -4,9 +4,8 @@ the five-note threshold, backlog age tiers, triage tiers, late entries and payer
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.clock import local_moment
 from tracker.models import Item
@@ -177,8 +176,7 @@ def chase(item: Item, rules: Rules, now: datetime) -> bool:
     return waited > timedelta(days=rules.escalation_days)
 
 
-@dataclass
-class Blocked:
+class Blocked(NamedTuple):
     """An open item waiting on someone else, as listed apart from the backlog."""
 
     id: int | None
@@ -209,8 +207,7 @@ def blocked_items(items: Iterable[Item], rules: Rules, now: datetime) -> list[Bl
     return sorted(rows, key=lambda b: (-b.waiting_days, -b.age_days, b.id or 0))
 
 
-@dataclass
-class Status:
+class Status(NamedTuple):
     """The at-a-glance summary (`caughtup status`, the Today screen)."""
 
     outstanding: int
@@ -224,14 +221,11 @@ class Status:
     chase: int
     yesterday: str
     """'met', 'missed', 'pending' (notes still open but not yet due) or 'no_sessions'."""
-    blocked_items: list[Blocked] = field(default_factory=list)
+    blocked_items: list[Blocked]
     """The blocked items themselves, the longest waiting first."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.update(data.pop("extra"))
-        return data
+        return {**self._asdict(), "blocked_items": [b._asdict() for b in self.blocked_items]}
 
 
 def yesterday_rule(items: Iterable[Item], settings: Settings, now: datetime) -> str:

@@ -1,23 +1,23 @@
-"""The user's settings: one typed model stored as TOML in the data folder.
+"""The user's settings: typed records stored as TOML in the data folder.
 
-Plain dataclasses rather than pydantic so that reading them stays on the fast path
-(`caughtup status` must not pay pydantic's import). Every field has a one-line doc and its
-bounds in `metadata`; `set_value` parses and checks a value given as text (the `config` command).
+NamedTuples rather than pydantic or dataclasses so that reading them stays on the fast path
+(`caughtup status` pays neither import; see models). Every setting has a dotted key in `KEYS` with
+a one-line doc and its bounds; its type is its default's. `set_value` parses and checks a value
+given as text (the `config` command) and returns new settings.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import os
 import re
 import sys
-import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.errors import InputError
-from tracker.paths import SETTINGS_NAME, ensure_dir, write_private
+from tracker.paths import SETTINGS_CACHE_NAME, SETTINGS_NAME, ensure_dir, write_private
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOTE_TYPES = ("progress", "intake", "treatment_plan", "case_note", "court_report", "group", "admin")
@@ -27,9 +27,68 @@ WITHIN_TIER = ("payer_window", "recent", "oldest")
 STRATEGIES = ("risk", "recent")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
+# Lists and tables are typed Sequence and Mapping: a default is one object that every Settings
+# shares, so nothing may change one in place (mypy holds to it); `set_value` makes new ones.
 
-def _meta(doc: str, **bounds: Any) -> dict[str, Any]:
-    return {"doc": doc, **bounds}
+
+class Rules(NamedTuple):
+    """The guardrails' numbers."""
+
+    threshold: int = 5
+    rule_hours: int = 24
+    late_entry_hours: int = 72
+    escalation_days: int = 7
+    payer_window_days: int = 0
+    payer_window_by_type: Mapping[str, int] = {}
+    within_tier: str = "payer_window"
+    late_entry_text: str = (
+        "LATE ENTRY: this note was written on {written} for the session of {session}."
+    )
+    note_types: Sequence[str] = list(NOTE_TYPES)
+
+
+class Notify(NamedTuple):
+    """Push notifications."""
+
+    urls: Sequence[str] = []
+    quiet_hours: str = "19:00-08:00"
+    weekends: bool = False
+
+
+class Sprint(NamedTuple):
+    """Catch-up blocks."""
+
+    days: Sequence[str] = ["tue", "thu"]
+    start: str = "16:00"
+    block_minutes: int = 90
+    notes_per_block: int = 0
+    minutes_per_type: Mapping[str, int] = {
+        "progress": 9,
+        "case_note": 9,
+        "group": 9,
+        "intake": 20,
+        "treatment_plan": 20,
+        "court_report": 45,
+        "admin": 5,
+    }
+    strategy: str = "risk"
+
+
+class Settings(NamedTuple):
+    """Everything the user can set; defaults from DESIGN.md."""
+
+    timezone: str = ""
+    locale: str = "US"
+    first_weekday: str = "mon"
+    working_days: Sequence[str] = ["mon", "tue", "wed", "thu", "fri"]
+    theme: str = "textual-dark"
+    onboarded: bool = False
+    rules: Rules = Rules()
+    notify: Notify = Notify()
+    sprint: Sprint = Sprint()
+
+
+SECTIONS = ("rules", "notify", "sprint")
 
 
 def _check_hhmm(value: str) -> str | None:
@@ -70,171 +129,86 @@ def _check_template(value: str) -> str | None:
     return None
 
 
-@dataclass
-class Rules:
-    """The guardrails' numbers."""
+class Key(NamedTuple):
+    """One setting's doc and the bounds `config` checks: numbers from lo to hi, one of `choices`,
+    a list of `each`, or what `check` says (None when fine)."""
 
-    threshold: int = field(
-        default=5, metadata=_meta("Outstanding notes that mean 'catch up now'.", lo=1, hi=100)
-    )
-    rule_hours: int = field(
-        default=24, metadata=_meta("Hours after a session by which its note is due.", lo=1, hi=336)
-    )
-    late_entry_hours: int = field(
-        default=72,
-        metadata=_meta("Hours after a session past which a note is a late entry.", lo=1, hi=2160),
-    )
-    escalation_days: int = field(
-        default=7,
-        metadata=_meta("Days an item may wait on someone else before 'chase it'.", lo=1, hi=365),
-    )
-    payer_window_days: int = field(
-        default=0,
-        metadata=_meta("Days a payer allows to document a billed session (0: none).", lo=0, hi=365),
-    )
-    payer_window_by_type: dict[str, int] = field(
-        default_factory=dict,
-        metadata=_meta(
-            "Payer window per note type, overriding the global one, e.g. progress=45.", lo=0, hi=365
-        ),
-    )
-    within_tier: str = field(
-        default="payer_window",
-        metadata=_meta(
-            "Order inside a triage tier: nearest payer window, then most recent; or recent; or oldest.",
-            choices=WITHIN_TIER,
-        ),
-    )
-    late_entry_text: str = field(
-        default="LATE ENTRY: this note was written on {written} for the session of {session}.",
-        metadata=_meta(
-            "Wording of the late-entry notation; {written}, {session}, {session_time}.",
-            check=_check_template,
-        ),
-    )
-    note_types: list[str] = field(
-        default_factory=lambda: list(NOTE_TYPES),
-        metadata=_meta("Note types you use; add your own."),
-    )
+    doc: str
+    lo: int = 0
+    hi: int = 0
+    choices: tuple[str, ...] = ()
+    each: tuple[str, ...] = ()
+    check: Callable[[Any], str | None] | None = None
+    secret: bool = False
 
 
-@dataclass
-class Notify:
-    """Push notifications."""
-
-    urls: list[str] = field(
-        default_factory=list,
-        metadata=_meta(
-            "Apprise URLs to notify (secrets: shown masked).", check=_check_urls, secret=True
-        ),
-    )
-    quiet_hours: str = field(
-        default="19:00-08:00",
-        metadata=_meta("No notifications in this range (HH:MM-HH:MM).", check=_check_quiet),
-    )
-    weekends: bool = field(default=False, metadata=_meta("Also notify on Saturday and Sunday."))
-
-
-@dataclass
-class Sprint:
-    """Catch-up blocks."""
-
-    days: list[str] = field(
-        default_factory=lambda: ["tue", "thu"],
-        metadata=_meta("Weekdays of catch-up blocks.", each=WEEKDAYS),
-    )
-    start: str = field(
-        default="16:00",
-        metadata=_meta("Start time of a catch-up block (HH:MM).", check=_check_hhmm),
-    )
-    block_minutes: int = field(
-        default=90, metadata=_meta("Length of a catch-up block in minutes.", lo=15, hi=480)
-    )
-    notes_per_block: int = field(
-        default=0,
-        metadata=_meta(
-            "Fixed notes per block, overriding minutes per type (0: use minutes).", lo=0, hi=50
-        ),
-    )
-    minutes_per_type: dict[str, int] = field(
-        default_factory=lambda: {
-            "progress": 9,
-            "case_note": 9,
-            "group": 9,
-            "intake": 20,
-            "treatment_plan": 20,
-            "court_report": 45,
-            "admin": 5,
-        },
-        metadata=_meta("Catch-up minutes per note type.", lo=1, hi=240),
-    )
-    strategy: str = field(
-        default="risk",
-        metadata=_meta(
-            "Catch-up order: risk (triage order) or recent (most recent first).",
-            choices=STRATEGIES,
-        ),
-    )
+KEYS: dict[str, Key] = {
+    "timezone": Key(
+        "IANA time zone for dates and due times (empty: the system's).", check=_check_timezone
+    ),
+    "locale": Key("Country for crisis resources.", choices=LOCALES),
+    "first_weekday": Key("First day of a week in charts.", choices=WEEKDAYS),
+    "working_days": Key("Days you see clients.", each=WEEKDAYS),
+    "theme": Key("TUI theme, e.g. textual-dark or textual-light."),
+    "onboarded": Key("Whether first-run onboarding is done."),
+    "rules.threshold": Key("Outstanding notes that mean 'catch up now'.", lo=1, hi=100),
+    "rules.rule_hours": Key("Hours after a session by which its note is due.", lo=1, hi=336),
+    "rules.late_entry_hours": Key(
+        "Hours after a session past which a note is a late entry.", lo=1, hi=2160
+    ),
+    "rules.escalation_days": Key(
+        "Days an item may wait on someone else before 'chase it'.", lo=1, hi=365
+    ),
+    "rules.payer_window_days": Key(
+        "Days a payer allows to document a billed session (0: none).", lo=0, hi=365
+    ),
+    "rules.payer_window_by_type": Key(
+        "Payer window per note type, overriding the global one, e.g. progress=45.", lo=0, hi=365
+    ),
+    "rules.within_tier": Key(
+        "Order inside a triage tier: nearest payer window, then most recent; or recent; or oldest.",
+        choices=WITHIN_TIER,
+    ),
+    "rules.late_entry_text": Key(
+        "Wording of the late-entry notation; {written}, {session}, {session_time}.",
+        check=_check_template,
+    ),
+    "rules.note_types": Key("Note types you use; add your own."),
+    "notify.urls": Key(
+        "Apprise URLs to notify (secrets: shown masked).", check=_check_urls, secret=True
+    ),
+    "notify.quiet_hours": Key("No notifications in this range (HH:MM-HH:MM).", check=_check_quiet),
+    "notify.weekends": Key("Also notify on Saturday and Sunday."),
+    "sprint.days": Key("Weekdays of catch-up blocks.", each=WEEKDAYS),
+    "sprint.start": Key("Start time of a catch-up block (HH:MM).", check=_check_hhmm),
+    "sprint.block_minutes": Key("Length of a catch-up block in minutes.", lo=15, hi=480),
+    "sprint.notes_per_block": Key(
+        "Fixed notes per block, overriding minutes per type (0: use minutes).", lo=0, hi=50
+    ),
+    "sprint.minutes_per_type": Key("Catch-up minutes per note type.", lo=1, hi=240),
+    "sprint.strategy": Key(
+        "Catch-up order: risk (triage order) or recent (most recent first).", choices=STRATEGIES
+    ),
+}
+DEFAULTS = Settings()
 
 
-@dataclass
-class Settings:
-    """Everything the user can set; defaults from DESIGN.md."""
-
-    timezone: str = field(
-        default="",
-        metadata=_meta(
-            "IANA time zone for dates and due times (empty: the system's).", check=_check_timezone
-        ),
-    )
-    locale: str = field(
-        default="US", metadata=_meta("Country for crisis resources.", choices=LOCALES)
-    )
-    first_weekday: str = field(
-        default="mon", metadata=_meta("First day of a week in charts.", choices=WEEKDAYS)
-    )
-    working_days: list[str] = field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
-        metadata=_meta("Days you see clients.", each=WEEKDAYS),
-    )
-    theme: str = field(
-        default="textual-dark", metadata=_meta("TUI theme, e.g. textual-dark or textual-light.")
-    )
-    onboarded: bool = field(default=False, metadata=_meta("Whether first-run onboarding is done."))
-    rules: Rules = field(default_factory=Rules)
-    notify: Notify = field(default_factory=Notify)
-    sprint: Sprint = field(default_factory=Sprint)
-
-
-SECTIONS: dict[str, type] = {"rules": Rules, "notify": Notify, "sprint": Sprint}
-
-
-def _field(key: str) -> tuple[Any, dataclasses.Field[Any], str]:
-    """(owner instance class, field, attribute name) for a dotted key; InputError if unknown."""
-    parts = key.split(".")
-    if len(parts) == 1:
-        owner: type = Settings
-    elif len(parts) == 2 and parts[0] in SECTIONS:
-        owner = SECTIONS[parts[0]]
-    else:
-        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(all_keys())}")
-    for f in dataclasses.fields(owner):
-        if f.name == parts[-1] and f.metadata:
-            return owner, f, parts[-1]
-    raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(all_keys())}")
+def _key(key: str) -> Key:
+    """The setting `key` names; InputError if there is none."""
+    try:
+        return KEYS[key]
+    except KeyError:
+        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(KEYS)}") from None
 
 
 def all_keys() -> list[str]:
     """Every dotted setting key."""
-    keys = [f.name for f in dataclasses.fields(Settings) if f.metadata]
-    for name, cls in SECTIONS.items():
-        keys += [f"{name}.{f.name}" for f in dataclasses.fields(cls)]
-    return keys
+    return list(KEYS)
 
 
 def describe(key: str) -> str:
     """The one-line doc of a setting."""
-    return str(_field(key)[1].metadata["doc"])
+    return _key(key).doc
 
 
 def mask(url: str) -> str:
@@ -244,7 +218,7 @@ def mask(url: str) -> str:
 
 
 def is_secret(key: str) -> bool:
-    return bool(_field(key)[1].metadata.get("secret"))
+    return _key(key).secret
 
 
 def as_text(value: Any) -> str:
@@ -259,35 +233,33 @@ def as_text(value: Any) -> str:
 
 
 def get_value(settings: Settings, key: str) -> Any:
-    _field(key)
+    _key(key)
     obj: Any = settings
     for part in key.split("."):
         obj = getattr(obj, part)
     return obj
 
 
-def _fix(key: str, f: dataclasses.Field[Any]) -> str:
-    m = f.metadata
-    if "choices" in m:
-        return f"one of {', '.join(m['choices'])}"
-    if f.type in ("int", int):
-        return f"a whole number from {m['lo']} to {m['hi']}"
-    if f.type in ("bool", bool):
+def _fix(k: Key, default: Any) -> str:
+    if k.choices:
+        return f"one of {', '.join(k.choices)}"
+    if isinstance(default, bool):
         return "true or false"
-    if "each" in m:
-        return f"a comma-separated list of {', '.join(m['each'])}"
-    if "dict" in str(f.type):
-        return f"pairs like progress=9,intake=20 with numbers from {m['lo']} to {m['hi']}"
+    if isinstance(default, int):
+        return f"a whole number from {k.lo} to {k.hi}"
+    if k.each:
+        return f"a comma-separated list of {', '.join(k.each)}"
+    if isinstance(default, Mapping):
+        return f"pairs like progress=9,intake=20 with numbers from {k.lo} to {k.hi}"
     return "text"
 
 
-def _coerce(key: str, f: dataclasses.Field[Any], raw: Any) -> Any:
-    """Turn `raw` (text from the CLI, or a TOML value) into the field's type, or InputError."""
-    m = f.metadata
-    ftype = str(f.type)
-    bad = InputError(f"{key} must be {_fix(key, f)}, got {raw!r}")
+def _coerce(key: str, raw: Any) -> Any:
+    """Turn `raw` (text from the CLI, or a TOML value) into the setting's type, or InputError."""
+    k, default = _key(key), get_value(DEFAULTS, key)
+    bad = InputError(f"{key} must be {_fix(k, default)}, got {raw!r}")
     value: Any
-    if ftype == "bool":
+    if isinstance(default, bool):
         if isinstance(raw, bool):
             value = raw
         elif isinstance(raw, str) and raw.lower() in (
@@ -303,27 +275,27 @@ def _coerce(key: str, f: dataclasses.Field[Any], raw: Any) -> Any:
             value = raw.lower() in ("true", "yes", "on", "1")
         else:
             raise bad
-    elif ftype == "int":
+    elif isinstance(default, int):
         if isinstance(raw, bool):
             raise bad
         try:
             value = int(raw) if isinstance(raw, int) else int(str(raw).strip())
         except ValueError:
             raise bad from None
-        if not m["lo"] <= value <= m["hi"]:
+        if not k.lo <= value <= k.hi:
             raise bad
-    elif ftype == "list[str]":
+    elif isinstance(default, list):
         if isinstance(raw, str):
             value = [p.strip() for p in raw.split(",") if p.strip()]
         elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
             value = list(raw)
         else:
             raise bad
-        if "each" in m:
+        if k.each:
             value = [v.lower() for v in value]
-            if any(v not in m["each"] for v in value):
+            if any(v not in k.each for v in value):
                 raise bad
-    elif ftype == "dict[str, int]":
+    elif isinstance(default, dict):
         pairs: dict[str, Any]
         if isinstance(raw, str):
             pairs = {}
@@ -342,59 +314,49 @@ def _coerce(key: str, f: dataclasses.Field[Any], raw: Any) -> Any:
                 n = int(num) if not isinstance(num, bool) else None
             except (TypeError, ValueError):
                 n = None
-            if n is None or not m["lo"] <= n <= m["hi"] or not name:
+            if n is None or not k.lo <= n <= k.hi or not name:
                 raise bad
             value[name] = n
     else:
         if not isinstance(raw, str):
             raise bad
         value = raw.strip()
-        if "choices" in m:
-            match = [c for c in m["choices"] if c.lower() == value.lower()]
+        if k.choices:
+            match = [c for c in k.choices if c.lower() == value.lower()]
             if not match:
                 raise bad
             value = match[0]
-    check = m.get("check")
-    if check is not None:
-        problem = check(value)
+    if k.check is not None:
+        problem = k.check(value)
         if problem:
             raise InputError(f"{key} must be {problem}, got {raw!r}")
     return value
 
 
 def set_value(settings: Settings, key: str, raw: Any) -> Settings:
-    """A copy of `settings` with `key` set from `raw` (text or TOML value); InputError if bad."""
-    new = dataclasses.replace(settings)
-    section, _, _ = key.rpartition(".")
-    if section in SECTIONS:
-        setattr(new, section, dataclasses.replace(getattr(settings, section)))
-    _assign(new, key, raw)
-    return new
-
-
-def _assign(settings: Settings, key: str, raw: Any) -> None:
-    """Set `key` of `settings` in place from `raw`; InputError if bad."""
-    _, f, name = _field(key)
-    value = _coerce(key, f, raw)
-    section, _, _ = key.rpartition(".")
-    setattr(getattr(settings, section) if section else settings, name, value)
+    """`settings` with `key` set from `raw` (text or TOML value); InputError if bad."""
+    value = _coerce(key, raw)
+    section, _, name = key.rpartition(".")
+    if section:
+        return settings._replace(**{section: getattr(settings, section)._replace(**{name: value})})
+    return settings._replace(**{name: value})
 
 
 def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
     """Settings from a parsed TOML mapping; every key and value checked."""
-    settings = Settings()  # new and ours alone: filled in place
+    settings = DEFAULTS
     for key, raw in data.items():
         if isinstance(raw, dict) and key in SECTIONS:
             for sub, subraw in raw.items():
-                _assign_from(settings, f"{key}.{sub}", subraw, source)
+                settings = _set_from(settings, f"{key}.{sub}", subraw, source)
         else:
-            _assign_from(settings, key, raw, source)
+            settings = _set_from(settings, key, raw, source)
     return settings
 
 
-def _assign_from(settings: Settings, key: str, raw: Any, source: str) -> None:
+def _set_from(settings: Settings, key: str, raw: Any, source: str) -> Settings:
     try:
-        _assign(settings, key, raw)
+        return set_value(settings, key, raw)
     except InputError as exc:
         raise InputError(
             f"{source}: {exc}; fix the file or run `caughtup config {key} VALUE`"
@@ -402,7 +364,11 @@ def _assign_from(settings: Settings, key: str, raw: Any, source: str) -> None:
 
 
 def to_dict(settings: Settings) -> dict[str, Any]:
-    return dataclasses.asdict(settings)
+    """Settings as plain tables, as settings.toml holds them."""
+    return {
+        **settings._asdict(),
+        **{name: getattr(settings, name)._asdict() for name in SECTIONS},
+    }
 
 
 def settings_path(home: Path) -> Path:
@@ -415,7 +381,7 @@ def load(home: Path) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return DEFAULTS
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     if os.stat(path).st_mode & 0o077:
@@ -424,10 +390,33 @@ def load(home: Path) -> Settings:
             file=sys.stderr,
         )
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not valid TOML ({exc}); fix or delete the file") from None
-    return from_dict(data, str(path))
+    # The last good parse is kept beside the file as JSON, with the text it came from: importing
+    # tomllib would cost `status` 7 ms of its 60, for a file that rarely changes. The text must
+    # match to the character, so an edit is always read.
+    import json  # status prints JSON anyway; much lighter than tomllib
+
+    kept = path.with_name(SETTINGS_CACHE_NAME)
+    try:
+        last = json.loads(kept.read_bytes())
+        tables = last["tables"] if last["toml"] == text else None
+    except (OSError, ValueError, KeyError, TypeError):
+        tables = None  # none kept yet, or damaged: parse
+    if isinstance(tables, dict):
+        return from_dict(tables, str(path))
+    import tomllib
+
+    try:
+        tables = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path} is not valid TOML ({exc}); fix or delete the file") from None
+    settings = from_dict(tables, str(path))
+    # Not kept from a read-only folder, or with dates and times (no setting is one): parsed again.
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        write_private(kept, json.dumps({"toml": text, "tables": tables}).encode("utf-8"))
+    return settings
 
 
 def save(home: Path, settings: Settings) -> Path:

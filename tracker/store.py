@@ -357,16 +357,14 @@ class Store:
         ids = []
         with self.transaction() as conn:
             for item in items:
-                if item.created_at is None:
-                    item.created_at = now
                 values = self._item_values(item)
+                values["created_at"] = values["created_at"] or to_utc_text(now)
                 cols = ", ".join(values)
                 marks = ", ".join("?" * len(values))
                 cur = conn.execute(
                     f"INSERT INTO items ({cols}) VALUES ({marks})", tuple(values.values())
                 )
                 assert cur.lastrowid is not None
-                item.id = cur.lastrowid
                 ids.append(cur.lastrowid)
         return ids
 
@@ -391,11 +389,10 @@ class Store:
                         f"item {item_id} was already marked written on "
                         f"{item.written_at:%Y-%m-%d %H:%M}; nothing changed"
                     )
-                item.written_at = at
                 conn.execute(
                     "UPDATE items SET written_at = ? WHERE id = ?", (to_utc_text(at), item_id)
                 )
-                done.append(item)
+                done.append(item._replace(written_at=at))
         return done
 
     # -- day logs -----------------------------------------------------------------------------
@@ -440,7 +437,7 @@ class Store:
         day = log.day.isoformat()
         at = written_moment(log.day, now, self.tz)
         at_text = to_utc_text(at)
-        log.logged_at = now
+        log = log._replace(logged_at=now)
         with self.transaction() as conn:
             itemized = [
                 r[0]
