@@ -76,6 +76,9 @@ def test_a_hand_edit_is_read_although_the_last_parse_is_kept(tmp_path: Path) -> 
     path.write_text(path.read_text().replace("threshold = 6", "threshold = 7"))
     assert settings.load(tmp_path).rules.threshold == 7
     assert settings.load(tmp_path).rules.threshold == 7  # and from the kept parse
+    path.unlink()
+    assert settings.load(tmp_path) == settings.Settings()
+    assert not kept.exists()  # it may hold notification URLs
 
 
 @pytest.mark.parametrize(

@@ -381,6 +381,9 @@ def load(home: Path) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        # no parse outlives its file: it may hold notification URLs the user meant to delete
+        with contextlib.suppress(OSError):
+            path.with_name(SETTINGS_CACHE_NAME).unlink(missing_ok=True)
         return DEFAULTS
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
