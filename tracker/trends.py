@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.clock import to_utc_text
 from tracker.models import Item
@@ -45,8 +44,9 @@ ItemRow = tuple[str, str | None, str | None, str | None, int]
 DayRow = tuple[int, int, int, float | None, float | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Week:
+# NamedTuples rather than dataclasses, as on the rest of the CLI's read path: no `import
+# dataclasses`, and a quarter of the cost to build (1.5 M instructions against 6 M for Week).
+class Week(NamedTuple):
     """One week of trends. Every figure is None in a week with nothing logged (a gap, not a zero):
     no check-in, no session and no note written."""
 
@@ -70,7 +70,7 @@ class Week:
         return self.sessions is None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()  # a tuple would print as a JSON list
         data["week_start"] = self.week_start.isoformat()
         return data
 
@@ -202,8 +202,7 @@ def weekly(store: Store, settings: Settings, now: datetime, weeks: int) -> list[
     return aggregate(items, days, starts, settings.rules, tz, now)
 
 
-@dataclass(frozen=True, slots=True)
-class Burndown:
+class Burndown(NamedTuple):
     """The current catch-up sprint: notes left by date, as first planned and as it went."""
 
     started_on: date
