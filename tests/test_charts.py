@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -101,6 +102,31 @@ def test_render_draws_a_framed_chart_without_colour(name: str) -> None:
 def test_render_with_colour_uses_ansi() -> None:
     text = charts.render("backlog", sample_weeks(), Settings(), 60, 14, colour=True)
     assert "\x1b[" in text
+
+
+@pytest.mark.parametrize("name", [*charts.WEEKLY, charts.SPRINT_ONLY])
+def test_text_without_colour_is_the_coloured_text_without_its_codes(name: str) -> None:
+    """Without colour, `render` reads plotext's grid of characters itself (plotext internals)."""
+    args = (name, sample_weeks(), Settings(), 60, 14)
+    plain = charts.render(*args, colour=False, burndown=burndown(12))
+    coloured = charts.render(*args, colour=True, burndown=burndown(12))
+    assert plain == re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert "\x1b[" in coloured and len(plain.splitlines()) == 14
+
+
+def test_plotext_figure_loads_alone_without_help_texts() -> None:
+    """`charts.figure_class` relies on plotext internals: a new plotext may move them."""
+    probe = (
+        "import sys\n"
+        "from tracker import charts\n"
+        "figure = charts.figure_class()\n"
+        "assert figure.plot.__doc__ is None, 'plotext built its help texts'\n"
+        "assert not [m for m in sys.modules if m.startswith('plotext')], 'plotext left loaded'\n"
+        "import plotext\n"
+        "assert plotext.plot.__doc__ and plotext._figure._figure_class is not figure\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-800:]
 
 
 def seed(run: Callable[..., Result]) -> None:

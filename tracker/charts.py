@@ -1,6 +1,6 @@
 """The trend charts, drawn with plotext, and the plain-words line under each.
 
-`draw` works on anything with plotext's plotting calls: the `plotext` module for the terminal
+`draw` works on anything with plotext's plotting calls: a plotext figure for the terminal
 (`render`), or a textual-plotext widget's `plt` in the TUI. Every series has its own marker,
 named in a key under the chart, so a chart reads the same without colour. A week with nothing
 logged is left out of a series (a gap in the line, no bar), never drawn as zero; the week under
@@ -9,9 +9,10 @@ way is starred.
 
 from __future__ import annotations
 
-import re
+import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from functools import cache
 from math import ceil
 from typing import Any
 
@@ -33,7 +34,6 @@ MARKERS = {"backlog": "o", "threshold": "-", "within": "o", "bar": "█", "dread
            "drained": "+", "planned": ".", "actual": "o"}  # fmt: skip
 COLOURS = {"backlog": "blue", "threshold": "red", "within": "green", "bar": "orange",
            "dread": "red", "drained": "magenta", "planned": "gray", "actual": "blue"}  # fmt: skip
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def title(name: str, settings: Settings) -> str:
@@ -218,20 +218,53 @@ def plural(n: int, word: str) -> str:
 def render(name: str, weeks: Sequence[Week], settings: Settings, width: int, height: int, *,
            colour: bool, burndown: Burndown | None = None) -> str:  # fmt: skip
     """The chart as text for the terminal (ANSI colours only when `colour`)."""
-    import plotext as plt  # ~20 ms on top of the CLI; only the chart output pays it
-
-    plt.clear_figure()
-    plt.theme("clear")
-    plt.plot_size(width, height)
+    figure = figure_class()()
+    figure.theme("clear")
+    figure.plot_size(width, height)
     if name == SPRINT_ONLY:
         if burndown is None:
             raise ValueError("the burndown chart needs a running sprint")
-        draw_burndown(plt, burndown, settings, width, colour=colour)
+        draw_burndown(figure, burndown, settings, width, colour=colour)
     else:
-        draw(plt, name, weeks, settings, width, colour=colour)
-    text: str = plt.build()
-    plt.clear_figure()
-    return text if colour else _ANSI.sub("", text)
+        draw(figure, name, weeks, settings, width, colour=colour)
+    if colour:
+        text: str = figure.build()
+        return text
+    # Without colour the chart is plotext's grid of characters, read here: `build` would wrap
+    # every cell in colour codes for us to strip again (40% of a chart's cost).
+    figure._set_sizes()
+    figure._build_matrix()
+    return "".join("".join(row) + "\n" for row in reversed(figure.monitor.matrix.marker))
+
+
+@cache
+def figure_class() -> Any:
+    """plotext's figure class (the one textual-plotext's `Plot` builds on), loaded on its own.
+
+    `import plotext` runs the whole package: its module-level API, and a help text written for
+    each of its functions (`_doc_utils.add`): 105 M instructions, against 16 M for this class
+    alone. So the class's module is loaded with `add` doing nothing, and plotext is registered
+    only while it loads: a later `import plotext` (the TUI's) loads all of it as usual.
+    test_charts.py checks both still hold for the installed plotext.
+    """
+    if "plotext" in sys.modules:
+        from plotext._figure import _figure_class
+    else:
+        import importlib.util
+
+        spec = importlib.util.find_spec("plotext")
+        if spec is None:
+            raise ModuleNotFoundError("No module named 'plotext'", name="plotext")
+        sys.modules["plotext"] = importlib.util.module_from_spec(spec)  # its __init__ not run
+        try:
+            from plotext import _doc_utils
+
+            _doc_utils.add = lambda function: None
+            from plotext._figure import _figure_class
+        finally:
+            for module in [m for m in sys.modules if m == "plotext" or m.startswith("plotext.")]:
+                del sys.modules[module]
+    return _figure_class
 
 
 # -- the plain-words line ------------------------------------------------------------------------
