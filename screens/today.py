@@ -76,13 +76,21 @@ class TodayScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        # The day's values and the glance are read here, so the widgets start with them: set
+        # after mounting, each value and the glance's state class would restyle its widget.
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        today = ws.now().date()
+        existing = ws.store.day(today)
         yield Header()
         with Horizontal(id="today"):
-            with Vertical(id="checkin", classes="panel"):
+            with Vertical(id="checkin", classes="panel") as checkin:
+                checkin.border_title = f"Check-in · {today:%a %d %b}"
                 with Grid(id="fields"):  # a label and its field on each row
                     for name, label, optional in FIELDS:
+                        value = None if existing is None else getattr(existing, name)
                         yield Label(label)
                         yield Input(
+                            "" if value is None else str(value),
                             id=name,
                             type="integer",
                             compact=True,
@@ -94,20 +102,13 @@ class TodayScreen(Screen[None]):
                     "Enter moves on; Enter on the last field saves. Esc leaves the form.",
                     classes="hint",
                 )
-            yield Glance(id="glance", classes="panel")
+            glance = Glance(id="glance", classes="panel")
+            glance.border_title = "At a glance"
+            self._show_status(glance)
+            yield glance
         yield Footer()
 
     def on_mount(self) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        today = ws.now().date()
-        self.query_one("#checkin").border_title = f"Check-in · {today:%a %d %b}"
-        self.query_one("#glance").border_title = "At a glance"
-        existing = ws.store.day(today)
-        if existing is not None:
-            for name, _, _ in FIELDS:
-                value = getattr(existing, name)
-                self.query_one(f"#{name}", Input).value = "" if value is None else str(value)
-        self.refresh_glance()
         self.query_one("#sessions", Input).focus()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
@@ -121,8 +122,11 @@ class TodayScreen(Screen[None]):
         self.refresh_glance()
 
     def refresh_glance(self) -> None:
+        self._show_status(self.query_one(Glance))
+
+    def _show_status(self, glance: Glance) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
-        self.query_one(Glance).show(current_status(ws), ws.settings.rules.rule_hours)
+        glance.show(current_status(ws), ws.settings.rules.rule_hours)
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
