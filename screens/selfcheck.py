@@ -12,9 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Header, Static
+from textual.widgets import ContentSwitcher, Static
 
 from screens.footer import Footer
+from screens.header import Header
 from screens.messages import DataChanged, FileSaved, WorkFailed
 from tracker import crisis, report
 from tracker.errors import InputError

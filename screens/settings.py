@@ -12,10 +12,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
+from screens.header import Header
 from screens.messages import NotificationsSent, WorkFailed
 from tracker import notifier
 from tracker import settings as settings_mod

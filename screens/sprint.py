@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
+from screens.header import Header
 from screens.messages import DataChanged, SprintReady, WorkFailed
 from tracker import sprint as sp
 from tracker.errors import InputError

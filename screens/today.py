@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from screens.footer import Footer
 from screens.glance import Glance
+from screens.header import Header
 from screens.messages import DataChanged, WorkFailed
 from tracker import checkin
 from tracker.errors import InputError

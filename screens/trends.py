@@ -16,10 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
+from screens.header import Header
 from screens.messages import TrendsLoaded, WorkFailed
 from tracker import charts, trends
 from tracker.errors import InputError
