@@ -6,10 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
+from textual.command import CommandPalette
 from textual.widgets import Input, Markdown
 
 from screens.app import DARK, LIGHT, make_app
 from screens.footer import Footer
+from screens.header import Header
 from screens.help import HelpScreen
 from screens.today import TodayScreen
 from tracker import settings
@@ -111,6 +113,24 @@ async def test_after_escape_the_letters_keep_working_when_you_come_back(home: Pa
         assert app.screen.focused is None
         await pilot.press("question_mark")  # still a screen key, not text
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_header_shows_the_work_goes_tall_and_its_icon_opens_the_palette(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        header = app.screen.query_one(Header)
+        assert header.render().plain == f" ⭘{' ' * 33}caughtup{' ' * 37}"
+        app.sub_title = "working: save checkin …"
+        await pilot.pause()
+        assert "caughtup — working: save checkin …" in header.render().plain
+        await pilot.click(Header, offset=(40, 0))
+        assert header.size.height == 3
+        assert header.render().plain.splitlines()[1].strip() == "⭘"
+        await pilot.click(Header, offset=(40, 0))
+        assert header.size.height == 1
+        await pilot.click(Header, offset=(2, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
 
 
 async def test_footer_keys_run_when_clicked_and_fit_the_width(home: Path) -> None:
