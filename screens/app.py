@@ -44,6 +44,8 @@ PLACES: list[Place] = [
     Place("w", "trends", "Trends", "screens.trends:TrendsScreen"),
     Place("o", "settings", "Settings", "screens.settings:SettingsScreen"),
 ]
+# The place the app opens on (Today).
+START = PLACES[0]
 # Keys that work even inside a text field, one per screen letter.
 FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -76,16 +78,16 @@ class CaughtupApp(App[str | None]):
 
     TITLE = "caughtup"
     # The first screen's stylesheet is read with the app's: a screen's own CSS_PATH makes Textual
-    # parse every stylesheet again when that screen opens.
+    # parse every stylesheet again when that screen opens (and the default screen's is not read).
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "today.tcss"]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar[set[Any]] = {lambda: _commands_provider()}
-    # The first place (Today) opens as Textual's default screen and becomes a mode once the app
+    # START opens as Textual's default screen (get_default_screen) and becomes a mode once the app
     # is mounted (on_mount). A MODES screen is mounted inside Textual's start-up batch: it parses
     # every stylesheet again, draws a first frame that is thrown away, and the finished screen
     # waits for the next frame. The default screen is drawn once, after the start: ~50 ms sooner.
-    MODES: ClassVar[dict[str, Any]] = {p.mode: _loader(p.target) for p in PLACES[1:]}
-    DEFAULT_MODE = PLACES[0].mode
+    MODES: ClassVar[dict[str, Any]] = {p.mode: _loader(p.target) for p in PLACES if p != START}
+    DEFAULT_MODE = START.mode
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(_keys(p), f"go('{p.mode}')", p.label, id=f"go-{p.mode}") for p in PLACES),
         Binding("question_mark,f1", "help", "Help", id="help"),
@@ -113,11 +115,11 @@ class CaughtupApp(App[str | None]):
             self.exit()
 
     def get_default_screen(self) -> Screen[Any]:
-        return _loader(PLACES[0].target)()
+        return _loader(START.target)()
 
     def on_mount(self) -> None:
         # The default screen is open: its mode can now be switched back to.
-        self.add_mode(self.DEFAULT_MODE, _loader(PLACES[0].target))
+        self.add_mode(START.mode, _loader(START.target))
         wanted = self.workspace.settings.theme
         if wanted in self.available_themes:
             self.theme = wanted
