@@ -7,12 +7,15 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from tracker.cli import cli
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 NOW = "2026-11-22T18:00"  # a Sunday evening
 
@@ -66,3 +69,13 @@ def digest(home: Path) -> str:
             else:
                 h.update(path.read_bytes())
     return h.hexdigest()
+
+
+async def settled(pilot: Pilot[Any]) -> None:
+    """Wait for the screen's workers, and for the header to drop its "working" word: the app
+    clears it at its next look at the workers (every 0.25 s), and a snapshot must not catch it."""
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(20):
+        if not pilot.app.sub_title.startswith("working"):
+            return
+        await pilot.pause(0.05)

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from screens.app import make_app
 from screens.selfcheck import SelfCheckScreen
-from tests.conftest import NOW
+from tests.conftest import NOW, settled
 from tests.test_selfcheck import BUILTIN, answers
 from tests.test_selfcheck_cli import answer_file
 from tracker.store import Store
@@ -113,7 +113,7 @@ async def test_history_and_due_reminder(
 async def _answer(pilot: Pilot[Any], keys: list[str]) -> None:
     await open_selfcheck(pilot)
     await pilot.press("enter", *keys)
-    await pilot.app.workers.wait_for_complete()
+    await settled(pilot)
     await pilot.wait_for_scheduled_animations()  # the result scrolls into place
     await pilot.pause()
 

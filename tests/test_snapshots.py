@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from screens.app import DARK, FKEYS, LIGHT, PLACES, make_app
-from tests.conftest import NOW
+from tests.conftest import NOW, settled
 from tracker import demo, settings
 
 SIZES = ((80, 24), (120, 40))
@@ -49,8 +49,9 @@ def test_screen(
 
 
 async def steady_cursor(pilot: Pilot[Any]) -> None:
-    """A blinking cursor would make the picture depend on timing: hold it visible."""
+    """Hold the picture still: the screen's work done, the cursor visible and not blinking."""
     await pilot.pause()
+    await settled(pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()

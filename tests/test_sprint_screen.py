@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import CaughtupApp, make_app
+from tests.conftest import settled
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ async def open_sprint(app: CaughtupApp, pilot: Pilot[None]) -> None:
 
 async def settle(app: CaughtupApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await settled(pilot)
     await pilot.pause()
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from screens.app import make_app
 from screens.trends import TrendsScreen
+from tests.conftest import settled
 
 LOGS = [
     # (day, sessions, written same day, backlog cleared, after-hours minutes, dread, drained)
@@ -37,7 +38,7 @@ def seed(run: Callable[..., Result]) -> None:
 
 async def open_trends(pilot: Pilot[Any]) -> None:
     await pilot.press("f6")
-    await pilot.app.workers.wait_for_complete()
+    await settled(pilot)
     await pilot.pause()
 
 
