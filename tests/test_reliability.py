@@ -673,27 +673,40 @@ def test_sigkill_during_a_large_import_leaves_the_data_before_or_after(fast_dir:
              "tables": {"items": {"columns": columns, "rows": rows}}}
         )
     )  # fmt: skip
-    rng = random.Random(11)
-    outcomes = []
-    for _ in range(10):
+
+    def start() -> int:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child never returns
             try:
                 importer.run(Workspace(home), path, encoding="utf-8", table=None, replace=False)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.0, 0.25))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        return pid
+
+    def outcome() -> int:
         assert integrity(home / "caughtup.db") == "ok"
         with Store.open(home, UTC) as store:
             assert store.conn.execute(
                 "SELECT type, name, sql FROM sqlite_master ORDER BY name"
             ).fetchall() == (schema)
-            count = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            count: int = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
             assert count in (0, len(rows))
             assert store.get_state("kept") == "yes"
-            outcomes.append(count)
             if count:
                 store.conn.execute("DELETE FROM items")
-    assert 0 in outcomes and len(rows) in outcomes, outcomes
+        return count
+
+    # One whole import first: how long it takes on this machine is the window to kill in.
+    began = time.monotonic()
+    os.waitpid(start(), 0)
+    took = time.monotonic() - began
+    assert outcome() == len(rows)
+    rng = random.Random(11)
+    outcomes = []
+    for _ in range(10):
+        pid = start()
+        time.sleep(rng.uniform(0.0, took))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        outcomes.append(outcome())
+    assert 0 in outcomes, outcomes  # the commit comes last: most kills land before it
