@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,9 +121,17 @@ async def test_header_shows_the_work_goes_tall_and_its_icon_opens_the_palette(ho
     async with app.run_test(size=(80, 24)) as pilot:
         header = app.screen.query_one(Header)
         assert header.render().plain == f" ⭘{' ' * 33}caughtup{' ' * 37}"
-        app.sub_title = "working: save checkin …"
-        await pilot.pause()
-        assert "caughtup — working: save checkin …" in header.render().plain
+        release = threading.Event()
+        app.screen.run_worker(release.wait, name="save_checkin", thread=True)
+        try:  # the app looks at its workers every 0.25 s
+            for _ in range(40):
+                if "working" in header.render().plain:
+                    break
+                await pilot.pause(0.05)
+            assert "caughtup — working: save checkin …" in header.render().plain
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
         await pilot.click(Header, offset=(40, 0))
         assert header.size.height == 3
         assert header.render().plain.splitlines()[1].strip() == "⭘"
