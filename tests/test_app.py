@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Markdown
 
 from screens.app import DARK, LIGHT, make_app
@@ -76,7 +76,11 @@ async def test_palette_lists_screens_and_actions(home: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"help for")
-        await pilot.pause(0.3)
+        found = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches in a worker; a slow machine takes longer
+            if found.option_count and "Help" in str(found.get_option_at_index(0).prompt):
+                break
+            await pilot.pause(0.05)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
