@@ -75,7 +75,8 @@ async def settled(pilot: Pilot[Any]) -> None:
     """Wait for the screen's workers, and for the header to drop its "working" word: the app
     clears it at its next look at the workers (every 0.25 s), and a snapshot must not catch it."""
     await pilot.app.workers.wait_for_complete()
-    for _ in range(20):
+    for _ in range(100):  # up to 5 s, for a slow CI host
         if not pilot.app.sub_title.startswith("working"):
             return
         await pilot.pause(0.05)
+    raise AssertionError(f"the header still says {pilot.app.sub_title!r} after 5 s")
