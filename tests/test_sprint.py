@@ -302,6 +302,74 @@ def test_ics_export_parses_back_one_event_per_block_at_local_times(
     assert int(again[0]["SEQUENCE"][1]) > int(events[0]["SEQUENCE"][1])
 
 
+def test_a_re_plan_cancels_the_events_of_blocks_it_moved_or_dropped(
+    forty: None, run: Callable[..., Result], run_json: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "sprint.ics"
+
+    def export(*args: str) -> tuple[dict[str, int], dict[str, int]]:
+        """Each event's SEQUENCE by UID: the planned ones, and the cancelled ones."""
+        data = run_json("plan", *args, "--ics", str(path))
+        events = parse_ics(path.read_bytes())
+        planned, cancelled = {}, {}
+        for e in events:
+            is_cancelled = e.get("STATUS", ({}, ""))[1] == "CANCELLED"
+            (cancelled if is_cancelled else planned)[e["UID"][1]] = int(e["SEQUENCE"][1])
+        assert data["ics"] == {
+            "path": str(path),
+            "events": len(planned),
+            "cancelled": len(cancelled),
+        }
+        return planned, cancelled
+
+    tue_thu, none = export("--notes-per-block", "4")
+    assert len(tue_thu) == 10 and none == {}
+    # Moved to Mondays and Wednesdays: all ten Tuesday and Thursday events are cancelled, each
+    # with a later SEQUENCE than it was written with.
+    mon_wed, cancelled = export("--days", "mon,wed")
+    assert len(mon_wed) == 10 and not set(mon_wed) & set(tue_thu)
+    assert set(cancelled) == set(tue_thu)
+    assert all(cancelled[uid] > tue_thu[uid] for uid in tue_thu)
+    # Monday's block logged done early (on Sunday): the re-plan starts on Monday, and its first
+    # block takes that slot, so the event stays (updated). The old events stay cancelled.
+    done = run_json("block", "done")["block"]["date"].replace("-", "")
+    after, cancelled = export()
+    assert any(f"-{done}-" in uid for uid in after)
+    assert set(cancelled) == set(tue_thu) | (set(mon_wed) - set(after))
+    # A preview changes nothing: no cancellations in its file, none remembered.
+    run_json("plan", "--days", "tue", "--preview", "--ics", str(tmp_path / "preview.ics"))
+    preview = parse_ics((tmp_path / "preview.ics").read_bytes())
+    assert all("STATUS" not in e for e in preview)
+    # A new sprint cancels what is left of the old one's blocks.
+    out = run("plan", "--new", "--ics", str(path)).stdout
+    fresh = parse_ics(path.read_bytes())
+    gone = {e["UID"][1] for e in fresh if "STATUS" in e}
+    assert set(after) <= gone and not {e["UID"][1] for e in fresh if "STATUS" not in e} & gone
+    assert f"and {len(gone)} cancelled for blocks no longer planned." in out
+    assert all("ZX" not in e["SUMMARY"][1] for e in fresh)
+
+
+def test_a_block_whose_time_came_is_never_cancelled(
+    forty: None,
+    run_json: Callable[..., Any],
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "sprint.ics"
+    run_json("plan", "--notes-per-block", "4", "--ics", str(path))
+    # Tuesday 17:00: the 16:00 block was not logged; the sprint moves to Mondays and Wednesdays.
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-24T17:00")
+    with sqlite3.connect(home / "caughtup.db") as conn:  # an unreadable record is passed over
+        conn.execute("INSERT INTO state VALUES ('ics_exported:99', '{\"uid\": 1')")
+    data = run_json("plan", "--days", "mon,wed", "--ics", str(path))
+    cancelled = [e for e in parse_ics(path.read_bytes()) if "STATUS" in e]
+    starts = sorted(local(e["DTSTART"]).date() for e in cancelled)
+    assert data["ics"]["cancelled"] == len(cancelled) == 9
+    assert starts[0] == date(2026, 11, 26)  # the Tuesday 16:00 block keeps its event
+    assert all(text(e["SUMMARY"]) == "Cancelled: catch-up block" for e in cancelled)
+
+
 def test_sprint_tables_survive_a_reopen(
     forty: None, run_json: Callable[..., Any], home: Path
 ) -> None:

@@ -14,12 +14,13 @@ and a steady pace takes over after a handful of blocks.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker import planner, rules
 from tracker.errors import InputError
@@ -330,6 +331,87 @@ def plan_and_save(
     new: bool = False,
 ) -> SprintPlan:
     return save(store, build(store, settings, now, chosen, new=new), now)
+
+
+# -- the calendar ---------------------------------------------------------------------------------
+
+EXPORTED_PREFIX = "ics_exported:"
+"""State key (+ sprint id) of the blocks written to a calendar file: {uid, revision, events}."""
+
+
+class Slot(NamedTuple):
+    """A catch-up block's place in a calendar: its event's UID comes from the sprint and slot."""
+
+    sprint_uid: str
+    day: date
+    start: time
+    minutes: int
+    sequence: int
+
+
+def dropped_slots(store: Store, sp: SprintPlan, now: datetime) -> list[Slot]:
+    """Blocks still ahead that were written to a calendar file and that no plan holds now.
+
+    A re-plan moves or drops blocks, and a new sprint replaces them all: the next file marks
+    their events cancelled, so the calendar stops keeping that time. A block whose time has
+    come keeps its event, done or not.
+    """
+    current = f"{EXPORTED_PREFIX}{sp.sprint.id}" if sp.sprint is not None else None
+    planned = {(b.date, b.start) for b in sp.plan.blocks}
+    dropped = []
+    for key, record in _exported(store).items():
+        for day, start, minutes in record["events"]:
+            if _ahead(day, start, now) and not (key == current and (day, start) in planned):
+                dropped.append(Slot(record["uid"], day, start, minutes, record["revision"] + 1))
+    return sorted(dropped, key=lambda s: (s.day, s.start))
+
+
+def remember_exported(store: Store, sp: SprintPlan, now: datetime) -> None:
+    """Note the saved plan's blocks as written to a calendar file; forget blocks whose time came."""
+    records = _exported(store)
+    if sp.sprint is not None and sp.plan.blocks:
+        record = records.setdefault(
+            f"{EXPORTED_PREFIX}{sp.sprint.id}", {"uid": sp.sprint.uid, "events": []}
+        )
+        record["revision"] = sp.sprint.revision
+        record["events"] += [(b.date, b.start, b.minutes) for b in sp.plan.blocks]
+    for key, record in records.items():
+        # One event per slot (the latest block's length), while it is ahead.
+        events = {(day, start): minutes for day, start, minutes in record["events"]}
+        ahead = [
+            [f"{day}", f"{start:%H:%M}", minutes]
+            for (day, start), minutes in sorted(events.items())
+            if _ahead(day, start, now)
+        ]
+        store.set_state(key, json.dumps({**record, "events": ahead}) if ahead else None)
+
+
+def _exported(store: Store) -> dict[str, dict[str, Any]]:
+    """The calendar exports remembered, by state key, their events as (date, time, minutes).
+
+    One that cannot be read (an imported file's state edited by hand) is skipped: it only
+    means its blocks are not cancelled.
+    """
+    records = {}
+    for key, value in store.states(EXPORTED_PREFIX).items():
+        try:
+            record = json.loads(value)
+            record["events"] = [
+                (date.fromisoformat(day), time.fromisoformat(start), int(minutes))
+                for day, start, minutes in record["events"]
+            ]
+            records[key] = {
+                **record,
+                "uid": str(record["uid"]),
+                "revision": int(record["revision"]),
+            }
+        except (ValueError, TypeError, KeyError):
+            continue
+    return records
+
+
+def _ahead(day: date, start: time, now: datetime) -> bool:
+    return datetime.combine(day, start, tzinfo=now.tzinfo) > now
 
 
 # -- a finished block ----------------------------------------------------------------------------

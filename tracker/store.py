@@ -978,6 +978,13 @@ class Store:
                     (key, value),
                 )
 
+    def states(self, prefix: str) -> dict[str, str]:
+        """Every small-state value whose key starts with `prefix`, by key."""
+        rows = self.conn.execute(
+            "SELECT key, value FROM state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+        )
+        return dict(rows.fetchall())
+
     # -- notifications (issue 6) ------------------------------------------------------------
 
     def sent_state(self, channel: str) -> dict[str, int | str]:

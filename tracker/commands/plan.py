@@ -186,14 +186,25 @@ def plan(
 
         uid = result.sprint.uid if result.sprint else "preview"
         revision = result.sprint.revision if result.sprint else 1
-        calendar.write(ics, result.plan.blocks, uid, revision, ws.tz, now)
-        data["ics"] = {"path": str(ics), "events": len(result.plan.blocks)}
+        dropped = [] if preview else sp.dropped_slots(ws.store, result, now)
+        calendar.write(ics, result.plan.blocks, uid, revision, ws.tz, now, dropped)
+        if not preview:
+            sp.remember_exported(ws.store, result, now)
+        data["ics"] = {
+            "path": str(ics),
+            "events": len(result.plan.blocks),
+            "cancelled": len(dropped),
+        }
     if as_json:
         emit_json(data)
         return
     lines = describe(result)
     if ics is not None:
-        lines.append(f"Wrote {plural(len(result.plan.blocks), 'event')} to {ics}.")
+        cancelled = data["ics"]["cancelled"]
+        lines.append(
+            f"Wrote {plural(len(result.plan.blocks), 'event')} to {ics}"
+            + (f", and {cancelled} cancelled for blocks no longer planned." if cancelled else ".")
+        )
     if result.ended:
         lines.append("The sprint is complete. Well done.")
     elif result.saved:
