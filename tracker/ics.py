@@ -35,64 +35,6 @@ def _event_tz(tz: tzinfo) -> tzinfo:
     return UTC
 
 
-def calendar_bytes(
-    blocks: Sequence[Block],
-    sprint_uid: str,
-    revision: int,
-    tz: tzinfo,
-    now: datetime,
-    cancelled: Sequence[Slot] = (),
-) -> bytes:
-    """The blocks, and the cancelled ones, as a VCALENDAR document."""
-    from icalendar import Calendar, Event  # ~90 ms: only when exporting
-
-    zone = _event_tz(tz)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "caughtup catch-up blocks")
-    stamp = now.astimezone(UTC).replace(microsecond=0)
-    total = len(blocks)
-    for number, block in enumerate(blocks, start=1):
-        begin = datetime.combine(block.date, block.start, tzinfo=tz).astimezone(zone)
-        notes = len(block.item_ids)
-        event = Event()
-        event.add("uid", event_uid(sprint_uid, block.date, block.start))
-        event.add("dtstamp", stamp)
-        event.add("sequence", revision)
-        event.add("dtstart", begin)
-        event.add("dtend", begin + timedelta(minutes=block.minutes))
-        event.add("summary", f"Catch-up block: {block.goal}")
-        event.add(
-            "description",
-            f"Block {number} of {total} of your catch-up sprint: {plural(notes, 'note')} "
-            f"({block.goal}), about {block.planned_minutes} minutes of writing. "
-            "Log it with `caughtup block done`.",
-        )
-        event.add("transp", "OPAQUE")
-        event.add("categories", ["caughtup"])
-        cal.add_component(event)
-    for slot in cancelled:
-        begin = datetime.combine(slot.day, slot.start, tzinfo=tz).astimezone(zone)
-        event = Event()
-        event.add("uid", event_uid(slot.sprint_uid, slot.day, slot.start))
-        event.add("dtstamp", stamp)
-        event.add("sequence", slot.sequence)
-        event.add("dtstart", begin)
-        event.add("dtend", begin + timedelta(minutes=slot.minutes))
-        event.add("summary", "Cancelled: catch-up block")
-        event.add("description", "This catch-up block is no longer in your caughtup plan.")
-        event.add("status", "CANCELLED")
-        event.add("transp", "TRANSPARENT")
-        event.add("categories", ["caughtup"])
-        cal.add_component(event)
-    if zone is not UTC:
-        cal.add_missing_timezones()
-    data: bytes = cal.to_ical()
-    return data
-
-
 def write(
     path: Path,
     blocks: Sequence[Block],
@@ -102,6 +44,60 @@ def write(
     now: datetime,
     cancelled: Sequence[Slot] = (),
 ) -> Path:
-    """Write the .ics file atomically, owner-only (0600)."""
-    write_private(path, calendar_bytes(blocks, sprint_uid, revision, tz, now, cancelled))
+    """Write the blocks, and the cancelled ones, as a VCALENDAR file: atomically, owner-only."""
+    from icalendar import Calendar, Event  # ~90 ms: only when exporting
+
+    zone = _event_tz(tz)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "caughtup catch-up blocks")
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+
+    def add_event(
+        uid: str, sequence: int, day: date, start: time, minutes: int, **text: str
+    ) -> None:
+        begin = datetime.combine(day, start, tzinfo=tz).astimezone(zone)
+        event = Event()
+        event.add("uid", event_uid(uid, day, start))
+        event.add("dtstamp", stamp)
+        event.add("sequence", sequence)
+        event.add("dtstart", begin)
+        event.add("dtend", begin + timedelta(minutes=minutes))
+        for name, value in text.items():
+            event.add(name, value)
+        event.add("categories", ["caughtup"])
+        cal.add_component(event)
+
+    for number, block in enumerate(blocks, start=1):
+        add_event(
+            sprint_uid,
+            revision,
+            block.date,
+            block.start,
+            block.minutes,
+            summary=f"Catch-up block: {block.goal}",
+            description=(
+                f"Block {number} of {len(blocks)} of your catch-up sprint: "
+                f"{plural(len(block.item_ids), 'note')} ({block.goal}), about "
+                f"{block.planned_minutes} minutes of writing. Log it with `caughtup block done`."
+            ),
+            transp="OPAQUE",
+        )
+    for slot in cancelled:
+        add_event(
+            slot.sprint_uid,
+            slot.sequence,
+            slot.day,
+            slot.start,
+            slot.minutes,
+            summary="Cancelled: catch-up block",
+            description="This catch-up block is no longer in your caughtup plan.",
+            status="CANCELLED",
+            transp="TRANSPARENT",
+        )
+    if zone is not UTC:
+        cal.add_missing_timezones()
+    write_private(path, cal.to_ical())
     return path
