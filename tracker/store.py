@@ -999,13 +999,7 @@ class Store:
         """Drop the sent-state of channels no longer configured."""
         keys = {f"{SENT_PREFIX}{ch}" for ch in keep}
         with self.transaction() as conn:
-            stale = [
-                (key,)
-                for (key,) in conn.execute(
-                    "SELECT key FROM state WHERE key LIKE ?", (f"{SENT_PREFIX}%",)
-                )
-                if key not in keys
-            ]
+            stale = [(key,) for key in self.states(SENT_PREFIX) if key not in keys]
             conn.executemany("DELETE FROM state WHERE key = ?", stale)
 
     def record_deliveries(self, rows: Iterable[Delivery]) -> None:
