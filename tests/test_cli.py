@@ -106,6 +106,9 @@ BAD_INPUTS = [
         "client reference must be a short pseudonym",
     ),
     (["done", "999"], "no item with id 999"),
+    (["done", "9" * 20], f"ids must be 1 to {2**63 - 1}, got {'9' * 20}"),  # not a traceback
+    (["edit", "9" * 20, "--billed"], f"item_id must be 1 to {2**63 - 1}, got {'9' * 20}"),
+    (["block", "done", "0"], f"ids must be 1 to {2**63 - 1}, got 0"),
     (["done", "1", "--at", "2027-01-01T10:00"], "is in the future"),
     (["config", "rules.threshold", "zero"], "rules.threshold must be a whole number from 1 to 100"),
     (["config", "nope", "1"], "unknown setting 'nope'"),

@@ -37,6 +37,10 @@ class Bounded(click.ParamType[int, Any]):
         return number
 
 
+ITEM_ID = Bounded(1, 2**63 - 1)
+"""An item's id: SQLite's INTEGER holds no more, so a larger number is an error, not a crash."""
+
+
 class DateType(click.ParamType[date, Any]):
     name = "date"
 

@@ -54,8 +54,10 @@ class LazyGroup(click.Group):
             if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
                 # Our option types already name the option, the value and the fix.
                 message = one_line(exc.message)
-                if exc.param is not None and exc.param.opts and not message.startswith("-"):
-                    message = f"{exc.param.opts[0]}: {message}"
+                if exc.param is not None and exc.param.opts:
+                    name = exc.param.opts[0]
+                    if not message.startswith(("-", name)):
+                        message = f"{name}: {message}"
                 click.echo(f"caughtup: {message}", err=True)
                 sys.exit(2)
             hint = f"; see `{exc.ctx.command_path} --help`" if exc.ctx else ""

@@ -10,6 +10,7 @@ import click
 from tracker import entries, rules
 from tracker.backlog import due_text
 from tracker.commands.common import (
+    ITEM_ID,
     DateTimeType,
     DateType,
     TimeType,
@@ -114,7 +115,7 @@ def add(
 
 
 @click.command()
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ITEM_ID, required=True)
 @click.option("--at", type=DateTimeType(), help="When the note was written (default now).")
 @json_option
 def done(ids: tuple[int, ...], at: datetime | None, as_json: bool) -> None:
@@ -172,7 +173,7 @@ class BlockerType(click.ParamType[str, Any]):
 
 
 @click.command()
-@click.argument("item_id", metavar="ID", type=int)
+@click.argument("item_id", metavar="ID", type=ITEM_ID)
 @click.option("--date", "day", type=DateType(), help="Session date (YYYY-MM-DD).")
 @click.option("--time", "at", type=TimeType(), help="Session start (HH:MM).")
 @click.option(

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from tracker import sprint as sp
-from tracker.commands.common import Bounded, DateType, emit_json, json_option, workspace
+from tracker.commands.common import ITEM_ID, Bounded, DateType, emit_json, json_option, workspace
 from tracker.errors import InputError
 from tracker.planner import Plan, plural
 from tracker.settings import STRATEGIES
@@ -218,7 +218,7 @@ def block() -> None:
 
 
 @block.command("done")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=ITEM_ID)
 @click.option(
     "--notes",
     type=Bounded(0, 200),
