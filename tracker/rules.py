@@ -3,7 +3,7 @@ the five-note threshold, backlog age tiers, triage tiers, late entries and payer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
@@ -50,52 +50,84 @@ def due(item: Item, rules: Rules, tz: tzinfo) -> datetime:
     return _plus_hours(session_moment(item, tz), rules.rule_hours, tz)
 
 
-def within_rule_text(
-    rules: Rules, tz: tzinfo, first: date, last: date
-) -> Callable[[str, str | None, str], bool]:
-    """A fast `moment <= due` on the store's text, for sessions from `first` to `last`.
+class DueTexts:
+    """Due times as the store's UTC text, for sessions from `first` to `last`, and a fast
+    `moment <= due` on that text: weekly trends and the habit ask it of thousands of notes.
 
-    The test takes a session date (ISO), a session time (HH:MM, or None) and a moment as the store
-    keeps it (UTC text); weekly trends and the habit ask it for thousands of notes at once.
+    Session dates are ISO text, session times "HH:MM" or None, moments UTC text (`to_utc_text`).
     """
-    due_text: dict[tuple[str, str | None], str] = {}
-    band: dict[str, tuple[str, str]] = {}
-    # A due time is a wall time from the session day's start + rule hours to the next day's
-    # start + rule hours, moved to UTC by one of the zone's offsets in the span. A moment before
-    # or after that band (with a margin for DST gaps) needs no exact due time, which is most of
-    # them: `due` costs about 5 us, and ten years hold some 13,000 notes.
-    weeks = (last - first).days // 7 + 1
-    days = [first + timedelta(weeks=k) for k in range(weeks)] + [last]
-    samples = [datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC) for d in days]
-    samples.append(samples[-1] + timedelta(hours=rules.rule_hours + 48))
-    offsets = [m.astimezone(tz).utcoffset() or timedelta(0) for m in samples]
-    early = timedelta(hours=rules.rule_hours - 3) - max(offsets)
-    late = timedelta(hours=rules.rule_hours + 27) - min(offsets)
 
-    def is_within(session_date: str, session_time: str | None, moment: str) -> bool:
-        limits = band.get(session_date)
-        if limits is None:
-            start = datetime.fromisoformat(session_date)
-            limits = band[session_date] = (
-                (start + early).isoformat() + "+00:00",
-                (start + late).isoformat() + "+00:00",
-            )
-        if moment < limits[0]:
-            return True
-        if moment > limits[1]:
-            return False
+    def __init__(self, rules: Rules, tz: tzinfo, first: date, last: date) -> None:
+        self.rules, self.tz = rules, tz
+        self._due: dict[tuple[str, str | None], str] = {}
+        self._bands: dict[str, tuple[str, str]] = {}
+        # A due time is the session's wall time + rule hours, moved to UTC by the zone's offset
+        # then. With every offset the zone uses in the span (sampled weekly), a moment outside
+        # [wall - largest offset, wall - smallest offset] (and a margin for DST gaps) needs no
+        # exact due time, which is most of them: `due` costs about 9 us, `band` about 1 us, and
+        # ten years hold some 13,000 notes.
+        weeks = (last - first).days // 7 + 1
+        days = [first + timedelta(weeks=k) for k in range(weeks)] + [last]
+        samples = [datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC) for d in days]
+        samples.append(samples[-1] + timedelta(hours=rules.rule_hours + 48))
+        offsets = [m.astimezone(tz).utcoffset() or timedelta(0) for m in samples]
+        margin = timedelta(hours=3)
+        self._early = timedelta(hours=rules.rule_hours) - max(offsets) - margin
+        self._late = timedelta(hours=rules.rule_hours) - min(offsets) + margin
+        # A day's band, from its first session (00:00) to its last (a date-only one, 24:00), as
+        # whole days and a clock time: date arithmetic and text, no datetime per day.
+        day_late = self._late + timedelta(days=1)
+        self._early_shift, self._early_clock = timedelta(self._early.days), _clock(self._early)
+        self._late_shift, self._late_clock = timedelta(day_late.days), _clock(day_late)
+
+    def band(self, day: date) -> tuple[str, str]:
+        """(early, late): every session that day is due after `early` and by `late`."""
+        return (
+            (day + self._early_shift).isoformat() + self._early_clock,
+            (day + self._late_shift).isoformat() + self._late_clock,
+        )
+
+    def due(self, session_date: str, session_time: str | None) -> str:
+        """`due` of a session, as UTC text (cached)."""
         key = (session_date, session_time)
-        deadline = due_text.get(key)
+        deadline = self._due.get(key)
         if deadline is None:
             item = Item(
                 id=None,
                 session_date=date.fromisoformat(session_date),
                 session_time=time.fromisoformat(session_time) if session_time else None,
             )
-            deadline = due_text[key] = to_utc_text(due(item, rules, tz))
-        return moment <= deadline
+            deadline = self._due[key] = to_utc_text(due(item, self.rules, self.tz))
+        return deadline
 
-    return is_within
+    def within(self, session_date: str, session_time: str | None, moment: str) -> bool:
+        """`moment` is at or before the session's due time."""
+        limits = self._bands.get(session_date)
+        if limits is None:
+            limits = self._bands[session_date] = self.band(date.fromisoformat(session_date))
+        early, late = limits
+        if moment < early:
+            return True
+        if moment > late:
+            return False
+        return self.close_call(session_date, session_time, moment)
+
+    def close_call(self, session_date: str, session_time: str | None, moment: str) -> bool:
+        """`within` for a moment inside the day's band: the session's own band, then `due`."""
+        start = datetime.fromisoformat(
+            f"{session_date}T{session_time}" if session_time else session_date
+        ) + (timedelta(0) if session_time else timedelta(days=1))
+        if moment < (start + self._early).isoformat() + "+00:00":
+            return True
+        if moment > (start + self._late).isoformat() + "+00:00":
+            return False
+        return moment <= self.due(session_date, session_time)
+
+
+def _clock(delta: timedelta) -> str:
+    """The time-of-day part of `delta` as the tail of the store's UTC text."""
+    minutes, seconds = divmod(delta.seconds, 60)
+    return f"T{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}+00:00"
 
 
 def _after(a: datetime, b: datetime) -> bool:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from tracker.clock import to_utc_text
-from tracker.rules import is_outstanding, within_rule_text
+from tracker.rules import DueTexts, is_outstanding
 from tracker.settings import WEEKDAYS, Rules, Settings
 from tracker.store import Store
 
@@ -109,7 +109,7 @@ def aggregate(
     within = [0] * n
     written = [0] * n
     backlog_diff = [0] * (n + 1)
-    is_within = within_rule_text(rules, tz, first, ends[-1])
+    is_within = DueTexts(rules, tz, first, ends[-1]).within
 
     for session_date, session_time, written_at, blocked_from, count in items:
         week = bisect_right(days_at, session_date) - 1
