@@ -41,3 +41,7 @@ def test_within_is_exactly_moment_at_or_before_due(
     assert dues.within(day.isoformat(), hhmm, to_utc_text(deadline))
     assert not dues.within(day.isoformat(), hhmm, to_utc_text(deadline + timedelta(seconds=1)))
     assert dues.due(day.isoformat(), hhmm) == to_utc_text(deadline)
+    assert dues.within_item(item, moment) == expected
+    assert dues.within_item(item, moment.astimezone(tz)) == expected
+    assert dues.within_item(item, deadline.astimezone(tz))
+    assert not dues.within_item(item, deadline + timedelta(seconds=1))

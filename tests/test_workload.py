@@ -181,6 +181,11 @@ def test_billing_lag_median_and_90th_percentile_by_hand() -> None:
     ]
     lag = workload.billing_lag(items, UTC)
     assert lag == workload.Lag(4.0, 21.0, 10, 1)
+    one = [item(session, billed=True, written_at=at(session + timedelta(days=1), "09:00"))]
+    text = summary(one, now=at(session + timedelta(days=20), "12:00"), weeks=4).to_json()[
+        "paragraph"
+    ]
+    assert "a median of 1 day after the session (90th percentile 1 day)." in text
 
 
 def test_billing_lag_counts_days_in_the_users_zone() -> None:

@@ -61,6 +61,7 @@ class DueTexts:
         self.rules, self.tz = rules, tz
         self._due: dict[tuple[str, str | None], str] = {}
         self._bands: dict[str, tuple[str, str]] = {}
+        self._walls: dict[date, tuple[datetime, datetime]] = {}
         # A due time is the session's wall time + rule hours, moved to UTC by the zone's offset
         # then. With every offset the zone uses in the span (sampled weekly), a moment outside
         # [wall - largest offset, wall - smallest offset] (and a margin for DST gaps) needs no
@@ -74,6 +75,10 @@ class DueTexts:
         margin = timedelta(hours=3)
         self._early = timedelta(hours=rules.rule_hours) - max(offsets) - margin
         self._late = timedelta(hours=rules.rule_hours) - min(offsets) + margin
+        # The same band on the zone's wall clock, widened by the spread of its offsets.
+        spread = max(offsets) - min(offsets)
+        self._wall_early = timedelta(hours=rules.rule_hours) - spread - margin
+        self._wall_late = timedelta(days=1, hours=rules.rule_hours) + spread + margin
         # A day's band, from its first session (00:00) to its last (a date-only one, 24:00), as
         # whole days and a clock time: date arithmetic and text, no datetime per day.
         day_late = self._late + timedelta(days=1)
@@ -122,6 +127,26 @@ class DueTexts:
         if moment > (start + self._late).isoformat() + "+00:00":
             return False
         return moment <= self.due(session_date, session_time)
+
+    def within_item(self, item: Item, moment: datetime) -> bool:
+        """`within` for an Item and an aware moment."""
+        if moment.tzinfo is not self.tz:
+            moment = moment.astimezone(self.tz)
+        walls = self._walls.get(item.session_date)
+        if walls is None:
+            start = datetime.combine(item.session_date, time(0), tzinfo=self.tz)
+            walls = self._walls[item.session_date] = (
+                start + self._wall_early,
+                start + self._wall_late,
+            )
+        # Sharing a tzinfo, these compare by wall time with no offset lookup (1.4 us each, five
+        # times the rest); the band's margin covers the hour a wall time is off in a DST change.
+        if moment < walls[0]:
+            return True
+        if moment > walls[1]:
+            return False
+        at = item.session_time.isoformat("minutes") if item.session_time else None
+        return self.close_call(item.session_date.isoformat(), at, to_utc_text(moment))
 
 
 def _clock(delta: timedelta) -> str:

@@ -9,13 +9,14 @@ whether routing improves. `REASON_WORDS` names the reasons for print.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from tracker import rules as r
+from tracker.clock import in_zone
 from tracker.models import Item
 from tracker.settings import BLOCKERS, Rules
 from tracker.stats import median
@@ -117,24 +118,37 @@ def by_week(items: Iterable[Item], starts: Sequence[date], now: datetime) -> lis
     then; from the moment it was blocked it waits on its reason, before that it is own work.
     """
     tz, today, n = now.tzinfo or UTC, now.date(), len(starts)
-    ends = [*starts[1:], starts[-1] + timedelta(weeks=1)]
-    stamp = now.timestamp()
-    checkpoints = [min(datetime.combine(e, time(0), tzinfo=tz).timestamp(), stamp) for e in ends]
+    # Local midnights (and now): sharing a tzinfo with the items' moments, these compare on the
+    # wall clock with no offset lookup, the week's own reading of "by its end".
+    ends = [
+        datetime.combine(d, time(0), tzinfo=tz)
+        for d in [*starts[1:], starts[-1] + timedelta(weeks=1)]
+    ]
+    checkpoints = [e if e.date() <= today else now for e in ends]
     own, others = [0] * (n + 1), [0] * (n + 1)
     reasons: dict[str, list[int]] = {reason: [0] * (n + 1) for reason in BLOCKERS}
+    first = checkpoints[0]
     for item in items:
         if item.session_date > today:
             continue
-        # Runs of checkpoints, as differences: +1 where a run starts, -1 where it ends.
-        lo = max(0, bisect_left(ends, item.session_date + timedelta(days=1)))
-        hi = n if item.written_at is None else bisect_left(checkpoints, item.written_at.timestamp())
-        blocked = n
-        if item.blocked_on is not None:
-            blocked = bisect_left(checkpoints, r.blocked_since(item, tz).timestamp())
-            mine = own if item.blocked_on in OWN_REASONS else others
-            _run(mine, max(lo, blocked), hi)
-            _run(reasons.setdefault(item.blocked_on, [0] * (n + 1)), max(lo, blocked), hi)
-        _run(own, lo, min(blocked, hi))
+        # Runs of checkpoints, as differences: +1 where a run starts, -1 where it ends. The run
+        # starts with the first week ending after the session (its end is the next week's start).
+        hi = n
+        if item.written_at is not None:
+            done = in_zone(item.written_at, tz)
+            if done <= first:
+                continue  # written by the first week's end: never open at a checkpoint
+            hi = bisect_left(checkpoints, done)
+        lo = bisect_right(starts, item.session_date) - 1
+        lo = lo if lo > 0 else 0
+        if item.blocked_on is None:
+            _run(own, lo, hi)
+            continue
+        blocked = bisect_left(checkpoints, in_zone(r.blocked_since(item, tz), tz))
+        _run(own, lo, blocked if blocked < hi else hi)
+        lo = lo if lo > blocked else blocked
+        _run(own if item.blocked_on in OWN_REASONS else others, lo, hi)
+        _run(reasons.setdefault(item.blocked_on, [0] * (n + 1)), lo, hi)
     out, open_own, open_others = [], 0, 0
     counts = dict.fromkeys(reasons, 0)
     for k in range(n):

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from tracker import planner
 from tracker import rules as r
-from tracker.clock import to_utc_text
+from tracker.clock import in_zone
 from tracker.errors import InputError
 from tracker.models import DayLog, Item
 from tracker.records import SprintBlock
@@ -87,15 +87,6 @@ def after_hours_per_8h(logs: Iterable[DayLog], scheduled: Mapping[date, int]) ->
     return per_8h(minutes, sum(scheduled.get(log.day, 0) for log in logs))
 
 
-def hours_to_written(item: Item, tz: tzinfo) -> float | None:
-    """Hours from the session to the note written (a date-only session counts from the end of its
-    day, as the rule reads it; a note written before that counts as 0)."""
-    if item.written_at is None:
-        return None
-    seconds = (item.written_at - r.session_moment(item, tz)).total_seconds()
-    return max(0.0, seconds / 3600)
-
-
 class TypeFigures(NamedTuple):
     """The rule and the time to write, for one note type."""
 
@@ -108,30 +99,36 @@ class TypeFigures(NamedTuple):
 def rule_figures(
     items: Iterable[Item], rules: Rules, now: datetime
 ) -> tuple[TypeFigures, dict[str, TypeFigures]]:
-    """(all types, by type): the share written within the rule's hours and the median hours to
-    written, over the given items whose session has been (a note still in time is left out)."""
+    """(all types, by type): the share written within the rule's hours and the median hours from
+    session to written, over the given items whose session has been (a note still in time is left
+    out). Hours are on the wall clock, as the rule reads them; a date-only session counts from the
+    end of its day, and a note written before that as 0 hours."""
     tz = now.tzinfo or UTC
     today = now.date()
     mine = [i for i in items if i.session_date <= today]
     if not mine:
         return TypeFigures(0, None, None), {}
     dues = r.DueTexts(rules, tz, min(i.session_date for i in mine), today)
-    now_text = to_utc_text(now)
+    starts: dict[tuple[date, time | None], datetime] = {}  # a day's sessions share moments
     groups: dict[str, tuple[list[int], list[float]]] = {}
     for item in mine:
-        moment = to_utc_text(item.written_at) if item.written_at else now_text
-        within = dues.within(
-            item.session_date.isoformat(),
-            item.session_time.isoformat("minutes") if item.session_time else None,
-            moment,
-        )
-        if item.written_at is None and within:
-            continue  # open and in time: not decided yet
+        written = item.written_at
+        within = dues.within_item(item, written or now)
+        if written is None:
+            if within:
+                continue  # open and in time: not decided yet
+            groups.setdefault(item.note_type, ([0, 0], []))[0][0] += 1
+            continue
         decided, hours = groups.setdefault(item.note_type, ([0, 0], []))
         decided[0] += 1
-        decided[1] += item.written_at is not None and within
-        if item.written_at is not None:
-            hours.append(hours_to_written(item, tz) or 0.0)
+        decided[1] += within
+        key = (item.session_date, item.session_time)
+        start = starts.get(key)
+        if start is None:
+            start = starts[key] = r.session_moment(item, tz)
+        # Sharing a tzinfo, the difference is on the wall clock (and needs no offset lookup).
+        elapsed = (in_zone(written, tz) - start).total_seconds()
+        hours.append(elapsed / 3600 if elapsed > 0 else 0.0)
 
     def figures(decided: list[int], hours: list[float]) -> TypeFigures:
         share = round(decided[1] / decided[0], 3) if decided[0] else None
@@ -238,15 +235,16 @@ def weekly(
 ) -> list[Week]:
     """One row per week of `starts` (oldest first); weeks before `first_data` are left empty."""
     tz, today, n = now.tzinfo or UTC, now.date(), len(starts)
-    bounds = [datetime.combine(d, time(0), tzinfo=tz).timestamp() for d in starts]
-    bounds.append(datetime.combine(starts[-1] + timedelta(weeks=1), time(0), tzinfo=tz).timestamp())
+    end = starts[-1] + timedelta(weeks=1)
+    # Local midnights: sharing a tzinfo with the items' moments, compared on the wall clock.
+    bounds = [datetime.combine(d, time(0), tzinfo=tz) for d in [*starts, end]]
     inflow, written = [0] * n, [0] * n
     for item in items:
         week = bisect_right(starts, item.session_date) - 1
         if 0 <= week < n and item.session_date <= today:
             inflow[week] += 1
         if item.written_at is not None:
-            k = bisect_right(bounds, item.written_at.timestamp()) - 1
+            k = bisect_right(bounds, in_zone(item.written_at, tz)) - 1
             if 0 <= k < n:
                 written[k] += 1
     per_week: list[list[DayLog]] = [[] for _ in range(n)]
@@ -382,7 +380,8 @@ def workload(
 
     since = datetime.combine(start, time(0), tzinfo=tz)
     finished = [b for b in blocks if b.done_at is not None and b.done_at >= since]
-    types = {i.id: i.note_type for i in items if i.id is not None}
+    done_ids = {n for b in finished for n in b.done_ids or ()}
+    types = {i.id: i.note_type for i in items if i.id in done_ids} if done_ids else {}
     estimates = {t: float(m) for t, m in settings.sprint.minutes_per_type.items()}
     paces = minutes_per_note(finished, types, estimates) or None
     if paces is None:
@@ -474,10 +473,11 @@ def paragraph(w: Workload) -> str:
                 f"{w.escalation_days}-day chase age"
             )
         said.append(text + ".")
-    if w.billing_lag_days.median is not None and w.billing_lag_days.p90 is not None:
+    lag = w.billing_lag_days
+    if lag.median is not None and lag.p90 is not None:
         said.append(
-            f"Billed sessions are documented a median of {w.billing_lag_days.median:g} days "
-            f"after the session (90th percentile {w.billing_lag_days.p90:g} days)."
+            f"Billed sessions are documented a median of {_days(lag.median)} after the session "
+            f"(90th percentile {_days(lag.p90)})."
         )
     if w.outstanding and w.inflow_per_week is not None:
         said.append(
@@ -488,3 +488,7 @@ def paragraph(w: Workload) -> str:
     if not said:
         return "Not enough data yet for a picture of the workload: it fills in over two weeks."
     return " ".join(said)
+
+
+def _days(value: float) -> str:
+    return f"{value:g} day{'' if value == 1 else 's'}"
