@@ -458,3 +458,13 @@ def test_no_client_reference_reaches_the_figures_or_the_paragraph(
     params = planner.PlanParams(days=("tue",), start=TODAY, notes_per_block=3)
     what = json.dumps(whatif.what_if_sessions(items, params, Rules(), NOW, -1).to_json())
     assert not any(ref in what for ref in refs)
+
+
+def test_the_figures_benchmark_runs_on_a_small_history() -> None:
+    # Its timings are read by hand (`python -m tests.bench_figures`); a timed test would fail on
+    # a busy machine. This keeps the script working.
+    from tests import bench_figures
+
+    out = bench_figures.measure(bench_figures.history.Shape(years=1, sessions_per_week=10), runs=1)
+    assert out["habit"].history and out["summary 12"].inflow_per_week is not None
+    assert all(len(out[k]) == 2 for k in ("habit read", "habit compute", "summary 520 compute"))

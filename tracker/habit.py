@@ -134,8 +134,8 @@ def tally(rows: Iterable[HabitRow], rules: Rules, tz: tzinfo, now: datetime) -> 
     dues = DueTexts(rules, tz, date.fromisoformat(min(by_day)), now.date())
     now_text = to_utc_text(now)
     days = []
-    # Ten years are some 13,000 notes: the band test is inlined (a call per note would be about
-    # a third of the time), and only a moment near the day's due times is looked at closer.
+    # Ten years are some 13,000 notes: each is compared as text with its day's band, inline, and
+    # only one near the day's due times is looked at closer (`close_call`).
     for key in sorted(by_day):
         day = date.fromisoformat(key)
         early, late = dues.band(day)
