@@ -52,7 +52,7 @@ def due(item: Item, rules: Rules, tz: tzinfo) -> datetime:
 
 class DueTexts:
     """Due times as the store's UTC text, for sessions from `first` to `last`, and a fast
-    `moment <= due` on that text: weekly trends and the habit ask it of thousands of notes.
+    `moment <= due` on that text: trends, the habit and the workload ask it of thousands of notes.
 
     Session dates are ISO text, session times "HH:MM" or None, moments UTC text (`to_utc_text`).
     """
