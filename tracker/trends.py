@@ -16,8 +16,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from tracker.clock import to_utc_text
-from tracker.models import Item
-from tracker.rules import due, is_outstanding
+from tracker.rules import DueTexts, is_outstanding
 from tracker.settings import WEEKDAYS, Rules, Settings
 from tracker.store import Store
 
@@ -110,39 +109,7 @@ def aggregate(
     within = [0] * n
     written = [0] * n
     backlog_diff = [0] * (n + 1)
-    due_text: dict[tuple[str, str | None], str] = {}
-    band: dict[str, tuple[str, str]] = {}
-    # A due time is a wall time from the session day's start + rule hours to the next day's
-    # start + rule hours, moved to UTC by one of the zone's offsets in the span. A note written
-    # before or after that band (with a margin for DST gaps) needs no exact due time.
-    samples = [datetime.fromisoformat(b) for b in bounds]
-    samples.append(samples[-1] + timedelta(hours=rules.rule_hours + 48))
-    offsets = [m.astimezone(tz).utcoffset() or timedelta(0) for m in samples]
-    early = timedelta(hours=rules.rule_hours - 3) - max(offsets)
-    late = timedelta(hours=rules.rule_hours + 27) - min(offsets)
-
-    def is_within(session_date: str, session_time: str | None, written_at: str) -> bool:
-        limits = band.get(session_date)
-        if limits is None:
-            start = datetime.fromisoformat(session_date)
-            limits = band[session_date] = (
-                (start + early).isoformat() + "+00:00",
-                (start + late).isoformat() + "+00:00",
-            )
-        if written_at < limits[0]:
-            return True
-        if written_at > limits[1]:
-            return False
-        key = (session_date, session_time)
-        deadline = due_text.get(key)
-        if deadline is None:
-            item = Item(
-                id=None,
-                session_date=date.fromisoformat(session_date),
-                session_time=time.fromisoformat(session_time) if session_time else None,
-            )
-            deadline = due_text[key] = to_utc_text(due(item, rules, tz))
-        return written_at <= deadline
+    is_within = DueTexts(rules, tz, first, ends[-1]).within
 
     for session_date, session_time, written_at, blocked_from, count in items:
         week = bisect_right(days_at, session_date) - 1
