@@ -23,9 +23,9 @@ from tracker.selfcheck import (
     Questionnaire,
     Result,
     evaluate,
-    gather,
     is_due,
 )
+from tracker.selfcheck_context import gather
 from tracker.store import Store
 from tracker.summary import bar
 from tracker.words import plural

@@ -17,11 +17,9 @@ from tracker.selfcheck import (
     OVERLOAD_STEPS,
     SAFETY_STEPS,
     SUPPORT_STEPS,
-    Context,
     Question,
     Questionnaire,
     Scale,
-    context_lines,
     evaluate,
     is_due,
     profile_label,
@@ -29,8 +27,8 @@ from tracker.selfcheck import (
     safety_headline,
     score,
     suggestions,
-    tracker_context,
 )
+from tracker.selfcheck_context import Context, context_lines, tracker_context
 from tracker.settings import Settings
 
 BUILTIN = load_file(BUILTIN_DIR / "selfcheck.toml")

@@ -322,7 +322,7 @@ def test_a_safety_only_answer_in_the_terminal(run: Callable[..., Result], tmp_pa
     result = run("selfcheck", "--answers", answer_file(tmp_path, chosen))
     text = result.stdout
     assert text.index("Support, first") < text.index("116 123") < text.index("Profile:")
-    assert "You said you had thoughts of ending your life in the last two weeks." in text
+    assert "You said that in the last two weeks you had thoughts of ending your life." in text
     assert "neither stands out" not in text and "four weeks" not in text
     assert "Talk to someone today" in text and "employee-assistance programme" in text
     assert "Next self-check: in 7 days, on Sun 29 Nov 2026." in text

@@ -26,13 +26,13 @@ from tracker.selfcheck import (
     Questionnaire,
     Result,
     Score,
-    context_lines,
     profile_label,
     profile_words,
     safety_headline,
     sign_texts,
     suggestions,
 )
+from tracker.selfcheck_context import context_lines
 
 DOMAIN_LABELS = {
     "overload": "Documentation overload",

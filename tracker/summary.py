@@ -46,8 +46,8 @@ def short_line(st: rules.Status, rule_set: Rules) -> str:
 def human_lines(st: rules.Status, rule_set: Rules) -> list[str]:
     """The status in a few lines: `caughtup status` and the Today screen."""
     lines = [
-        f"Notes        {against_threshold(st.outstanding, st.threshold)}  "
-        f"{bar(st.outstanding, st.threshold)}  {STATE_WORDS[st.threshold_state]}",
+        against_threshold(st.outstanding, st.threshold),
+        f"{bar(st.outstanding, st.threshold)}   {STATE_WORDS[st.threshold_state]}",
         f"{rule_set.rule_hours}-hour rule {st.breaches} past due · {YESTERDAY_WORDS[st.yesterday]}",
     ]
     if st.oldest_age_days is None:

@@ -16,8 +16,8 @@ from tracker.selfcheck import (
     bar,
     check_answers,
     evaluate,
-    gather,
 )
+from tracker.selfcheck_context import gather
 
 
 @click.command()
