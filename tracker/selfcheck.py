@@ -24,13 +24,14 @@ Scoring rule
    contacting one's own therapist, doctor or employee-assistance programme this week, and the
    next self-check is due in 7 days instead of 28. Nothing then says "in four weeks", whatever
    the profile.
-5a. An item may carry `alert_at`: an answer at or above it is a sign that stands out (`signs`),
+6. An item may carry `alert_at`: an answer at or above it is a sign that stands out (`signs`),
    and brings the support suggestions with it whatever the domain means are, so one strong
    warning sign is never averaged away.
-6. The tracker's own data (backlog tier, after-hours minutes per calendar week, and whether dread stayed
-   high in weeks when the backlog was under the threshold) never changes the profile either; it
-   adds plain-word context and suggestions: a dread that stays high while the backlog is small
-   points beyond the notes, so support suggestions join an overload profile.
+7. The tracker's own data (`tracker.selfcheck_context`: backlog tier, after-hours minutes per
+   calendar week, and whether dread stayed high in weeks when the backlog was under the
+   threshold) never changes the profile either; it adds plain-word context and suggestions: a
+   dread that stays high while the backlog is small points beyond the notes, so support
+   suggestions join an overload profile.
 """
 
 from __future__ import annotations
@@ -289,7 +290,7 @@ def safety_topics(q: Questionnaire, answers: Mapping[str, int]) -> list[str]:
 
 
 def safety_headline(topics: list[str]) -> str:
-    """'You said you had thoughts of ending your life in the last two weeks.'"""
+    """'You said that in the last two weeks you had thoughts of ending your life.'"""
     known = [t for t in topics if not t.startswith("\u201c")]
     if len(known) == len(topics):
         return f"You said that in the last two weeks you had {join(topics)}."

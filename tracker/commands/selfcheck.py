@@ -162,7 +162,10 @@ def _items(q: Questionnaire, as_json: bool) -> None:
         return
     click.echo(f"{q.title}: {q.recall}")
     for row in rows:
-        click.echo(f"{row['id']:<20} {row['domain']:<9} {row['min']}-{row['max']}  {row['text']}")
+        sign = f"  (a sign at {row['alert_at']}+)" if row["alert_at"] is not None else ""
+        click.echo(
+            f"{row['id']:<22} {row['domain']:<9} {row['min']}-{row['max']}  {row['text']}{sign}"
+        )
 
 
 def _check_target(flag: str, path: Path) -> None:
