@@ -46,7 +46,7 @@ PLAN_ITEMS = 2_000
 GAUGE = "for _ in range(3_000_000): pass"
 # The Today screen painted whole with its data: the glance's first line and the form's title (a
 # partial paint can show the glance before the form's border).
-PAINT_MARKERS = ("Outstanding", "Check-in ·")
+PAINT_MARKERS = ("outstanding, threshold", "Check-in ·")
 ANSI = re.compile(
     rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-B]|[=>78cDEHM])"
 )

@@ -24,6 +24,7 @@ from tracker import backlog, checklists, rules
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.store import Store
+from tracker.words import plural
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
 SHORT_MARKS = {"payer window closed": "payer closed", "late entry": "late"}
@@ -39,7 +40,7 @@ class BacklogScreen(Screen[None]):
 Every open note in triage order: P1 court or legal, P2 billed with the note missing, P3 a
 high-risk session, P4 routine, P5 admin; inside a tier, billed notes whose payer window is
 closing first, then the most recent (`rules.within_tier`). The header counts notes per tier and
-gives the backlog's goal for its age. Marks, in words: *past due* (the 24-hour rule), *late*
+gives the backlog's goal for its age. Marks, in words: *past due* (the {hours}-hour rule), *late*
 (written now, it needs a late-entry line), *payer closed* (past the payer window).
 
 Beside the highlighted note: its good-enough checklist (edit `checklists.toml` in your data
@@ -132,7 +133,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
                 group = r.item.note_type
                 count = sum(1 for x in listing.rows if x.item.note_type == group)
                 heading = Text(group.replace("_", " "), style="bold underline")
-                notes = Text(f"{count} note{'s' if count != 1 else ''}", style="italic")
+                notes = Text(plural(count, "note"), style="italic")
                 table.add_row("", "", heading, notes, "", "", "", key=f"{HEADING}{group}")
             table.add_row(*self._cells(r), key=str(r.item.id))
         if listing.blocked:
@@ -142,7 +143,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
                 "",
                 "",
                 Text("blocked", style="bold underline"),
-                Text(f"{count} note{'s' if count != 1 else ''}", style="italic"),
+                Text(plural(count, "note"), style="italic"),
                 "",
                 "",
                 Text("waiting on others", style="italic"),
@@ -160,8 +161,8 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     def _cells(self, r: backlog.Row) -> list[Any]:
         marks = ", ".join(SHORT_MARKS.get(m, m) for m in r.marks)
-        if r.item.blocked_on is not None:
-            marks = f"on {r.item.blocked_on.replace('_', ' ')} {r.waiting_days}d"
+        if r.waiting_days is not None:  # waiting on someone else
+            marks = f"on {(r.item.blocked_on or '').replace('_', ' ')} {r.waiting_days}d"
             marks += " · chase it" if r.chase else ""
         session = r.item.session_date.strftime("%d %b")
         if r.item.session_time:

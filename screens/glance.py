@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tracker import rules
+from tracker.settings import Rules
 from tracker.summary import human_lines
 
 STATE_STYLE = {"ok": "bold $success", "watch": "bold $warning", "reached": "bold $error"}
@@ -18,9 +19,9 @@ class Glance(Static):
     Glance { height: auto; }
     """
 
-    def show(self, st: rules.Status, rule_hours: int) -> None:
+    def show(self, st: rules.Status, rule_set: Rules) -> None:
         text = Text()
-        for line in human_lines(st, rule_hours):
+        for line in human_lines(st, rule_set):
             text.append(line + "\n")
         if st.threshold_state == "reached":
             text.append(

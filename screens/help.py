@@ -12,7 +12,8 @@ from textual.widgets import Markdown, Static
 
 from tracker.settings import Settings
 
-# Used when a screen has no `HELP` of its own (a screen's HELP, if set, wins).
+# Used when a screen has no `HELP` of its own (a screen's HELP, if set, wins). In either,
+# {hours} becomes the rule's hours from the settings: no help says 24 while the rule says 48.
 SCREEN_HELP: dict[str, str] = {
     "today": """\
 ## Today
@@ -23,12 +24,12 @@ ratings (dread about notes, feeling drained in sessions). Enter moves to the nex
 the last one, or ctrl+s, saves. Logging the same day again corrects it; it never counts twice.
 
 Beside the form, **At a glance** shows your open notes against the threshold, notes past the
-24-hour rule, and the age of the oldest note.""",
+{hours}-hour rule, the age of the oldest note, and the note to write first.""",
     "backlog": """\
 ## Backlog
 
 Every open note, most urgent first (see *Triage* below), with its age and whether it is past the
-24-hour rule. Mark a note written when it is done; one finished late comes with a late-entry
+{hours}-hour rule. Mark a note written when it is done; one finished late comes with a late-entry
 line to paste into the record. Notes waiting on someone else are listed apart.""",
     "sprint": """\
 ## Sprint
@@ -40,7 +41,8 @@ Turns the backlog into a plan: catch-up blocks on your chosen days, how many not
 
 A short set of questions that helps tell a documentation overload (a workflow problem with
 workflow fixes) from broader signs of burnout (a wellbeing matter that deserves support). It is
-not a diagnosis. If you mention thoughts of harming yourself, crisis contacts come first.""",
+not a diagnosis. If you answer a safety statement above "not at all", crisis contacts for your
+country come first.""",
     "trends": """\
 ## Trends
 
@@ -90,8 +92,9 @@ nearest a payer's deadline come first, then the most recent (best remembered).
 **Late entries.** A note written more than {late} hours after the session is labelled a late
 entry, dated when written, naming the session date. Never backdate.
 
-**Waiting on others.** A note blocked on a result or a referral is listed apart; after
-{escalation} days caughtup suggests chasing it.
+**Waiting on others.** A note blocked on a result, a referral or a documentation gap is listed
+apart; after {escalation} days caughtup suggests chasing it. A coding query is yours to answer,
+so a note blocked on one still counts as outstanding.
 
 caughtup is a self-help tool, not a medical device; it stores no note text."""
 
@@ -99,13 +102,13 @@ caughtup is a self-help tool, not a medical device; it stores no note text."""
 def help_markdown(mode: str, screen: Screen[Any] | None, settings: Settings, places: str) -> str:
     """The whole help text for a screen, with the user's own numbers in the rules."""
     own = getattr(screen, "HELP", None) if screen is not None else None
-    section = own or SCREEN_HELP.get(mode, "")
     rules = settings.rules
+    section = (own or SCREEN_HELP.get(mode, "")).replace("{hours}", str(rules.rule_hours))
     rules_text = RULES.format(
         hours=rules.rule_hours,
         threshold=rules.threshold,
         watch=max(1, rules.threshold - 2),
-        minutes=rules.threshold * 9,
+        minutes=rules.threshold * settings.sprint.minutes_per_type.get("progress", 9),
         late=rules.late_entry_hours,
         escalation=rules.escalation_days,
     )

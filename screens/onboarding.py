@@ -22,32 +22,10 @@ from textual.widgets.option_list import Option
 from screens.footer import Footer
 from screens.header import Header
 from screens.messages import DataChanged, WorkFailed
-from tracker import clock
+from tracker import clock, crisis
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.settings import Settings
-
-LOCALE_NAMES = {
-    "US": "United States",
-    "CA": "Canada",
-    "UK": "United Kingdom",
-    "IE": "Ireland",
-    "AU": "Australia",
-    "DE": "Germany",
-}
-# A first guess at the country from the time zone; the user confirms it.
-ZONE_LOCALE = {
-    "Europe/Dublin": "IE",
-    "Europe/London": "UK",
-    "Europe/Belfast": "UK",
-    "Europe/Berlin": "DE",
-    "America/Toronto": "CA",
-    "America/Vancouver": "CA",
-    "America/Edmonton": "CA",
-    "America/Winnipeg": "CA",
-    "America/Halifax": "CA",
-    "America/St_Johns": "CA",
-}
 
 
 @dataclass(frozen=True)
@@ -105,14 +83,16 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "locale",
-        "Where you are",
-        "For crisis contacts in the self-check, should you ever need them.",
+        "Your country",
+        "For crisis contacts, should you ever need them: caughtup shows only numbers checked on "
+        "each service's own site. Not listed? Choose the last line: your local emergency number "
+        "and a directory of lines for every country.",
     ),
     Step(
         "notify",
         "Reminders (optional)",
         "A notification address (apprise URL) such as ntfy://your-topic, for gentle reminders "
-        "when a note passes 24 hours. Messages carry counts only, never a client reference. "
+        "when a note passes the rule. Messages carry counts only, never a client reference. "
         "Leave it empty for none; you can add one later in Settings.",
         (Field("notify.urls", "Address"),),
     ),
@@ -123,6 +103,12 @@ WELCOME_CHOICES = (
     ("demo", "Explore the demo data first"),
     ("skip", "Skip: start with the defaults"),
 )
+
+
+def _country_words(res: crisis.Resources) -> str:
+    if res.is_other:
+        return f"{res.emergency} and {res.lines[0].contact}"
+    return res.country
 
 
 def _fid(key: str) -> str:
@@ -173,8 +159,12 @@ class OnboardingScreen(ModalScreen[None]):
             yield welcome
         elif step.id == "locale":
             yield OptionList(
-                *(Option(f"{name} ({code})", id=code) for code, name in LOCALE_NAMES.items())
-            )
+                *(
+                    Option(f"{c.country} ({c.code})" if not c.is_other else "Another country",
+                           id=c.code)
+                    for c in self._countries().countries()
+                )
+            )  # fmt: skip
         elif step.id == "done":
             yield Static("", id="summary")
         for fld in step.fields:
@@ -204,8 +194,8 @@ class OnboardingScreen(ModalScreen[None]):
         if step.id == "done":
             self.query_one("#summary", Static).update(self._summary())
         if step.id == "locale":
-            self.query_one("#locale OptionList", OptionList).highlighted = list(LOCALE_NAMES).index(
-                self._guess_locale()
+            self.query_one("#locale OptionList", OptionList).highlighted = (
+                self._countries().choices().index(self._guess_locale())
             )
         pane = self.query_one(f"#{step.id}")
         focusable = [w for w in pane.query("Input, OptionList") if isinstance(w, Widget)]
@@ -214,13 +204,15 @@ class OnboardingScreen(ModalScreen[None]):
         else:
             self.set_focus(None)
 
+    def _countries(self) -> crisis.Table:
+        return crisis.table(self.app.workspace.home)  # type: ignore[attr-defined]
+
     def _guess_locale(self) -> str:
-        """The country the time zone suggests, else the current setting."""
+        """The country the system locale or the time zone suggests, else the current setting."""
         draft = self._draft(upto=self.step - 1)
         zone = draft.timezone or getattr(clock.resolve_tz(""), "key", "")
-        if zone.startswith("Australia/"):
-            return "AU"
-        return ZONE_LOCALE.get(zone, draft.locale)
+        home = self.app.workspace.home  # type: ignore[attr-defined]
+        return crisis.guess(zone, home) or self._countries().canonical(draft.locale) or "other"
 
     def _draft(self, upto: int | None = None) -> Settings:
         """Settings with every answered field applied; InputError names the first bad one."""
@@ -247,7 +239,7 @@ class OnboardingScreen(ModalScreen[None]):
             f"Threshold      {s.rules.threshold} open notes\n"
             f"Catch-up       {', '.join(s.sprint.days)} at {s.sprint.start}, "
             f"{s.sprint.block_minutes} minutes\n"
-            f"Crisis info    {LOCALE_NAMES[s.locale]}\n"
+            f"Crisis info    {_country_words(self._countries().resources(s.locale))}\n"
             f"Reminders      {'on' if s.notify.urls else 'none yet'}\n\n"
             "Press Enter to start. Everything can be changed later in Settings (o)."
         )

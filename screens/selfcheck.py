@@ -23,17 +23,18 @@ from tracker.selfcheck import (
     Questionnaire,
     Result,
     evaluate,
-    gather,
     is_due,
 )
+from tracker.selfcheck_context import gather
 from tracker.store import Store
 from tracker.summary import bar
+from tracker.words import plural
 
 SHORT_PROFILE = {
     "documentation_overload": "overload",
     "broader_burnout": "burnout signs",
     "both": "both",
-    "neither": "neither",
+    "neither": "no marked strain",
 }
 HISTORY_ROWS = 8
 
@@ -45,22 +46,29 @@ class SelfCheckScreen(Screen[None]):
     HELP = """\
 ## Self-check
 
-Sixteen short statements about the last two weeks, one at a time. Press a number to answer;
+Short statements about the last two weeks, one at a time. Press a number to answer;
 ← or p goes back, → or n goes forward to a statement you have answered. The result tells a
 documentation overload (a workflow problem with workflow fixes) from broader signs of burnout
 (a wellbeing matter that deserves support), beside what your own check-ins show. It is a
 self-report of signs, not a diagnosis.
 
-If you mention thoughts of harming yourself, crisis contacts for your country come first. Every
-result ends with your local crisis line. On the result, e prints a one-page PDF (to the
-`reports` folder in your data folder) and r starts again. Results are kept, so the start screen
-shows earlier ones; a new self-check is due every four weeks."""
+If you answer a safety statement (thoughts of ending your life, of harming yourself, or that the
+people you work with would be better off without you) above "not at all", crisis contacts for
+your country come first, with what to do today and this week, and the next self-check is due in
+7 days. A single strong sign is named on its own, whatever the averages. Every result ends with
+your local crisis line.
+
+On the result, e prints a one-page PDF (to the `reports` folder in your data folder); v switches
+between a full print and a private one, which leaves out the safety answers and everything that
+follows from them, for a summary you might hand to someone else. r starts again. Results are
+kept, so the start screen shows earlier ones; a new self-check is due every four weeks."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "Begin"),
         *(Binding(str(d), f"answer({d})", show=False) for d in range(10)),
         Binding("left,p", "move(-1)", "Back", priority=True),
         Binding("right,n", "move(1)", "Next", priority=True),
         Binding("e", "print_pdf", "Print PDF"),
+        Binding("v", "toggle_private", "Full/private print"),
         Binding("r", "restart", "Start again"),
     ]
 
@@ -73,6 +81,8 @@ shows earlier ones; a new self-check is due every four weeks."""
         self.summary: report.Summary | None = None
         self.q: Questionnaire | None = None
         self.problem: str | None = None
+        self.private = False
+        """Print without the safety answers (the setting private_print is the default)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,10 +106,7 @@ shows earlier ones; a new self-check is due every four weeks."""
                     yield Static("", id="context", classes="panel")
                     yield Static("", id="suggestions", classes="panel")
                     yield Static("", id="earlier", classes="panel")
-                    yield Static(
-                        "↑/↓ scroll · e: print a one-page PDF · r: back to the start",
-                        classes="hint",
-                    )
+                    yield Static("", id="print-hint", classes="hint")
                 # Outside the scroll: the local crisis line is always in view.
                 yield Static("", id="result-quiet", classes="quiet")
         yield Footer()
@@ -108,6 +115,7 @@ shows earlier ones; a new self-check is due every four weeks."""
         from tracker import questionnaire  # pydantic (~150 ms): only once this screen opens
 
         ws = self.app.workspace  # type: ignore[attr-defined]
+        self.private = ws.settings.private_print
         try:
             self.q = questionnaire.load(questionnaire.DEFAULT_NAME, ws.home)
         except InputError as exc:
@@ -127,13 +135,15 @@ shows earlier ones; a new self-check is due every four weeks."""
         self.refresh_bindings()
 
     def _crisis(self) -> crisis.Resources:
-        return crisis.resources(self.app.workspace.settings.locale)  # type: ignore[attr-defined]
+        ws = self.app.workspace  # type: ignore[attr-defined]
+        return crisis.resources(ws.settings.locale, ws.home)
 
     def show_intro(self) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         today = ws.now().date()
         history = ws.store.selfchecks(limit=HISTORY_ROWS)
         last = history[0]["taken_on"] if history else None
+        flagged = bool(history and history[0]["safety_flag"])
         if self.q is None:
             text = f"[b]The self-check cannot start[/b]\n{escape(self.problem or '')}"
         else:
@@ -141,8 +151,8 @@ shows earlier ones; a new self-check is due every four weeks."""
                 due = "You have not taken a self-check yet."
             else:
                 days = (today - last).days
-                due = f"Last one {last:%d %b %Y}, {days} day{'s' if days != 1 else ''} ago"
-                due += ": one is due." if is_due(last, today) else "."
+                due = f"Last one {last:%d %b %Y}, {plural(days, 'day')} ago"
+                due += ": one is due." if is_due(last, today, flagged) else "."
             text = (
                 f"[b]{escape(self.q.title)}[/b]\n\n{escape(self.q.intro)}\n\n"
                 f"{len(self.q.items)} statements, about two minutes. {due}\n\n"
@@ -182,23 +192,31 @@ shows earlier ones; a new self-check is due every four weeks."""
         if s.safety_flag:
             crisis_box.border_title = "Support, first"
             crisis_box.update(
-                escape(s.safety_words) + "\n\n" + "\n".join(f"[b]{escape(x)}[/b]" for x in s.crisis)
+                f"[b]{escape(s.safety_headline)}[/b]\n{escape(s.safety_words)}\n\n"
+                + "\n".join(f"[b]{escape(x)}[/b]" for x in s.crisis)
             )
         width = max(len(label) for label, _ in s.scores)
         scores = "\n".join(
             f"{escape(label):<{width}}  {value:>3}/100  {bar(value, 100, 20)}"
             for label, value in s.scores
         )
+        signs = (
+            "\n\n[b]Signs that stand out[/b]\n" + "\n".join(f"• {escape(x)}" for x in s.signs)
+            if s.signs
+            else ""
+        )
         self.query_one("#profile", Static).update(
             f"[b]{s.date_text} · {escape(s.profile_label)}[/b]\n{escape(s.profile_words)}\n\n"
-            f"{scores}\n\n[i]{escape(s.disclaimer)}[/i]"
+            f"{scores}{signs}\n\n[i]{escape(s.disclaimer)}[/i]"
         )
         context = self.query_one("#context", Static)
         context.display = bool(s.context)
         context.update("\n".join(f"• {escape(line)}" for line in s.context))
         self.query_one("#suggestions", Static).update(
             "\n".join(f"• {escape(line)}" for line in s.suggestions)
+            + (f"\n\n[b]{escape(s.next_due)}[/b]" if s.next_due else "")
         )
+        self._show_print_hint()
         self.query_one("#earlier", Static).update("\n".join(escape(t) for t in s.trend))
         self.query_one("#result-quiet", Static).update(escape(s.quiet_line))
         self._switch("result")
@@ -208,12 +226,20 @@ shows earlier ones; a new self-check is due every four weeks."""
 
     # -- actions --------------------------------------------------------------------------------
 
+    def _show_print_hint(self) -> None:
+        kind = "private (no safety answers)" if self.private else "full"
+        self.query_one("#print-hint", Static).update(
+            f"↑/↓ scroll · e: print a one-page PDF, {kind} · v: switch full/private · "
+            "r: back to the start"
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         allowed = {
             "begin": self.state == "intro" and self.q is not None,
             "answer": self.state == "asking",
             "move": self.state == "asking",
             "print_pdf": self.state == "result",
+            "toggle_private": self.state == "result",
             "restart": self.state == "result",
         }
         return allowed.get(action, True)
@@ -280,12 +306,20 @@ shows earlier ones; a new self-check is due every four weeks."""
             return
         self.post_message(DataChanged("selfcheck", {"id": result_id}))
 
+    def action_toggle_private(self) -> None:
+        self.private = not self.private
+        self._show_print_hint()
+
     def action_print_pdf(self) -> None:
-        if self.summary is not None:
+        if self.summary is not None and self.result is not None and self.q is not None:
             ws = self.app.workspace  # type: ignore[attr-defined]
-            assert self.result is not None
-            name = f"selfcheck-{self.result.taken_on.isoformat()}.pdf"
-            self.print_pdf(self.summary, ws.home / "reports" / name)
+            history = ws.store.selfchecks(limit=report.TREND_ROWS + 1)
+            printed = report.build(
+                self.result, self.q, self._crisis(), history, private=self.private
+            )
+            kind = "-private" if self.private else ""
+            name = f"selfcheck-{self.result.taken_on.isoformat()}{kind}.pdf"
+            self.print_pdf(printed, ws.home / "reports" / name)
 
     @work(thread=True, exclusive=True, group="selfcheck-pdf")
     def print_pdf(self, summary: report.Summary, path: Path) -> None:

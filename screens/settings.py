@@ -24,6 +24,7 @@ from tracker.errors import InputError
 from tracker.records import Delivery
 from tracker.settings import Settings
 from tracker.store import Store
+from tracker.words import plural
 
 # (dotted key, label) for the fields typed as text; lists are comma-separated.
 RULE_FIELDS: list[tuple[str, str]] = [
@@ -202,7 +203,7 @@ says whether each one worked. The last line shows the last message sent and whet
     @staticmethod
     def _shown(key: str, value: Any) -> str:
         if key == "notify.urls":
-            return f"{len(value)} URL{'s' if len(value) != 1 else ''}"
+            return plural(len(value), "URL")
         return _text(value) or "empty"
 
     @work(thread=True, group="settings-save")

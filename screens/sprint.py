@@ -17,11 +17,12 @@ from textual_plotext import PlotextPlot
 from screens.footer import Footer
 from screens.header import Header
 from screens.messages import DataChanged, SprintReady, WorkFailed
+from tracker import plan_words
 from tracker import sprint as sp
 from tracker.errors import InputError
-from tracker.planner import plural
 from tracker.settings import STRATEGIES
 from tracker.store import Store
+from tracker.words import plural
 
 # (input id, label): the parameters a user changes most, in two rows.
 PARAMS: list[list[tuple[str, str]]] = [
@@ -57,8 +58,9 @@ note type (so you stay in one frame of mind), and the day you would be caught up
   type), takes the minutes you spent to learn your pace, and re-plans the rest. New notes join the
   plan at their tier.
 
-The plan assumes new notes are written within 24 hours from now on; the line below the finish
-date shows what would happen at the rate notes slipped over the last 4 weeks."""
+The plan assumes new notes are written within {hours} hours from now on; the line below the
+finish date shows what would happen at the rate notes slipped over the last 4 weeks. A target
+that would need more than three blocks a week gets a later date suggested instead."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "replan", "Re-plan"),
         Binding("d", "block_done", "Block done"),
@@ -209,24 +211,13 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
             if plan.params.target is not None:
                 if plan.meets_target:
                     text.append(" · target met ✓")
-                elif plan.blocks_per_week_needed:
-                    text.append(f" · target: {plan.blocks_per_week_needed} a week would do")
                 else:
-                    text.append(" · target out of reach")
-            measured = plan.measured_inflow
+                    text.append(f" · target missed: {plan_words.target_words(plan)}")
+            rule_set = self.app.workspace.settings.rules  # type: ignore[attr-defined]
+            premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
+            text.append(f"\nPremise: {premise}.")
             if measured is not None:
-                then = (
-                    f"finish {_day(plan.finish_at_measured)}"
-                    if plan.finish_at_measured
-                    else "no finish"
-                )
-                premise = (
-                    "new notes written within 24h"
-                    if result.inflow_source == "default"
-                    else f"{plan.params.inflow:g} new notes a week"
-                )
-                text.append(f"\nPremise: {premise}.")
-                text.append(f"\nAt the last 4 weeks' rate ({measured:g} a week slipped): {then}.")
+                text.append(f"\n{measured[0].upper()}{measured[1:]}.")
         if result.sprint is None or result.ended:
             text.append("\nA preview: press r to save it as your sprint.", style="italic")
         self.query_one("#summary", Static).update(text)

@@ -129,7 +129,7 @@ class TodayScreen(Screen[None]):
 
     def _show_status(self, glance: Glance) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
-        glance.show(current_status(ws), ws.settings.rules.rule_hours)
+        glance.show(current_status(ws), ws.settings.rules)
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:

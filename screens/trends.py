@@ -28,7 +28,7 @@ from tracker.store import Store
 
 LABELS = {
     "backlog": "Backlog",
-    "within": "Within 24 h",
+    "within": "Within {hours} h",  # the rule's hours, from the settings
     "after_hours": "After hours",
     "wellbeing": "Dread & drained",
     "burndown": "Sprint",
@@ -160,7 +160,8 @@ under each chart says in words what changed over the full weeks shown."""
         """The charts and spans, the current ones bracketed and bold (not colour alone)."""
         text = Text()
         for name in self.names():
-            label = LABELS[name]
+            hours = self.app.workspace.settings.rules.rule_hours  # type: ignore[attr-defined]
+            label = LABELS[name].replace("{hours}", str(hours))
             if name == self.chart:
                 text.append(f"[{label}]", style="bold")
             else:

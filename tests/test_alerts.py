@@ -96,16 +96,17 @@ def test_message_gives_counts_ages_and_next_step() -> None:
         Item(id=5, session_date=date(2026, 11, 23), note_type="progress"),
     ]
     (threshold,) = [a for a in run(items).send if a.kind == "threshold"]
-    # The three oldest: 9 + 20 + 9 minutes with the default minutes per type.
+    # The first three in the plan's order (all routine: the most recent first), 9 minutes each.
     assert threshold.body.startswith(
-        "5 notes open, oldest 3 days: a 38-minute catch-up clears the three oldest."
+        "5 notes open, oldest 3 days: a 27-minute catch-up clears the three most urgent "
+        "(3 P4 routine)."
     )
 
 
 def test_catch_up_is_cut_to_one_block() -> None:
     cfg = set_value(DEFAULTS, "sprint.block_minutes", "30")
     body = run(notes(12, MONDAY_10.date()), cfg=cfg).send[0].body
-    assert "a 27-minute catch-up clears the three oldest" in body
+    assert "a 27-minute catch-up clears the three most urgent" in body
 
 
 def test_quiet_hours_run_across_midnight() -> None:
@@ -211,7 +212,10 @@ def test_self_check_never_taken_is_due_four_weeks_after_first_check_in() -> None
     assert run([], days=[first]).send == []
     month = DayLog(day=MONDAY_10.date() - timedelta(days=28), sessions=1, written=1)
     ev = run([], days=[month, first])
-    assert kinds(ev) == ["selfcheck"] and "none taken yet" in ev.send[0].body
+    assert kinds(ev) == ["selfcheck"]
+    assert (
+        ev.send[0].body == "A self-check is due. It takes about five minutes: `caughtup selfcheck`."
+    )
 
 
 def test_written_and_blocked_notes_do_not_count() -> None:

@@ -170,7 +170,7 @@ def test_edit_blocking_and_unblocking_moves_blocked_since(
 ) -> None:
     item_id = _add(run_json, "--date", "2026-11-10")
     monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-12T09:00")
-    run_json("edit", str(item_id), "--blocked-on", "coding_query")
+    run_json("edit", str(item_id), "--blocked-on", "referral")
     assert _stored(home, item_id).blocked_since == datetime(2026, 11, 12, 9, tzinfo=UTC)
     monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-22T18:00")
     st = run_json("status")
@@ -179,14 +179,14 @@ def test_edit_blocking_and_unblocking_moves_blocked_since(
         {
             "id": item_id,
             "note_type": "progress",
-            "blocked_on": "coding_query",
+            "blocked_on": "referral",
             "age_days": 12,
             "waiting_days": 10,
             "chase": True,
         }
     ]
     # Another blocker starts a new wait; `none` unblocks and clears it.
-    run_json("edit", str(item_id), "--blocked-on", "referral")
+    run_json("edit", str(item_id), "--blocked-on", "result")
     assert _stored(home, item_id).blocked_since == datetime(2026, 11, 22, 18, tzinfo=UTC)
     assert run_json("status")["chase"] == 0
     out = run_json("edit", str(item_id), "--blocked-on", "none")

@@ -48,7 +48,7 @@ def test_status_short_and_human(run: Callable[..., Result]) -> None:
     short = run("status", "--short").stdout.strip()
     assert short == "notes 5/5 catch up now · 5 past 24h · oldest 2d"
     human = run("status").stdout
-    assert "Outstanding  5 of 5" in human and "catch up now" in human
+    assert "5 outstanding, threshold 5" in human and "catch up now" in human
 
 
 def test_relog_via_cli_corrects(run_json: Callable[..., Any]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+import pytest
+from textual.widgets import Input, OptionList
 
 from screens.app import OPEN_DEMO, make_app
 from screens.onboarding import OnboardingScreen
@@ -23,7 +24,7 @@ async def test_enter_through_every_step_keeps_the_defaults(home: Path) -> None:
     saved = settings.load(home)
     assert saved.onboarded
     assert saved.rules.threshold == 5 and saved.sprint.days == ["tue", "thu"]
-    assert saved.locale == "US" and saved.notify.urls == []
+    assert saved.locale == "other" and saved.notify.urls == []  # UTC and no locale: no guess
 
 
 async def test_answers_are_saved_and_a_bad_one_is_named(home: Path) -> None:
@@ -80,3 +81,23 @@ async def test_no_questions_once_onboarded(home: Path) -> None:
     app = make_app(home, welcome=True)
     async with app.run_test(size=(80, 24)):
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_the_country_is_asked_and_preselected_from_the_system_locale(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    app = make_app(home, welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["enter"] * 7)  # welcome, tz, days, threshold, 3 block fields
+        screen = app.screen
+        assert isinstance(screen, OnboardingScreen) and screen.step == 5
+        options = screen.query_one("#locale OptionList", OptionList)
+        highlighted = options.get_option_at_index(options.highlighted or 0)
+        assert highlighted.id == "DE" and "Germany" in str(highlighted.prompt)
+        assert options.get_option_at_index(options.option_count - 1).id == "other"
+        await pilot.press("up", "enter")  # the country above Germany in the list
+        await pilot.press("enter")
+        assert "Crisis info    France" in str(screen.query_one("#summary").render())

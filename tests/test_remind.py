@@ -270,7 +270,7 @@ def test_self_check_reminder_follows_the_last_self_check(
         run("config", "notify.urls", sink.url())
         assert [d["kind"] for d in remind()["deliveries"]] == ["selfcheck"]
         assert sink.messages[0]["message"].startswith(
-            "A 4-weekly self-check is due (none taken yet)"
+            "A self-check is due. It takes about five minutes"
         )
         with Store.open(home, resolve_tz("UTC")) as store:
             store.add_selfcheck(
@@ -285,7 +285,28 @@ def test_self_check_reminder_follows_the_last_self_check(
         assert remind()["active"] == []
         at("2026-12-21T10:00")
         assert [d["kind"] for d in remind()["deliveries"]] == ["selfcheck"]
-        assert "(4 weeks since the last one)" in sink.messages[-1]["message"]
+        unflagged = sink.messages[-1]
+        # After a flagged safety answer the next one is due in 7 days, and its reminder reads
+        # exactly like any other: it says only that a self-check is due.
+        with Store.open(home, resolve_tz("UTC")) as store:
+            store.add_selfcheck(
+                taken_on=date(2026, 12, 21),
+                taken_at=datetime(2026, 12, 21, 10, tzinfo=UTC),
+                questionnaire="builtin",
+                answers={},
+                scores={},
+                profile="neither",
+                safety_flag=True,
+            )
+        at("2026-12-25T10:00")
+        assert remind()["active"] == []
+        at("2026-12-28T10:00")
+        assert [d["kind"] for d in remind()["deliveries"]] == ["selfcheck"]
+        flagged = sink.messages[-1]
+        assert (flagged["title"], flagged["message"]) == (unflagged["title"], unflagged["message"])
+        assert flagged["message"] == (
+            "A self-check is due. It takes about five minutes: `caughtup selfcheck`."
+        )
 
 
 def test_catch_up_block_from_the_saved_sprint(

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker import crisis
 from tracker.errors import InputError
 from tracker.models import DayLog, Item
 from tracker.questionnaire import BUILTIN_DIR, load_file
 from tracker.selfcheck import (
     OVERLOAD_STEPS,
+    SAFETY_STEPS,
     SUPPORT_STEPS,
-    Context,
     Question,
     Questionnaire,
     Scale,
     evaluate,
     is_due,
+    profile_label,
+    profile_words,
+    safety_headline,
     score,
     suggestions,
-    tracker_context,
 )
-from tracker.settings import LOCALES, Settings
+from tracker.selfcheck_context import Context, context_lines, tracker_context
+from tracker.settings import Settings
 
 BUILTIN = load_file(BUILTIN_DIR / "selfcheck.toml")
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
@@ -49,7 +52,7 @@ def answers(
 
 
 def test_builtin_questionnaire_shape() -> None:
-    assert 12 <= len(BUILTIN.items) <= 16
+    assert 12 <= len(BUILTIN.items) <= 18
     assert set(BUILTIN.domains()) == {"overload", "burnout", "safety", "context"}
     assert any(i.reverse for i in BUILTIN.items)
     assert "2 weeks" in BUILTIN.recall
@@ -131,9 +134,9 @@ def test_safety_item_at_each_value(value: int) -> None:
     s = score(BUILTIN, {**answers(), "self_harm_thoughts": value})
     assert s.safety_flag is (value > 0)
     assert s.profile == "neither"  # safety never changes the profile
-    assert s.scores["safety"] == value * 25
+    assert s.scores["safety"] == int(value * 25 / 3 + 0.5)  # one of three safety items
     tips = suggestions(s)
-    assert ("Please reach out today" in tips[0]) is (value > 0)
+    assert ("Talk to someone today" in tips[0]) is (value > 0)
 
 
 def test_safety_flag_with_a_nonzero_scale_minimum() -> None:
@@ -216,6 +219,8 @@ def test_context_with_an_open_backlog_and_no_checkins() -> None:
         days_logged=0,
         dread_high_when_backlog_low=None,
         low_backlog_weeks=0,
+        after_hours_weeks=0,
+        after_hours_weeks_missing=2,
     )
     tips = suggestions(score(BUILTIN, answers(overload=3)), ctx)
     assert any("1 to 3 weeks old" in t for t in tips)
@@ -229,12 +234,97 @@ def test_evaluate_and_due_every_four_weeks() -> None:
     assert is_due(NOW.date() - timedelta(days=28), NOW.date())
 
 
-def test_every_locale_has_crisis_resources() -> None:
-    assert set(LOCALES) <= set(crisis.locales())
-    expected = {"US": "988", "CA": "988", "UK": "116 123", "IE": "116 123", "AU": "13 11 14",
-                "DE": "0800 111 0 111"}  # fmt: skip
-    for locale, number in expected.items():
-        res = crisis.resources(locale)
-        assert number in res.lines[0].contact
-        assert res.emergency and res.emergency in res.quiet_line()
-        assert res.to_json()[-1]["name"] == "Emergency services"
+# -- issue 16: what a result tells a clinician ------------------------------------------------
+
+
+def test_safety_items_are_single_ideas_in_plain_words_and_last() -> None:
+    safety = [i for i in BUILTIN.items if i.domain == "safety"]
+    assert BUILTIN.items[-3:] == tuple(safety)
+    texts = [i.text for i in safety]
+    assert texts == [
+        "I had thoughts of ending my life.",
+        "I had thoughts of harming myself.",
+        "I had the thought that the people I work with or for would be better off without me.",
+    ]
+    assert not any(" or that " in t or ", or " in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("item", "topic"),
+    [
+        ("end_life_thoughts", "thoughts of ending your life"),
+        ("self_harm_thoughts", "thoughts of harming yourself"),
+        ("better_off_without_me", "the people you work with or for would be better off"),
+    ],
+)
+def test_a_safety_only_answer_is_never_neither_or_four_weeks(item: str, topic: str) -> None:
+    result = evaluate(BUILTIN, {**answers(), item: 1}, NOW.date())
+    assert result.safety_flag is True and result.profile == "neither"
+    assert topic in safety_headline(result.safety_topics)
+    label = profile_label(result.profile, result.signs)
+    words = profile_words(result.profile, True, result.signs)
+    everything = " ".join([label, words, *result.suggestions])
+    assert "neither stands out" not in everything and "four weeks" not in everything
+    assert result.suggestions[:2] == SAFETY_STEPS
+    assert "today" in result.suggestions[0]
+    assert all(w in result.suggestions[1] for w in ("therapist", "doctor", "employee-assistance"))
+    assert result.next_due == NOW.date() + timedelta(days=7)
+    assert is_due(NOW.date() - timedelta(days=7), NOW.date(), safety_flag=True)
+    assert not is_due(NOW.date() - timedelta(days=6), NOW.date(), safety_flag=True)
+
+
+def test_two_strong_signs_are_not_averaged_away() -> None:
+    chosen = {**answers(), "rest_no_fix": 4, "body_changes": 4}
+    result = evaluate(BUILTIN, chosen, NOW.date())
+    assert result.profile == "neither" and result.scores["burnout"] < 50
+    assert result.signs == ["rest_no_fix", "body_changes"]
+    assert all(step in result.suggestions for step in SUPPORT_STEPS)
+    assert "four weeks" not in " ".join(result.suggestions)
+    assert profile_label(result.profile, result.signs) == (
+        "no overall pattern, but single signs stand out"
+    )
+    # "Most days" is enough for a sign; "some days" is not.
+    assert evaluate(BUILTIN, {**answers(), "numb_in_session": 3}, NOW.date()).signs == [
+        "numb_in_session"
+    ]
+    assert evaluate(BUILTIN, {**answers(), "numb_in_session": 2}, NOW.date()).signs == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("alert_at = 0", "alert_at must be 1 to 4"),
+        ("alert_at = 5", "alert_at must be 1 to 4"),
+        ("reverse = true\nalert_at = 3", "a reverse-keyed item cannot carry one"),
+    ],
+)
+def test_alert_at_is_checked(tmp_path: Path, extra: str, message: str) -> None:
+    path = tmp_path / "q.toml"
+    path.write_text(
+        'title = "Q"\n[scale]\nmin = 0\nmax = 4\n'
+        f'[[items]]\nid = "a"\ndomain = "burnout"\ntext = "A"\n{extra}\n'
+    )
+    with pytest.raises(InputError, match=message):
+        load_file(path)
+
+
+def test_after_hours_are_per_calendar_week_and_weeks_without_check_ins_are_said() -> None:
+    # 110 minutes in one check-in last week, nothing this week (NOW is a Sunday).
+    days = [_day(NOW.date() - timedelta(days=10), None, after_hours=110)]
+    ctx = tracker_context([], days, Settings(), NOW)
+    assert ctx.after_hours_per_week == 110
+    assert ctx.after_hours_weeks == 1 and ctx.after_hours_weeks_missing == 1
+    (line,) = [x for x in context_lines(ctx) if x.startswith("After-hours")]
+    assert line == (
+        "After-hours charting: 110 minutes a week (1 check-in in 1 calendar week; "
+        "1 week without a check-in left out)."
+    )
+
+
+def test_no_sprint_suggestion_when_nothing_is_outstanding() -> None:
+    calm = tracker_context([], [], Settings(), NOW)
+    assert calm.outstanding == 0
+    tips = suggestions(score(BUILTIN, answers(overload=4)), calm)
+    assert not any("sprint" in t for t in tips)
+    busy = tracker_context([Item(id=1, session_date=NOW.date())], [], Settings(), NOW)
+    assert any("sprint" in t for t in suggestions(score(BUILTIN, answers(overload=4)), busy))

@@ -33,18 +33,25 @@ def pdf_text(path: Path) -> tuple[str, int]:
 def test_items_json_follows_the_design(run_json: Callable[..., Any]) -> None:
     out = run_json("selfcheck", "--items")
     rows = out["items"]
-    assert 12 <= len(rows) <= 16
-    assert all(set(row) == {"id", "domain", "min", "max", "text"} for row in rows)
+    assert 12 <= len(rows) <= 18
+    assert all(set(row) == {"id", "domain", "min", "max", "alert_at", "text"} for row in rows)
+    alerts = {row["id"]: row["alert_at"] for row in rows if row["alert_at"] is not None}
+    assert alerts == {"rest_no_fix": 3, "body_changes": 3, "numb_in_session": 3, "ineffective": 3}
+    assert rows[0]["alert_at"] is None
     assert {row["domain"] for row in rows} == {"overload", "burnout", "safety", "context"}
     assert all(row["min"] == 0 and row["max"] == 4 for row in rows)
     assert [row["id"] for row in rows] == [i.id for i in BUILTIN.items]
 
 
 def test_answers_json_is_exactly_the_design(
-    run_json: Callable[..., Any], tmp_path: Path, home: Path
+    run: Callable[..., Result], run_json: Callable[..., Any], tmp_path: Path, home: Path
 ) -> None:
+    run("config", "locale", "US")
     out = run_json("selfcheck", "--answers", answer_file(tmp_path, answers(overload=4, burnout=3)))
-    assert set(out) == {"profile", "scores", "safety_flag", "suggestions", "crisis_resources"}
+    assert set(out) == {"profile", "scores", "safety_flag", "signs", "suggestions",
+                        "crisis_resources", "next_due"}  # fmt: skip
+    assert out["signs"] == ["numb_in_session", "ineffective", "rest_no_fix", "body_changes"]
+    assert out["next_due"] == "2026-12-20"
     assert out["profile"] == "both"
     assert out["scores"] == {"overload": 100, "burnout": 75, "safety": 0, "context": 0}
     assert out["safety_flag"] is False
@@ -80,6 +87,7 @@ def test_crisis_resources_follow_the_locale(
 def test_terminal_result_puts_crisis_first_when_flagged(
     run: Callable[..., Result], tmp_path: Path
 ) -> None:
+    run("config", "locale", "US")
     flagged = run("selfcheck", "--answers", answer_file(tmp_path, answers(overload=3, safety=1)))
     text = flagged.stdout
     assert flagged.exit_code == 0
@@ -154,7 +162,7 @@ def test_terminal_prompts_with_going_back(home: Path) -> None:
     keys = ["1", "b", str(values[0]), "7", *map(str, values[1:])]
     result = CliRunner().invoke(cli, ["selfcheck"], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.output
-    assert "1/16  Over the last 2 weeks" in result.stdout
+    assert "1/18  Over the last 2 weeks" in result.stdout
     assert "Please type a number from 0 to 4" in result.stdout
     assert "Profile: broader burnout signs" in result.stdout
     with Store.open(home, Workspace(home).tz) as store:
@@ -162,6 +170,7 @@ def test_terminal_prompts_with_going_back(home: Path) -> None:
 
 
 def test_pdf_and_markdown_unflagged(run: Callable[..., Result], tmp_path: Path) -> None:
+    run("config", "locale", "US")
     run("add", "--date", "2026-11-20", "--client", "ZQ9")
     pdf, md = tmp_path / "s.pdf", tmp_path / "s.md"
     result = run(
@@ -190,6 +199,7 @@ def test_pdf_and_markdown_unflagged(run: Callable[..., Result], tmp_path: Path) 
 def test_pdf_flagged_worst_case_fits_one_page_with_crisis_first(
     run: Callable[..., Result], tmp_path: Path
 ) -> None:
+    run("config", "locale", "US")
     for day in range(8, 22):
         run("log", "--date", f"2026-11-{day:02d}", "--sessions", "6", "--written", "2",
             "--after-hours", "180", "--dread", "4")  # fmt: skip
@@ -248,7 +258,7 @@ def test_a_users_own_questionnaire_is_listed_and_used(
         "title: Yam\nscale: {min: 0, max: 2}\nitems:\n  - {id: a, domain: safety, text: A}\n",
     )
     listed = {q["name"]: q for q in run_json("selfcheck", "--list")["questionnaires"]}
-    assert listed["selfcheck"]["builtin"] is True and listed["selfcheck"]["items"] == 16
+    assert listed["selfcheck"]["builtin"] is True and listed["selfcheck"]["items"] == 18
     assert listed["mine"] == {
         "name": "mine",
         "title": "My licensed scale",
@@ -300,4 +310,79 @@ def test_a_user_file_cannot_take_a_builtin_name(run_json: Callable[..., Any], ho
     listed = run_json("selfcheck", "--list")["questionnaires"]
     assert [q["builtin"] for q in listed] == [True, False]
     assert "is taken by" in listed[1]["error"]
-    assert len(run_json("selfcheck", "--items")["items"]) == 16
+    assert len(run_json("selfcheck", "--items")["items"]) == 18
+
+
+# -- issue 16: a safety answer, strong signs, and a print that over-shares nothing -------------
+
+
+def test_a_safety_only_answer_in_the_terminal(run: Callable[..., Result], tmp_path: Path) -> None:
+    run("config", "locale", "IE")
+    chosen = {**answers(), "end_life_thoughts": 1}
+    result = run("selfcheck", "--answers", answer_file(tmp_path, chosen))
+    text = result.stdout
+    assert text.index("Support, first") < text.index("116 123") < text.index("Profile:")
+    assert "You said that in the last two weeks you had thoughts of ending your life." in text
+    assert "neither stands out" not in text and "four weeks" not in text
+    assert "Talk to someone today" in text and "employee-assistance programme" in text
+    assert "Next self-check: in 7 days, on Sun 29 Nov 2026." in text
+    assert text.strip().splitlines()[-1].startswith("If things feel unsafe: Samaritans")
+
+
+def test_two_strong_signs_are_shown_and_bring_support(
+    run: Callable[..., Result], run_json: Callable[..., Any], tmp_path: Path
+) -> None:
+    chosen = {**answers(), "rest_no_fix": 4, "body_changes": 4}
+    out = run_json("selfcheck", "--answers", answer_file(tmp_path, chosen), "--no-save")
+    assert out["profile"] == "neither" and out["signs"] == ["rest_no_fix", "body_changes"]
+    assert any("supervision" in s for s in out["suggestions"])
+    md = tmp_path / "s.md"
+    text = run("selfcheck", "--answers", answer_file(tmp_path, chosen), "--md", str(md)).stdout
+    assert "Signs that stand out" in text and "did not fix" in text.split("Signs")[1]
+    assert "## Signs that stand out" in md.read_text()
+
+
+def _printed(run: Callable[..., Result], tmp_path: Path, chosen: dict[str, int], name: str,
+             *flags: str) -> tuple[str, str]:  # fmt: skip
+    pdf, md = tmp_path / f"{name}.pdf", tmp_path / f"{name}.md"
+    result = run("selfcheck", "--answers", answer_file(tmp_path, chosen, f"{name}.json"),
+                 "--no-save", "--pdf", str(pdf), "--md", str(md), *flags)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text, pages = pdf_text(pdf)
+    assert pages == 1
+    return text, md.read_text()
+
+
+def test_private_print_leaves_out_the_safety_answers_and_the_flag(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    run("config", "locale", "GB")
+    flagged = {**answers(overload=3), "self_harm_thoughts": 2}
+    full_pdf, full_md = _printed(run, tmp_path, flagged, "full")
+    assert "Support, first" in full_pdf and "harming myself" in full_pdf
+    private_pdf, private_md = _printed(run, tmp_path, flagged, "private", "--private")
+    for text in (private_pdf, private_md):
+        for hidden in ("Support, first", "harming", "ending my life", "better off without",
+                       "7 days", "Next self-check", "therapist, your doctor"):  # fmt: skip
+            assert hidden not in text, hidden
+        assert "Printed privately: answers about safety are not included." in " ".join(text.split())
+    # Flagged or not, a private print reads the same: its content reveals nothing.
+    calm_pdf, calm_md = _printed(run, tmp_path, answers(overload=3), "calm", "--private")
+    assert private_pdf == calm_pdf and private_md == calm_md
+    # Every summary ends with the quiet crisis line, private or not, flagged or not.
+    quiet = "If things feel unsafe: Samaritans, call 116 123; emergency 999 (United Kingdom)."
+    for text in (full_md, private_md, calm_md):
+        assert text.strip().splitlines()[-1] == quiet
+    for text in (full_pdf, private_pdf, calm_pdf):
+        assert " ".join(text.split()).endswith(quiet)
+
+
+def test_the_private_print_setting_is_the_default(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    flagged = {**answers(), "better_off_without_me": 1}
+    assert run("config", "private_print", "true").exit_code == 0
+    text, _ = _printed(run, tmp_path, flagged, "default")
+    assert "Support, first" not in text and "better off without" not in text
+    text, _ = _printed(run, tmp_path, flagged, "full", "--full")
+    assert "Support, first" in text and "better off without" in text

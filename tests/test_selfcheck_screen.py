@@ -16,6 +16,7 @@ from screens.selfcheck import SelfCheckScreen
 from tests.conftest import NOW, settled
 from tests.test_selfcheck import BUILTIN, answers
 from tests.test_selfcheck_cli import answer_file
+from tracker import settings
 from tracker.store import Store
 from tracker.workspace import Workspace
 
@@ -39,22 +40,27 @@ def text(screen: SelfCheckScreen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
+def us(home: Path) -> None:
+    settings.save(home, settings.Settings(locale="US"))
+
+
 async def test_answer_the_whole_questionnaire_with_keys_then_print(home: Path) -> None:
+    us(home)
     app = make_app(home)
     values = keys_for(overload=4)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_selfcheck(pilot)
         assert "You have not taken a self-check yet" in text(screen, "#intro-text")
         await pilot.press("enter")
-        assert "Statement 1 of 16" in text(screen, "#progress")
+        assert "Statement 1 of 18" in text(screen, "#progress")
         await pilot.press("n")  # no skipping ahead of an answer
-        assert "Statement 1 of 16" in text(screen, "#progress")
+        assert "Statement 1 of 18" in text(screen, "#progress")
         await pilot.press("7")  # not on the 0-4 scale: nothing happens
-        assert "Statement 1 of 16" in text(screen, "#progress")
+        assert "Statement 1 of 18" in text(screen, "#progress")
         await pilot.press(values[0])
-        assert "Statement 2 of 16" in text(screen, "#progress")
+        assert "Statement 2 of 18" in text(screen, "#progress")
         await pilot.press("left")
-        assert "Statement 1 of 16" in text(screen, "#progress")
+        assert "Statement 1 of 18" in text(screen, "#progress")
         assert f"▶ {values[0]}  Nearly every day  (your answer)" in text(screen, "#choices")
         await pilot.press("right", *values[1:-1], "p", "n", values[-1])
         await app.workers.wait_for_complete()
@@ -64,7 +70,7 @@ async def test_answer_the_whole_questionnaire_with_keys_then_print(home: Path) -
         assert "Documentation overload   100/100" in text(screen, "#profile")
         assert screen.query_one("#crisis").display is False
         assert "If things feel unsafe: 988" in text(screen, "#result-quiet")
-        assert "catch-up sprint" in text(screen, "#suggestions")
+        assert "catch-up sprint" not in text(screen, "#suggestions")  # nothing is outstanding
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -83,6 +89,7 @@ async def test_answer_the_whole_questionnaire_with_keys_then_print(home: Path) -
 
 
 async def test_flagged_result_puts_crisis_lines_first(home: Path) -> None:
+    us(home)
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_selfcheck(pilot)
@@ -95,6 +102,49 @@ async def test_flagged_result_puts_crisis_lines_first(home: Path) -> None:
         assert crisis.region.y < screen.query_one("#profile").region.y
         assert crisis.region.y <= 2  # on screen at once, above everything else
         assert "broader burnout signs" in text(screen, "#profile")
+        assert "Next self-check: in 7 days" in text(screen, "#suggestions")
+
+
+async def test_a_safety_answer_and_a_private_print_from_the_screen(home: Path) -> None:
+    settings.save(home, settings.Settings(locale="GB"))
+    app = make_app(home)
+    chosen = {**answers(), "end_life_thoughts": 1, "rest_no_fix": 4}
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_selfcheck(pilot)
+        await pilot.press("enter", *[str(chosen[item.id]) for item in BUILTIN.items])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        crisis = text(screen, "#crisis")
+        assert (
+            "in the last two weeks you had thoughts of ending your life" in crisis
+            and "116 123" in crisis
+        )
+        assert "Signs that stand out" in text(screen, "#profile")
+        assert "four weeks" not in text(screen, "#profile") + text(screen, "#suggestions")
+        assert "full" in text(screen, "#print-hint")
+        await pilot.press("v")  # the choice: a private print
+        assert "private (no safety answers)" in text(screen, "#print-hint")
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    pdf = home / "reports" / "selfcheck-2026-11-22-private.pdf"
+    printed = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Support, first" not in printed and "ending my life" not in printed
+    assert "Signs that stand out" in printed
+    assert printed.endswith("If things feel unsafe: Samaritans, call 116 123; emergency 999 "
+                            "(United Kingdom).")  # fmt: skip
+
+
+async def test_a_week_after_a_flagged_answer_one_is_due(
+    home: Path, run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-15T09:00")
+    run("selfcheck", "--answers", answer_file(tmp_path, {**answers(), "end_life_thoughts": 1}))
+    monkeypatch.setenv("CAUGHTUP_NOW", NOW)
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_selfcheck(pilot)
+        assert "Last one 15 Nov 2026, 7 days ago: one is due." in text(screen, "#intro-text")
 
 
 async def test_history_and_due_reminder(
@@ -128,6 +178,7 @@ def test_snapshot_result_unflagged(home: Path, snap_compare: Any) -> None:
 
 
 def test_snapshot_result_flagged(home: Path, snap_compare: Any) -> None:
+    settings.save(home, settings.Settings(locale="IE"))
     keys = keys_for(overload=3, burnout=3, safety=2)
 
     async def run_before(pilot: Pilot[Any]) -> None:

@@ -38,7 +38,7 @@ def test_save_and_load_roundtrip(tmp_path: Path) -> None:
         ("threshold = 5", "unknown setting 'threshold'"),
         ("[rules]\nthreshold = -1", "rules.threshold must be a whole number from 1 to 100"),
         ("[rules]\nthreshold = 'five'", "rules.threshold must be"),
-        ("locale = 'XX'", "locale must be one of US"),
+        ("locale = 7", "locale must be text"),
         ("timezone = 'Mars/Base'", "IANA time zone"),
         ("[rules\n", "is not valid TOML"),
     ],

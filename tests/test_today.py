@@ -23,7 +23,7 @@ async def test_log_a_day_with_keys(home: Path, run_json: Callable[..., Any]) -> 
         await app.workers.wait_for_complete()
         await pilot.pause()
         glance = str(app.screen.query_one(Glance).render())
-        assert "Outstanding  2 of 5" in glance
+        assert "2 outstanding, threshold 5" in glance
     day = json.loads(json.dumps(run_json("status")))
     assert day["outstanding"] == 2
 

@@ -11,6 +11,7 @@ numbers and settings only, never from an item's client reference.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,13 +19,14 @@ from typing import Any
 
 from tracker import rules
 from tracker.models import DayLog, Item
-from tracker.planner import goal_line
+from tracker.planner import goal_line, order
 from tracker.records import SprintBlock
+from tracker.selfcheck import next_due
 from tracker.settings import Notify, Settings
+from tracker.words import days_old, hours_rule, join, number_word, plural, with_article
 
-KINDS = ("breach", "threshold", "tier", "block", "chase", "selfcheck")
-SELFCHECK_EVERY_DAYS = 28
-WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+KINDS = ("urgent", "breach", "threshold", "tier", "block", "chase", "selfcheck")
+URGENT_TIERS = (1, 3)  # P1 court or legally sensitive, P3 high-risk: past the rule, said apart
 
 Level = int | str
 SentState = dict[str, Level]
@@ -114,18 +116,6 @@ def next_allowed(now: datetime, notify: Notify) -> datetime | None:
 # -- wording ----------------------------------------------------------------------------------
 
 
-def number_word(n: int) -> str:
-    return WORDS[n] if 0 <= n < len(WORDS) else str(n)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def age_text(days: int) -> str:
-    return "from today" if days <= 0 else plural(days, "day")
-
-
 def catchup_minutes(item: Item, settings: Settings) -> int:
     """Minutes to write one note in a catch-up block, from the settings."""
     sprint = settings.sprint
@@ -135,20 +125,28 @@ def catchup_minutes(item: Item, settings: Settings) -> int:
     return per_type.get(item.note_type, per_type.get("progress", 9))
 
 
-def clear_step(oldest_first: Sequence[Item], want: int, settings: Settings) -> str:
-    """'a 27-minute catch-up clears the three oldest': the `want` oldest, at most one block."""
+def clear_step(ordered: Sequence[Item], want: int, settings: Settings) -> str:
+    """'a 27-minute catch-up clears the three most urgent (1 P1 court/legal, 2 P4 routine)':
+    the first `want` of `ordered` (the plan's order), at most one block."""
     budget = settings.sprint.block_minutes
     take, minutes = 0, 0
-    for item in oldest_first[: max(1, want)]:
+    for item in ordered[: max(1, want)]:
         cost = catchup_minutes(item, settings)
         if take and minutes + cost > budget:
             break
         take, minutes = take + 1, minutes + cost
-    if take == len(oldest_first):
+    first = "most recent" if settings.sprint.strategy == "recent" else "most urgent"
+    if take == len(ordered):
         which = "it" if take == 1 else "all of them" if take > 10 else f"all {number_word(take)}"
     else:
-        which = "the oldest" if take == 1 else f"the {number_word(take)} oldest"
-    return f"a {minutes}-minute catch-up clears {which}"
+        which = f"the {first}" if take == 1 else f"the {number_word(take)} {first}"
+    tiers = sorted(Counter(rules.triage_tier(i) for i in ordered[:take]).items())
+    named = (
+        rules.TRIAGE_LABELS[tiers[0][0]]
+        if take == 1
+        else ", ".join(f"{n} {rules.TRIAGE_LABELS[t]}" for t, n in tiers)
+    )
+    return f"{with_article(f'{minutes}-minute')} catch-up clears {which} ({named})"
 
 
 # -- the alerts ---------------------------------------------------------------------------------
@@ -166,28 +164,48 @@ def current_alerts(
     last_selfcheck: date | None,
     settings: Settings,
     now: datetime,
+    *,
+    selfcheck_flagged: bool = False,
 ) -> list[Alert]:
     """Every alert that holds at `now`, each with its level and message (no sent-state yet)."""
     items = list(items)
     tz, today, rule_set = now.tzinfo or UTC, now.date(), settings.rules
     open_items = [i for i in items if i.is_open]
-    outstanding = sorted(
-        (i for i in open_items if i.blocked_on is None),
-        key=lambda i: (i.session_date, i.session_time or time.max, i.id or 0),
+    # The plan's order (triage by default): what a catch-up should write first.
+    outstanding = order(
+        (i for i in open_items if rules.is_outstanding(i)),
+        settings.sprint.strategy,
+        rule_set,
+        today,
     )
     n_open = len(outstanding)
-    oldest = rules.age_days(outstanding[0], today) if outstanding else 0
+    oldest = max((rules.age_days(i, today) for i in outstanding), default=0)
     found: list[Alert] = []
+    rule = hours_rule(rule_set)
 
     late = [i for i in outstanding if rules.breached(i, rule_set, tz, now)]
+    urgent = [i for i in late if rules.triage_tier(i) in URGENT_TIERS]
+    if urgent:
+        tiers = sorted(Counter(rules.triage_tier(i) for i in urgent).items())
+        found.append(
+            Alert(
+                "urgent",
+                len(urgent),
+                f"{plural(len(urgent), 'court or high-risk note')} past {rule}",
+                f"{join([f'{n} {rules.TRIAGE_LABELS[t]}' for t, n in tiers])} "
+                f"{'note' if len(urgent) == 1 else 'notes'} open past "
+                f"{rule}, oldest {days_old(max(rules.age_days(i, today) for i in urgent))}: "
+                "write these first, before any routine note.",
+            )
+        )
     if late:
         found.append(
             Alert(
                 "breach",
                 len(late),
-                f"{plural(len(late), 'note')} past the {rule_set.rule_hours}-hour rule",
-                f"{plural(len(late), 'note')} past {rule_set.rule_hours} hours, oldest "
-                f"{age_text(rules.age_days(late[0], today))}: "
+                f"{plural(len(late), 'note')} past {rule}",
+                f"{plural(len(late), 'note')} past {rule}, oldest "
+                f"{days_old(max(rules.age_days(i, today) for i in late))}: "
                 f"{clear_step(late, len(late), settings)}.",
             )
         )
@@ -201,7 +219,7 @@ def current_alerts(
                 "threshold",
                 n_open // threshold,
                 f"Catch up now: {plural(n_open, 'note')} open",
-                f"{plural(n_open, 'note')} open, oldest {age_text(oldest)}: "
+                f"{plural(n_open, 'note')} open, oldest {days_old(oldest)}: "
                 f"{clear_step(outstanding, to_ok, settings)}. The backlog is fixable.",
             )
         )
@@ -243,7 +261,7 @@ def current_alerts(
                 today.isoformat(),
                 f"{label} today at {starts}",
                 f"{minutes} minutes for catch-up today; the plan: {'; then '.join(goals)}. "
-                f"{plural(n_open, 'note')} open, oldest {age_text(oldest)}.",
+                f"{plural(n_open, 'note')} open, oldest {days_old(oldest)}.",
             )
         )
 
@@ -268,20 +286,15 @@ def current_alerts(
 
     start = last_selfcheck or _first_day(days, items)
     if start is not None:
-        due_on = start + timedelta(days=SELFCHECK_EVERY_DAYS)
+        due_on = next_due(start, selfcheck_flagged and last_selfcheck is not None)
         if today >= due_on:
-            since_text = (
-                f"{(today - last_selfcheck).days // 7} weeks since the last one"
-                if last_selfcheck
-                else "none taken yet"
-            )
+            # Only that one is due: when it is due says nothing about how the last one went.
             found.append(
                 Alert(
                     "selfcheck",
                     due_on.isoformat(),
                     "Self-check due",
-                    f"A 4-weekly self-check is due ({since_text}). It takes about five "
-                    "minutes: `caughtup selfcheck`.",
+                    "A self-check is due. It takes about five minutes: `caughtup selfcheck`.",
                 )
             )
     return found
@@ -303,9 +316,19 @@ def evaluate(
     settings: Settings,
     sent: Mapping[str, Level],
     now: datetime,
+    *,
+    selfcheck_flagged: bool = False,
 ) -> Evaluation:
     """What to send now and the sent-state that follows (see the module doc)."""
-    holding = current_alerts(items, days, blocks_today, last_selfcheck, settings, now)
+    holding = current_alerts(
+        items,
+        days,
+        blocks_today,
+        last_selfcheck,
+        settings,
+        now,
+        selfcheck_flagged=selfcheck_flagged,
+    )
     active = [a.kind for a in holding]
     base = {kind: level for kind, level in sent.items() if kind in active}
     due = [a for a in holding if _worse(a.level, base.get(a.kind))]

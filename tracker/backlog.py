@@ -45,6 +45,8 @@ class Row:
             marks.append("payer window closed")
         if self.late_entry:
             marks.append("late entry")
+        if self.item.blocked_on is not None and self.waiting_days is None:
+            marks.append(self.item.blocked_on.replace("_", " "))  # the user's own: a coding query
         return marks
 
     def to_json(self) -> dict[str, Any]:
@@ -65,7 +67,7 @@ class Row:
 @dataclass
 class Backlog:
     rows: list[Row]
-    """Outstanding items (open, not blocked) in triage order, or grouped by note type."""
+    """Outstanding items (open, not waiting on others) in triage order, or grouped by type."""
     blocked: list[Row]
     """Open items waiting on someone else, in triage order."""
     tier_counts: dict[int, int] = field(default_factory=dict)
@@ -87,7 +89,7 @@ class Backlog:
 def row(item: Item, settings: Settings, now: datetime) -> Row:
     tz, r, today = now.tzinfo or UTC, settings.rules, now.date()
     waiting = chase = None
-    if item.blocked_on is not None:
+    if rules.waits_on_others(item):
         since = rules.blocked_since(item, tz).astimezone(tz).date()
         waiting, chase = (today - since).days, rules.chase(item, r, now)
     return Row(
@@ -127,7 +129,7 @@ def build(
     all_rows = [row(i, settings, now) for i in ordered]
     counts = dict.fromkeys(range(1, 6), 0)
     for r in all_rows:
-        if r.item.blocked_on is None:
+        if not rules.waits_on_others(r.item):
             counts[r.tier] += 1
 
     def keep(r: Row) -> bool:
@@ -135,15 +137,15 @@ def build(
             note_type is None or r.item.note_type == note_type
         )
 
-    rows = [r for r in all_rows if r.item.blocked_on is None and keep(r)]
-    blocked = [r for r in all_rows if r.item.blocked_on is not None and keep(r)]
+    rows = [r for r in all_rows if not rules.waits_on_others(r.item) and keep(r)]
+    blocked = [r for r in all_rows if rules.waits_on_others(r.item) and keep(r)]
     return Backlog(
         rows=group_by_type(rows) if by_type else rows,
         blocked=blocked,
         tier_counts=counts,
-        blocked_count=sum(1 for r in all_rows if r.item.blocked_on is not None),
+        blocked_count=len(all_rows) - sum(counts.values()),
         oldest_age_days=max(
-            (r.age_days for r in all_rows if r.item.blocked_on is None), default=None
+            (r.age_days for r in all_rows if not rules.waits_on_others(r.item)), default=None
         ),
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from tracker.settings import Settings
 from tracker.trends import Burndown, Week
+from tracker.words import plural
 
 # name -> title; the order the CLI prints them and the TUI cycles through them.
 CHARTS: dict[str, str] = {
@@ -211,10 +212,6 @@ def burndown_words(burndown: Burndown) -> str:
     return f"{line}; on the first plan"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def render(name: str, weeks: Sequence[Week], settings: Settings, width: int, height: int, *,
            colour: bool, burndown: Burndown | None = None) -> str:  # fmt: skip
     """The chart as text for the terminal (ANSI colours only when `colour`)."""
@@ -273,7 +270,7 @@ def figure_class() -> Any:
 def change(label: str, values: Sequence[float | None], fmt: Callable[[float], str]) -> str:
     """How `values` (one per week, None for a gap) moved, from the first known to the last.
 
-    For example "within-24h share up from 40% to 75% over 6 weeks".
+    For example "within-48h share up from 40% to 75% over 6 weeks".
     """
     points = [(x, v) for x, v in enumerate(values) if v is not None]
     if len(points) < 2:

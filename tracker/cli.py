@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "status": "tracker.commands.status:status",
     "config": "tracker.commands.config:config",
     "selfcheck": "tracker.commands.selfcheck:selfcheck",
+    "crisis": "tracker.commands.crisis:crisis",
     "plan": "tracker.commands.plan:plan",
     "block": "tracker.commands.plan:block",
     "trends": "tracker.commands.trends:trends_command",
@@ -109,8 +110,8 @@ def status_output(ws: Workspace, *, as_json: bool, short: bool) -> str:
     if as_json:
         return json_text(st.to_json())
     if short:
-        return short_line(st)
-    return "\n".join(human_lines(st, ws.settings.rules.rule_hours))
+        return short_line(st, ws.settings.rules)
+    return "\n".join(human_lines(st, ws.settings.rules))
 
 
 def json_text(data: Any) -> str:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tracker.paths import write_private
-from tracker.planner import Block, plural
+from tracker.planner import Block
+from tracker.words import plural
 
 if TYPE_CHECKING:
     from tracker.sprint import Slot

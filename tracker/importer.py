@@ -473,7 +473,8 @@ def apply_settings(current: Settings, incoming: list[tuple[str, Any, str]]) -> t
         try:
             if settings_mod.is_secret(key):
                 continue
-            new = settings_mod.set_value(new, key, value)
+            # Like settings.toml: a country this machine has no crisis data for reads as `other`.
+            new = settings_mod.set_value(new, key, value, loading=True)
         except InputError as exc:
             raise InputError(f"{where}: {exc}; nothing was imported") from None
         count += 1

@@ -143,11 +143,22 @@ def remind(
     sprint = store.current_sprint()
     blocks = store.sprint_blocks(sprint.id) if sprint else []
     blocks_today = [b for b in blocks if b.day == now.date()]
-    last_selfcheck = store.last_selfcheck_date()
+    kept = store.selfchecks(limit=1)
+    last_selfcheck = kept[0]["taken_on"] if kept else None
+    flagged = bool(kept and kept[0]["safety_flag"])  # the next one is then due in 7 days
     urls = list(dict.fromkeys(settings.notify.urls))
 
     def evaluate(sent: dict[str, int | str]) -> alerts.Evaluation:
-        return alerts.evaluate(items, days, blocks_today, last_selfcheck, settings, sent, now)
+        return alerts.evaluate(
+            items,
+            days,
+            blocks_today,
+            last_selfcheck,
+            settings,
+            sent,
+            now,
+            selfcheck_flagged=flagged,
+        )
 
     overview = evaluate({})
     report = Report(

@@ -22,6 +22,7 @@ from typing import Any
 from tracker import rules as r
 from tracker.models import Item
 from tracker.settings import STRATEGIES, WEEKDAYS, Rules
+from tracker.words import for_people, plural, with_article
 
 WEEKEND = ("sat", "sun")
 MAX_SUSTAINABLE = 3
@@ -49,10 +50,6 @@ def noun(note_type: str, count: int) -> str:
     if note_type not in TYPE_NOUNS:
         many = one + "s"
     return f"{count} {one if count == 1 else many}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -146,6 +143,9 @@ class Plan:
     """Notes a week the blocks can write (before inflow)."""
     measured_inflow: float | None = None
     finish_at_measured: date | None = None
+    sustainable_finish: date | None = None
+    """When a missed target needs more blocks a week than is sustainable: the finish at that
+    most (a later target to suggest instead); else None."""
 
     def to_json(self) -> dict[str, Any]:
         p = self.params
@@ -156,6 +156,9 @@ class Plan:
             "blocks_per_week_needed": self.blocks_per_week_needed,
             "warnings": [w.to_json() for w in self.warnings],
             "unscheduled": self.unscheduled,
+            "sustainable_finish": (
+                self.sustainable_finish.isoformat() if self.sustainable_finish else None
+            ),
             "capacity_per_week": round(self.capacity_per_week, 2),
             "inflow": {
                 "per_week": p.inflow,
@@ -392,20 +395,21 @@ def plan(
             PlanWarning(
                 "longer_than_block",
                 f"a {noun(t, 1)[2:]} takes about {params.minutes_for(t):.0f} minutes, longer than "
-                f"a {params.block_minutes}-minute block: it gets a block to itself; a longer "
-                "block would suit it better.",
+                f"{with_article(f'{params.block_minutes}-minute')} block: it gets a block to "
+                "itself; a longer block would suit it better.",
             )
         )
     if outruns:
         warnings.append(
             PlanWarning(
                 "inflow_outruns",
-                f"at {params.inflow:g} new notes a week, new notes leak into the backlog "
+                f"at {for_people(params.inflow)} new notes a week, new notes leak into the "
+                "backlog "
                 + (
-                    f"faster than these blocks clear it ({capacity:.1f} a week), by "
-                    f"{params.inflow - capacity:.1f} a week"
+                    f"faster than these blocks clear it ({for_people(capacity)} a week), by "
+                    f"{for_people(params.inflow - capacity)} a week"
                     if params.inflow > capacity + 0.05
-                    else f"as fast as these blocks clear it ({capacity:.1f} a week)"
+                    else f"as fast as these blocks clear it ({for_people(capacity)} a week)"
                 )
                 + ": the backlog would never shrink, so there is no finish date. More or longer "
                 "blocks, or writing new notes the same day, turns it around.",
@@ -419,12 +423,21 @@ def plan(
                 f"finish date; {plural(len(unscheduled), 'note')} would still be waiting.",
             )
         )
+    sustainable = None
+    if meets is False and (needed is None or needed > MAX_SUSTAINABLE):
+        # More blocks than anyone keeps up is no advice: say when a sustainable pace finishes.
+        most = replace(params, days=days_for(MAX_SUSTAINABLE, params.days), target=None)
+        sustainable = _finish(costs, most, mean)
     if meets is False:
-        need = (
-            f"{needed} blocks a week would do it"
-            if needed is not None
-            else "even a block every day would not do it: longer blocks or a later target would"
-        )
+        if needed is not None and needed <= MAX_SUSTAINABLE:
+            need = f"{needed} blocks a week would do it"
+        elif sustainable is not None:
+            need = (
+                f"{MAX_SUSTAINABLE} blocks a week, a realistic most, would finish by "
+                f"{sustainable:%a %d %b %Y}: a later target is kinder than more blocks"
+            )
+        else:
+            need = "a later target or longer blocks would: more blocks a week would not last"
         warnings.append(
             PlanWarning(
                 "target_missed",
@@ -446,6 +459,7 @@ def plan(
         capacity_per_week=capacity,
         measured_inflow=measured_inflow,
         finish_at_measured=finish_measured,
+        sustainable_finish=sustainable,
     )
 
 

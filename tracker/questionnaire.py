@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 import questionnaires
 from tracker.errors import InputError
 from tracker.selfcheck import DEFAULT_THRESHOLD, Question, Questionnaire, Scale
+from tracker.words import plural
 
 BUILTIN_DIR = Path(questionnaires.__file__).parent
 USER_DIR_NAME = "questionnaires"
@@ -55,11 +56,18 @@ class ItemModel(BaseModel):
     text: str = Field(min_length=1, max_length=300)
     reverse: bool = False
     scale: ScaleModel | None = None
+    alert_at: int | None = Field(default=None, ge=0, le=9)
+    """An answer at or above this is a sign that stands out, whatever the domain's mean."""
 
     @model_validator(mode="after")
     def _safety_not_reversed(self) -> ItemModel:
         if self.domain == "safety" and self.reverse:
             raise ValueError("a safety item cannot be reverse-keyed (reverse = false)")
+        if self.alert_at is not None and self.reverse:
+            raise ValueError(
+                "alert_at needs the strained end at the top of the scale; a reverse-keyed item "
+                "cannot carry one"
+            )
         return self
 
 
@@ -80,10 +88,16 @@ class QuestionnaireModel(BaseModel):
             if item.id in seen:
                 raise ValueError(f"items[{n}]: id {item.id!r} is used twice")
             seen.add(item.id)
-            if item.scale is None and self.scale is None:
+            scale = item.scale or self.scale
+            if scale is None:
                 raise ValueError(
                     f"items[{n}] ({item.id}) has no scale; add a [scale] table for the file "
                     "or a scale to the item"
+                )
+            if item.alert_at is not None and not scale.min < item.alert_at <= scale.max:
+                raise ValueError(
+                    f"items[{n}] ({item.id}): alert_at must be {scale.min + 1} to {scale.max} "
+                    f"(above the lowest answer, on the scale), got {item.alert_at}"
                 )
         return self
 
@@ -136,14 +150,16 @@ def load_file(path: Path) -> Questionnaire:
         where = _where(tuple(first["loc"]), data)
         message = first["msg"].removeprefix("Value error, ")
         more = len(exc.errors()) - 1
-        tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        tail = f" (and {plural(more, 'more problem')})" if more else ""
         raise InputError(f"{path}: {where}: {message}{tail}") from None
     items = []
     for item in model.items:
         sm = item.scale or model.scale
         assert sm is not None  # checked by the model
         scale = Scale(sm.min, sm.max, tuple(sm.labels))
-        items.append(Question(item.id, item.domain, item.text.strip(), scale, item.reverse))
+        items.append(
+            Question(item.id, item.domain, item.text.strip(), scale, item.reverse, item.alert_at)
+        )
     return Questionnaire(
         name=path.stem,
         title=model.title,

@@ -1,5 +1,5 @@
-"""The guardrails as pure functions of (items, settings, now): due times, the 24-hour rule,
-the five-note threshold, backlog age tiers, triage tiers, late entries and payer windows."""
+"""The guardrails as pure functions of (items, settings, now): due times, the rule's hours (24 by
+default), the note threshold, backlog age tiers, triage tiers, late entries and payer windows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from tracker.clock import local_moment, to_utc_text
 from tracker.models import Item
-from tracker.settings import Rules, Settings
+from tracker.settings import OWN_BLOCKERS, Rules, Settings
 
 TIERS = ("under_1_week", "1_to_3_weeks", "over_3_weeks")
 TIER_LABELS = {
@@ -166,9 +166,15 @@ def breached(item: Item, rules: Rules, tz: tzinfo, now: datetime) -> bool:
     return _after(item.written_at or now, due(item, rules, tz))
 
 
+def waits_on_others(item: Item) -> bool:
+    """Blocked on someone else: a result, a referral, a documentation gap. A coding query is the
+    clinician's own to answer, so a note blocked on one does not wait on others."""
+    return item.blocked_on is not None and item.blocked_on not in OWN_BLOCKERS
+
+
 def is_outstanding(item: Item) -> bool:
-    """Open and not waiting on someone else."""
-    return item.written_at is None and item.blocked_on is None
+    """Open and not waiting on someone else (a coding query is the clinician's own)."""
+    return item.written_at is None and not waits_on_others(item)
 
 
 def age_days(item: Item, today: date) -> int:
@@ -274,8 +280,8 @@ def blocked_since(item: Item, tz: tzinfo) -> datetime:
 
 
 def chase(item: Item, rules: Rules, now: datetime) -> bool:
-    """A blocked item waiting longer than the escalation age."""
-    if item.blocked_on is None or item.written_at is not None:
+    """An item waiting on someone else for longer than the escalation age."""
+    if not waits_on_others(item) or item.written_at is not None:
         return False
     waited = now.astimezone(UTC) - blocked_since(item, now.tzinfo or UTC).astimezone(UTC)
     return waited > timedelta(days=rules.escalation_days)
@@ -295,21 +301,30 @@ class Blocked(NamedTuple):
 
 
 def blocked_items(items: Iterable[Item], rules: Rules, now: datetime) -> list[Blocked]:
-    """Open blocked items, the longest waiting first."""
+    """Open items waiting on someone else, the longest waiting first."""
     tz, today = now.tzinfo or UTC, now.date()
     rows = [
         Blocked(
             id=i.id,
             note_type=i.note_type,
-            blocked_on=i.blocked_on,
+            blocked_on=i.blocked_on or "",
             age_days=age_days(i, today),
             waiting_days=(today - blocked_since(i, tz).astimezone(tz).date()).days,
             chase=chase(i, rules, now),
         )
         for i in items
-        if i.written_at is None and i.blocked_on is not None
+        if i.written_at is None and waits_on_others(i)
     ]
     return sorted(rows, key=lambda b: (-b.waiting_days, -b.age_days, b.id or 0))
+
+
+class FirstNote(NamedTuple):
+    """The note to write first: the top of the triage order (never its client reference)."""
+
+    id: int | None
+    tier: int
+    note_type: str
+    age_days: int
 
 
 class Status(NamedTuple):
@@ -328,9 +343,16 @@ class Status(NamedTuple):
     """'met', 'missed', 'pending' (notes still open but not yet due) or 'no_sessions'."""
     blocked_items: list[Blocked]
     """The blocked items themselves, the longest waiting first."""
+    first_to_write: FirstNote | None = None
+    """The highest-risk outstanding note (triage order), not merely the oldest."""
 
     def to_json(self) -> dict[str, Any]:
-        return {**self._asdict(), "blocked_items": [b._asdict() for b in self.blocked_items]}
+        first = self.first_to_write
+        return {
+            **self._asdict(),
+            "blocked_items": [b._asdict() for b in self.blocked_items],
+            "first_to_write": first._asdict() if first is not None else None,
+        }
 
 
 def yesterday_rule(items: Iterable[Item], settings: Settings, now: datetime) -> str:
@@ -355,6 +377,7 @@ def status(items: Iterable[Item], settings: Settings, now: datetime) -> Status:
     blocked = blocked_items(items, rules, now)
     oldest = max((age_days(i, today) for i in outstanding), default=None)
     tier = backlog_tier(oldest)
+    top = triage_order(outstanding, rules, today)[:1]
     return Status(
         outstanding=len(outstanding),
         blocked=len(blocked),
@@ -367,4 +390,9 @@ def status(items: Iterable[Item], settings: Settings, now: datetime) -> Status:
         chase=sum(1 for b in blocked if b.chase),
         yesterday=yesterday_rule(items, settings, now),
         blocked_items=blocked,
+        first_to_write=(
+            FirstNote(top[0].id, triage_tier(top[0]), top[0].note_type, age_days(top[0], today))
+            if top
+            else None
+        ),
     )

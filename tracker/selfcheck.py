@@ -19,41 +19,46 @@ Scoring rule
    the questionnaire does not ask about is never raised. Safety and context never change the
    profile.
 5. `safety_flag` is set when any safety item is answered above the lowest value of its scale
-   (safety items are never reverse-keyed). Crisis resources then come before any score.
-6. The tracker's own data (backlog tier, after-hours minutes per week, and whether dread stayed
-   high in weeks when the backlog was under the threshold) never changes the profile either; it
-   adds plain-word context and suggestions: a dread that stays high while the backlog is small
-   points beyond the notes, so support suggestions join an overload profile.
+   (safety items are never reverse-keyed). Crisis resources then come before any score, the
+   headline names what was answered, the suggestions start with talking to someone today and
+   contacting one's own therapist, doctor or employee-assistance programme this week, and the
+   next self-check is due in 7 days instead of 28. Nothing then says "in four weeks", whatever
+   the profile.
+6. An item may carry `alert_at`: an answer at or above it is a sign that stands out (`signs`),
+   and brings the support suggestions with it whatever the domain means are, so one strong
+   warning sign is never averaged away.
+7. The tracker's own data (`tracker.selfcheck_context`: backlog tier, after-hours minutes per
+   calendar week, and whether dread stayed high in weeks when the backlog was under the
+   threshold) never changes the profile either; it adds plain-word context and suggestions: a
+   dread that stays high while the backlog is small points beyond the notes, so support
+   suggestions join an overload profile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 from tracker import rules
 from tracker.errors import InputError
-from tracker.models import DayLog, Item
-from tracker.settings import Settings
-from tracker.store import Store
+from tracker.selfcheck_context import Context
+from tracker.words import join
 
 DOMAINS = ("overload", "burnout", "safety", "context")
 PROFILES = ("documentation_overload", "broader_burnout", "both", "neither")
 DEFAULT_THRESHOLD = 50
 DUE_EVERY_DAYS = 28
-RECALL_DAYS = 14
-DREAD_HIGH = 2.5  # mean check-in dread (0-4) that counts as high
-CONTEXT_WEEKS = 8
+DUE_AFTER_SAFETY_DAYS = 7
 AFTER_HOURS_NOTABLE = 120  # minutes a week worth a suggestion of their own
 
 PROFILE_LABELS = {
     "documentation_overload": "documentation overload",
     "broader_burnout": "broader burnout signs",
     "both": "documentation overload and broader burnout signs",
-    "neither": "neither stands out",
+    "neither": "no marked strain around documentation or beyond it",
 }
 PROFILE_WORDS = {
     "documentation_overload": (
@@ -74,16 +79,43 @@ PROFILE_WORDS = {
         "now. Worth checking again in four weeks."
     ),
 }
+# A private print says nothing about when the next self-check is due: that would tell a
+# flagged one (7 days) from another (four weeks).
+NEITHER_UNTIMED = (
+    "Your answers do not point to marked strain around documentation or beyond it right now."
+)
+# The built-in safety items as a headline names them; another questionnaire's are quoted.
+SAFETY_TOPICS = {
+    "end_life_thoughts": "thoughts of ending your life",
+    "self_harm_thoughts": "thoughts of harming yourself",
+    "better_off_without_me": (
+        "the thought that the people you work with or for would be better off without you"
+    ),
+}
+NEITHER_WITH_SAFETY = (
+    "Apart from the safety answers, your answers do not point to marked strain around "
+    "documentation or beyond it. What you said about your safety matters more than any score."
+)
+NEITHER_WITH_SIGNS = (
+    "Your answers do not add up to marked strain overall, but some single signs stand out "
+    "(below). One strong sign deserves attention on its own, whatever the averages say."
+)
 NOT_A_DIAGNOSIS = (
     "This is a self-report of signs over the last two weeks, not a diagnosis. Burnout is an "
     "occupational phenomenon (ICD-11 QD85), not a medical condition."
 )
 
 SAFETY_WORDS = (
-    "You said thoughts of harming yourself, or that others would be better off without you, "
-    "came up in the last two weeks. You deserve support with that now, not later: the lines "
-    "below are free and confidential, and you can also tell someone you trust today."
+    "You deserve support with that now, not later. The lines below are free and confidential; "
+    "please talk to someone today, and this week contact your own therapist, your doctor or an "
+    "employee-assistance programme."
 )
+SAFETY_STEPS = [
+    "Talk to someone today: call one of the lines shown first, or tell someone you trust how "
+    "you have been feeling.",
+    "This week, contact your own therapist, your doctor or your employee-assistance programme "
+    "(EAP), and tell them what you answered here.",
+]
 
 OVERLOAD_STEPS = [
     "Write each note the same day: a short block after your last session costs far less than "
@@ -101,9 +133,10 @@ SUPPORT_STEPS = [
     "See your primary care clinician about tiredness, sleep, appetite or mood, so your health "
     "is looked at as a whole.",
 ]
+TIMING_STEP = "Check in again in four weeks; caughtup will remind you."
 NEITHER_STEPS = [
     "Keep the habits that are working, such as writing notes the same day.",
-    "Check in again in four weeks; caughtup will remind you.",
+    TIMING_STEP,
 ]
 
 
@@ -128,6 +161,8 @@ class Question:
     text: str
     scale: Scale
     reverse: bool = False
+    alert_at: int | None = None
+    """An answer at or above this is a sign that stands out on its own."""
 
 
 @dataclass(frozen=True)
@@ -156,24 +191,8 @@ class Score:
     scores: dict[str, int]
     profile: str
     safety_flag: bool
-
-
-@dataclass
-class Context:
-    """What the tracker itself knows, to set beside the answers. Counts only, never a client."""
-
-    tier: str | None
-    outstanding: int
-    threshold: int
-    after_hours_per_week: int | None
-    """Mean after-hours charting minutes a week over the last two weeks of check-ins."""
-    days_logged: int
-    dread_high_when_backlog_low: bool | None
-    """None when fewer than two low-backlog weeks carry dread ratings."""
-    low_backlog_weeks: int
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+    signs: tuple[str, ...] = ()
+    """Item ids answered at or above their `alert_at`."""
 
 
 @dataclass
@@ -189,6 +208,12 @@ class Result:
     suggestions: list[str]
     context: Context | None = None
     id: int | None = None
+    signs: list[str] = field(default_factory=list)
+    """Item ids that stand out on their own (at or above their `alert_at`)."""
+    safety_topics: list[str] = field(default_factory=list)
+    """What the flagged safety answers were about, in the words of a headline."""
+    next_due: date | None = None
+    """When the next self-check is due: 7 days after a flagged safety answer, else 28."""
 
 
 # -- scoring ----------------------------------------------------------------------------------
@@ -249,121 +274,43 @@ def score(q: Questionnaire, answers: Mapping[str, Any]) -> Score:
     safety_flag = any(
         clean[item.id] > item.scale.min for item in q.items if item.domain == "safety"
     )
-    return Score(scores, profile, safety_flag)
-
-
-# -- tracker context --------------------------------------------------------------------------
-
-
-def _outstanding_at(items: Sequence[Item], moment: datetime) -> int:
-    """Notes open at `moment` (blocked ones as they are now: the store keeps no history)."""
-    day = moment.date()
-    return sum(
-        1
-        for i in items
-        if i.session_date <= day
-        and i.blocked_on is None
-        and (i.written_at is None or i.written_at > moment)
+    signs = tuple(
+        item.id for item in q.items if item.alert_at is not None and clean[item.id] >= item.alert_at
     )
+    return Score(scores, profile, safety_flag, signs)
 
 
-def tracker_context(
-    items: Iterable[Item], days: Iterable[DayLog], settings: Settings, now: datetime
-) -> Context:
-    """Backlog tier, after-hours minutes a week, and dread in weeks the backlog was low."""
-    items = list(items)
-    logs = {log.day: log for log in days}
-    today = now.date()
-    st = rules.status(items, settings, now)
-    recent = [logs[d] for d in (today - timedelta(days=n) for n in range(RECALL_DAYS)) if d in logs]
-    after_hours = (
-        round(sum(log.after_hours for log in recent) * 7 / RECALL_DAYS) if recent else None
-    )
-    threshold = settings.rules.threshold
-    tz = now.tzinfo or UTC
-    low_week_dread: list[float] = []
-    for week in range(CONTEXT_WEEKS):
-        end = today - timedelta(days=7 * week)
-        ratings = [
-            log.dread
-            for d in (end - timedelta(days=n) for n in range(7))
-            if (log := logs.get(d)) is not None and log.dread is not None
-        ]
-        if not ratings:
-            continue
-        moment = now if week == 0 else datetime.combine(end + timedelta(days=1), time(0), tz)
-        if _outstanding_at(items, moment) < threshold:
-            low_week_dread.append(sum(ratings) / len(ratings))
-    high = None
-    if len(low_week_dread) >= 2:
-        high = sum(low_week_dread) / len(low_week_dread) >= DREAD_HIGH
-    return Context(
-        tier=st.tier,
-        outstanding=st.outstanding,
-        threshold=threshold,
-        after_hours_per_week=after_hours,
-        days_logged=len(recent),
-        dread_high_when_backlog_low=high,
-        low_backlog_weeks=len(low_week_dread),
-    )
+def safety_topics(q: Questionnaire, answers: Mapping[str, int]) -> list[str]:
+    """What each flagged safety answer was about ('thoughts of ending your life')."""
+    return [
+        SAFETY_TOPICS.get(item.id, f"\u201c{item.text}\u201d")
+        for item in q.items
+        if item.domain == "safety" and answers[item.id] > item.scale.min
+    ]
 
 
-def gather(store: Store, settings: Settings, now: datetime) -> Context:
-    """The tracker context read from `store` (the one function here that reads anything)."""
-    since = now.date() - timedelta(weeks=CONTEXT_WEEKS)
-    return tracker_context(store.items_open_since(since), store.days(since), settings, now)
-
-
-def context_lines(ctx: Context) -> list[str]:
-    """The tracker context in plain words."""
-    if ctx.tier is None:
-        lines = ["Backlog: nothing outstanding."]
-    else:
-        lines = [
-            f"Backlog: {ctx.outstanding} outstanding (threshold {ctx.threshold}), oldest "
-            f"{rules.TIER_LABELS[ctx.tier]}."
-        ]
-    if ctx.after_hours_per_week is None:
-        lines.append("After-hours charting: no check-ins in the last two weeks.")
-    else:
-        lines.append(
-            f"After-hours charting: about {ctx.after_hours_per_week} minutes a week "
-            f"(from {ctx.days_logged} check-in{'s' if ctx.days_logged != 1 else ''} in the last "
-            "two weeks)."
-        )
-    if ctx.dread_high_when_backlog_low is None:
-        lines.append(
-            "Dread in weeks with a small backlog: not enough check-ins with a dread rating to "
-            "tell yet."
-        )
-    elif ctx.dread_high_when_backlog_low:
-        lines.append(
-            f"Dread stayed high in the {ctx.low_backlog_weeks} recent weeks when the backlog was "
-            "under the threshold: a sign it may not be only the notes."
-        )
-    else:
-        lines.append(
-            f"Dread eased in the {ctx.low_backlog_weeks} recent weeks when the backlog was under "
-            "the threshold: the notes look like a large part of it."
-        )
-    return lines
+def safety_headline(topics: list[str]) -> str:
+    """'You said that in the last two weeks you had thoughts of ending your life.'"""
+    known = [t for t in topics if not t.startswith("\u201c")]
+    if len(known) == len(topics):
+        return f"You said that in the last two weeks you had {join(topics)}."
+    return f"You answered these above \u201cnot at all\u201d: {join(topics)}."
 
 
 # -- suggestions ------------------------------------------------------------------------------
 
 
 def suggestions(s: Score, ctx: Context | None = None) -> list[str]:
-    """Support that fits the profile: workflow steps, support for the person, or both."""
+    """Support that fits: a safety answer first, then workflow steps, support for the person."""
     out: list[str] = []
     if s.safety_flag:
-        out.append(
-            "Please reach out today: call one of the crisis lines shown first, or tell someone "
-            "you trust how you have been feeling."
-        )
+        out += SAFETY_STEPS
     overload = s.profile in ("documentation_overload", "both")
     burnout = s.profile in ("broader_burnout", "both")
     if overload:
-        out += OVERLOAD_STEPS
+        nothing_open = ctx is not None and ctx.outstanding == 0
+        # A sprint is for a backlog: none to plan when nothing is outstanding.
+        out += [step for step in OVERLOAD_STEPS if not (nothing_open and "sprint" in step)]
         if ctx is not None and ctx.tier is not None:
             out.append(
                 f"Your oldest open note is {rules.TIER_LABELS[ctx.tier]} old "
@@ -371,12 +318,17 @@ def suggestions(s: Score, ctx: Context | None = None) -> list[str]:
             )
     if ctx is not None and (ctx.after_hours_per_week or 0) >= AFTER_HOURS_NOTABLE:
         out.append(
-            f"Your check-ins show about {ctx.after_hours_per_week} minutes a week of charting "
+            f"Your check-ins show {ctx.after_hours_per_week} minutes a week of charting "
             "after hours; a protected documentation block inside the working day gives those "
             "evenings back."
         )
     beyond_notes = ctx is not None and ctx.dread_high_when_backlog_low is True
-    if burnout:
+    if burnout or s.signs:
+        if s.signs and not burnout:
+            out.append(
+                "A single strong sign deserves attention on its own, even when the averages "
+                "look mild."
+            )
         out += SUPPORT_STEPS
     elif beyond_notes:
         out.append(
@@ -389,9 +341,31 @@ def suggestions(s: Score, ctx: Context | None = None) -> list[str]:
             "Things around the work sound heavy too; a regular place to talk, such as peer "
             "consultation or supervision, can help carry them."
         )
-    if not overload and not burnout and not beyond_notes:
+    if not (overload or burnout or s.signs or beyond_notes or s.safety_flag):
         out += NEITHER_STEPS
     return out
+
+
+def profile_label(profile: str, signs: Sequence[str]) -> str:
+    """The profile in words; a strong sign is named even when the averages are low."""
+    if profile == "neither" and signs:
+        return "no overall pattern, but single signs stand out"
+    return PROFILE_LABELS[profile]
+
+
+def profile_words(
+    profile: str, safety_flag: bool, signs: Sequence[str], *, timed: bool = True
+) -> str:
+    """The profile explained; never 'check again in four weeks' beside a safety answer.
+
+    `timed=False` (a private print) leaves out when to check again, flagged or not."""
+    if profile == "neither" and safety_flag:
+        return NEITHER_WITH_SAFETY
+    if profile == "neither" and signs:
+        return NEITHER_WITH_SIGNS
+    if profile == "neither" and not timed:
+        return NEITHER_UNTIMED
+    return PROFILE_WORDS[profile]
 
 
 def evaluate(
@@ -399,21 +373,35 @@ def evaluate(
 ) -> Result:
     """Score the answers and attach context and suggestions."""
     s = score(q, answers)
+    clean = check_answers(q, answers)
     return Result(
         taken_on=today,
         questionnaire=q.name,
-        answers=check_answers(q, answers),
+        answers=clean,
         scores=s.scores,
         profile=s.profile,
         safety_flag=s.safety_flag,
         suggestions=suggestions(s, ctx),
         context=ctx,
+        signs=list(s.signs),
+        safety_topics=safety_topics(q, clean) if s.safety_flag else [],
+        next_due=next_due(today, s.safety_flag),
     )
 
 
-def is_due(last: date | None, today: date) -> bool:
-    """A self-check is due every four weeks (and before the first one)."""
-    return last is None or (today - last).days >= DUE_EVERY_DAYS
+def next_due(last: date, safety_flag: bool = False) -> date:
+    """The next self-check: 7 days after one with a flagged safety answer, else four weeks."""
+    return last + timedelta(days=DUE_AFTER_SAFETY_DAYS if safety_flag else DUE_EVERY_DAYS)
+
+
+def is_due(last: date | None, today: date, safety_flag: bool = False) -> bool:
+    """A self-check is due before the first one, then as `next_due` says."""
+    return last is None or today >= next_due(last, safety_flag)
+
+
+def sign_texts(q: Questionnaire, signs: Sequence[str]) -> list[str]:
+    """The statements behind the signs that stand out."""
+    return [q.item(sign).text for sign in signs]
 
 
 def bar(score: int, width: int = 10) -> str:

@@ -22,7 +22,9 @@ from tracker.paths import SETTINGS_CACHE_NAME, SETTINGS_NAME, ensure_dir, write_
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOTE_TYPES = ("progress", "intake", "treatment_plan", "case_note", "court_report", "group", "admin")
 BLOCKERS = ("result", "referral", "coding_query", "doc_gap", "other")
-LOCALES = ("US", "CA", "UK", "IE", "AU", "DE")
+# A coding query is the clinician's own to answer (the open-chart table of the primary-care
+# article): a note blocked on one still counts as outstanding. The rest wait on others.
+OWN_BLOCKERS = ("coding_query",)
 WITHIN_TIER = ("payer_window", "recent", "oldest")
 STRATEGIES = ("risk", "recent")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -78,11 +80,12 @@ class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
     timezone: str = ""
-    locale: str = "US"
+    locale: str = "other"
     first_weekday: str = "mon"
     working_days: Sequence[str] = ["mon", "tue", "wed", "thu", "fri"]
     theme: str = "textual-dark"
     onboarded: bool = False
+    private_print: bool = False
     rules: Rules = Rules()
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
@@ -129,6 +132,16 @@ def _check_template(value: str) -> str | None:
     return None
 
 
+def _lookup_country(value: str) -> tuple[str | None, str]:
+    from tracker import crisis  # the crisis data (and pydantic): only when a country is typed
+
+    table = crisis.table()
+    return table.canonical(value), (
+        f"a country code from the crisis data ({', '.join(table.choices())}); "
+        "`caughtup crisis --list` names them"
+    )
+
+
 class Key(NamedTuple):
     """One setting's doc and the bounds `config` checks: numbers from lo to hi, one of `choices`,
     a list of `each`, or what `check` says (None when fine)."""
@@ -140,17 +153,27 @@ class Key(NamedTuple):
     each: tuple[str, ...] = ()
     check: Callable[[Any], str | None] | None = None
     secret: bool = False
+    lookup: Callable[[str], tuple[str | None, str]] | None = None
+    """For a value the user types: (its canonical form or None, the valid choices in words).
+    Not asked when a settings file is read, so reading stays light and an old file that names
+    a value no longer known still opens (the crisis country then reads as `other`)."""
 
 
 KEYS: dict[str, Key] = {
     "timezone": Key(
         "IANA time zone for dates and due times (empty: the system's).", check=_check_timezone
     ),
-    "locale": Key("Country for crisis resources.", choices=LOCALES),
+    "locale": Key(
+        "Country for crisis resources (an ISO code such as GB or DE, or other).",
+        lookup=_lookup_country,
+    ),
     "first_weekday": Key("First day of a week in charts.", choices=WEEKDAYS),
     "working_days": Key("Days you see clients.", each=WEEKDAYS),
     "theme": Key("TUI theme, e.g. textual-dark or textual-light."),
     "onboarded": Key("Whether first-run onboarding is done."),
+    "private_print": Key(
+        "Print self-check summaries without the safety answers by default (--private)."
+    ),
     "rules.threshold": Key("Outstanding notes that mean 'catch up now'.", lo=1, hi=100),
     "rules.rule_hours": Key("Hours after a session by which its note is due.", lo=1, hi=336),
     "rules.late_entry_hours": Key(
@@ -254,8 +277,10 @@ def _fix(k: Key, default: Any) -> str:
     return "text"
 
 
-def _coerce(key: str, raw: Any) -> Any:
-    """Turn `raw` (text from the CLI, or a TOML value) into the setting's type, or InputError."""
+def _coerce(key: str, raw: Any, loading: bool = False) -> Any:
+    """Turn `raw` (text from the CLI, or a TOML value) into the setting's type, or InputError.
+
+    `loading`: the value comes from the settings file, so `Key.lookup` is not asked."""
     k, default = _key(key), get_value(DEFAULTS, key)
     bad = InputError(f"{key} must be {_fix(k, default)}, got {raw!r}")
     value: Any
@@ -326,6 +351,11 @@ def _coerce(key: str, raw: Any) -> Any:
             if not match:
                 raise bad
             value = match[0]
+        if k.lookup is not None and not loading:
+            known, choices = k.lookup(value)
+            if known is None:
+                raise InputError(f"{key} must be {choices}, got {raw!r}")
+            value = known
     if k.check is not None:
         problem = k.check(value)
         if problem:
@@ -333,9 +363,11 @@ def _coerce(key: str, raw: Any) -> Any:
     return value
 
 
-def set_value(settings: Settings, key: str, raw: Any) -> Settings:
-    """`settings` with `key` set from `raw` (text or TOML value); InputError if bad."""
-    value = _coerce(key, raw)
+def set_value(settings: Settings, key: str, raw: Any, *, loading: bool = False) -> Settings:
+    """`settings` with `key` set from `raw` (text or TOML value); InputError if bad.
+
+    `loading`: read from the settings file (see `Key.lookup`)."""
+    value = _coerce(key, raw, loading)
     section, _, name = key.rpartition(".")
     if section:
         return settings._replace(**{section: getattr(settings, section)._replace(**{name: value})})
@@ -356,7 +388,7 @@ def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
 
 def _set_from(settings: Settings, key: str, raw: Any, source: str) -> Settings:
     try:
-        return set_value(settings, key, raw)
+        return set_value(settings, key, raw, loading=True)
     except InputError as exc:
         raise InputError(
             f"{source}: {exc}; fix the file or run `caughtup config {key} VALUE`"

@@ -197,7 +197,7 @@ class SprintPlan:
     plan: planner.Plan
     choices: Choices
     inflow_source: str
-    """'default' (0: new notes written within 24 hours from now on), 'given' or 'recent'."""
+    """'default' (0: new notes written within the rule's hours from now on), 'given' or 'recent'."""
     outstanding: int
     sprint: SprintRecord | None = None
     done: list[SprintBlock] = field(default_factory=list)

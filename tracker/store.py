@@ -23,11 +23,15 @@ from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
 from tracker.models import DayLog, Item
 from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir, newest_backup, touch_private
+from tracker.settings import OWN_BLOCKERS
 
 if TYPE_CHECKING:  # built where read (tracker.records says why)
     from tracker.records import Delivery, SprintBlock, SprintRecord
     from tracker.tables import Table
 
+# rules.waits_on_others as SQL: blocked on someone else; a coding query is the user's own.
+_OWN_BLOCKERS = ", ".join(f"'{b}'" for b in OWN_BLOCKERS)
+WAITS_ON_OTHERS_SQL = f"(blocked_on IS NOT NULL AND blocked_on NOT IN ({_OWN_BLOCKERS}))"
 BUSY_TIMEOUT_S = 15.0
 APPLICATION_ID = 0x63617567  # "caug" in the file header: how caughtup recognises its own files
 CORE_TABLES = frozenset({"items", "days", "state"})
@@ -907,7 +911,7 @@ class Store:
                 if cur.rowcount != 1:
                     raise InputError(f"item {item_id} is not open; nothing changed")
             remaining = conn.execute(
-                "SELECT count(*) FROM items WHERE written_at IS NULL AND blocked_on IS NULL"
+                f"SELECT count(*) FROM items WHERE written_at IS NULL AND NOT {WAITS_ON_OTHERS_SQL}"
             ).fetchone()[0]
             conn.execute(
                 "UPDATE sprint_blocks SET done_at = ?, done_ids = ?, minutes_spent = ?, "
@@ -944,7 +948,7 @@ class Store:
         # planner off items_session for the last part.
         select = (
             "SELECT session_date, session_time, written_at, "
-            "CASE WHEN blocked_on IS NULL THEN NULL ELSE coalesce(blocked_since, '') END, "
+            f"CASE WHEN {WAITS_ON_OTHERS_SQL} THEN coalesce(blocked_since, '') ELSE NULL END, "
             "count(*) FROM items WHERE "
         )
         items = self.conn.execute(

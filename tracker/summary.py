@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tracker import rules
+from tracker.settings import Rules
+from tracker.words import against_threshold, plural, rule_short
 from tracker.workspace import Workspace
 
 STATE_WORDS = {"ok": "ok", "watch": "watch", "reached": "catch up now"}
@@ -29,10 +31,11 @@ def bar(value: int, total: int, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def short_line(st: rules.Status) -> str:
+def short_line(st: rules.Status, rule_set: Rules) -> str:
+    """One line for a shell prompt or a tmux bar."""
     parts = [f"notes {st.outstanding}/{st.threshold} {STATE_WORDS[st.threshold_state]}"]
     if st.breaches:
-        parts.append(f"{st.breaches} past 24h")
+        parts.append(f"{st.breaches} past {rule_short(rule_set)}")
     if st.oldest_age_days is not None:
         parts.append(f"oldest {st.oldest_age_days}d")
     if st.blocked:
@@ -40,19 +43,26 @@ def short_line(st: rules.Status) -> str:
     return " · ".join(parts)
 
 
-def human_lines(st: rules.Status, rule_hours: int) -> list[str]:
+def human_lines(st: rules.Status, rule_set: Rules) -> list[str]:
+    """The status in a few lines: `caughtup status` and the Today screen."""
     lines = [
-        f"Outstanding  {st.outstanding} of {st.threshold}  {bar(st.outstanding, st.threshold)}  "
-        f"{STATE_WORDS[st.threshold_state]}",
-        f"{rule_hours}-hour rule {st.breaches} past due · {YESTERDAY_WORDS[st.yesterday]}",
+        against_threshold(st.outstanding, st.threshold),
+        f"{bar(st.outstanding, st.threshold)}   {STATE_WORDS[st.threshold_state]}",
+        f"{rule_set.rule_hours}-hour rule {st.breaches} past due · {YESTERDAY_WORDS[st.yesterday]}",
     ]
     if st.oldest_age_days is None:
         lines.append("Oldest       nothing outstanding: you are caught up")
     else:
         assert st.tier is not None
         lines.append(
-            f"Oldest       {st.oldest_age_days} day{'s' if st.oldest_age_days != 1 else ''} · "
+            f"Oldest       {plural(st.oldest_age_days, 'day')} · "
             f"backlog {rules.TIER_LABELS[st.tier]}: {st.tier_goal}"
+        )
+    first = st.first_to_write
+    if first is not None:
+        lines.append(
+            f"Write first  #{first.id} {first.note_type.replace('_', ' ')} "
+            f"({rules.TRIAGE_LABELS[first.tier]}), {plural(first.age_days, 'day')} old"
         )
     if st.blocked:
         chase = f", {st.chase} to chase" if st.chase else ""

@@ -1,5 +1,5 @@
-"""Weekly trends: sessions, notes written, the 24-hour share, the backlog at each week's end,
-after-hours minutes and the two ratings, one row per week.
+"""Weekly trends: sessions, notes written, the share within the rule, the backlog at each week's
+end, after-hours minutes and the two ratings, one row per week.
 
 The store does the reading and the counting it can do in SQL (day logs grouped by week, items
 grouped by their session, written and blocked moments); `aggregate` turns those rows into weeks.

@@ -68,7 +68,7 @@ def backlog(tiers: tuple[int, ...], note_type: str | None, by_type: bool, as_jso
     """List open notes in triage order with age, due time and marks; blocked ones apart.
 
     Order: P1 court/legal, P2 billed, P3 high-risk, P4 routine, P5 admin; inside a tier as the
-    setting rules.within_tier says. Marks: past due (24-hour rule), payer window closed, late
+    setting rules.within_tier says. Marks: past due (the rule's hours), payer window closed, late
     entry (would need a notation if written now), chase it (blocked past the escalation age).
     """
     ws = workspace()

@@ -8,6 +8,7 @@ from tracker import checkin
 from tracker.commands.common import Bounded, DateType, emit_json, json_option, workspace
 from tracker.models import DayLog
 from tracker.summary import current_status, short_line
+from tracker.words import plural
 
 
 @click.command()
@@ -80,7 +81,5 @@ def log(
         click.echo("Every note written the same day. That is the habit that keeps a backlog away.")
     elif written or cleared:
         done = written + cleared
-        click.echo(
-            f"{done} note{'s' if done != 1 else ''} done is progress; {open_today} from today still open."
-        )
-    click.echo(short_line(st))
+        click.echo(f"{plural(done, 'note')} done is progress; {open_today} from today still open.")
+    click.echo(short_line(st, ws.settings.rules))

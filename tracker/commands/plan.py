@@ -8,11 +8,13 @@ from typing import Any
 
 import click
 
+from tracker import plan_words
 from tracker import sprint as sp
 from tracker.commands.common import ITEM_ID, Bounded, DateType, emit_json, json_option, workspace
 from tracker.errors import InputError
-from tracker.planner import Plan, plural
-from tracker.settings import STRATEGIES
+from tracker.planner import Plan
+from tracker.settings import STRATEGIES, Rules
+from tracker.words import plural
 
 MAX_SHOWN = 12
 
@@ -47,7 +49,7 @@ def _day(d: date) -> str:
     return f"{d:%a %d %b %Y}"
 
 
-def describe(result: sp.SprintPlan) -> list[str]:
+def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
     """The plan in words, for the terminal."""
     plan: Plan = result.plan
     p = plan.params
@@ -81,27 +83,11 @@ def describe(result: sp.SprintPlan) -> list[str]:
         if plan.meets_target:
             lines.append(f"Target  {_day(p.target)}: met")
         else:
-            need = plan.blocks_per_week_needed
-            lines.append(
-                f"Target  {_day(p.target)}: not met; "
-                + (
-                    f"{need} blocks a week would do it"
-                    if need
-                    else "not reachable with these blocks"
-                )
-            )
-    measured, at_measured = plan.measured_inflow, plan.finish_at_measured
-    if result.inflow_source == "default":
-        premise = "new notes are written within 24 hours from now on"
-    else:
-        premise = f"{p.inflow:g} new notes a week join the backlog"
+            lines.append(f"Target  {_day(p.target)}: not met; {plan_words.target_words(plan)}")
+    premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
     lines.append(f"Premise {premise}.")
     if measured is not None:
-        then = f"you would finish {_day(at_measured)}" if at_measured else "it would never finish"
-        lines.append(
-            f"        Over the last 4 weeks {measured:g} notes a week slipped past 24 hours; "
-            f"at that rate {then}."
-        )
+        lines.append(f"        {measured[0].upper()}{measured[1:]}.")
     for w in plan.warnings:
         lines.append(f"Note    {w.message}")
     return lines
@@ -128,7 +114,7 @@ def describe(result: sp.SprintPlan) -> list[str]:
     "--inflow",
     type=InflowType(),
     help="New notes a week expected to join the backlog, or 'recent' for your measured rate "
-    "(default 0: new notes written within 24 hours).",
+    "(default 0: new notes written within the rule's hours).",
 )
 @click.option(
     "--ics",
@@ -198,7 +184,7 @@ def plan(
     if as_json:
         emit_json(data)
         return
-    lines = describe(result)
+    lines = describe(result, ws.settings.rules)
     if ics is not None:
         cancelled = data["ics"]["cancelled"]
         lines.append(
@@ -260,5 +246,5 @@ def done(ids: tuple[int, ...], notes: int | None, minutes: int | None, as_json: 
         lines.append("Nothing outstanding: the sprint is complete. You caught up.")
     else:
         lines.append("")
-        lines += describe(after)
+        lines += describe(after, ws.settings.rules)
     click.echo("\n".join(lines))

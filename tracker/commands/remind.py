@@ -41,7 +41,7 @@ def schedule_texts() -> dict[str, str]:
         "crontab": f"*/30 * * * * {cron_env}{command} >/dev/null 2>&1",
         "service": (
             "[Unit]\n"
-            "Description=caughtup reminders (notes backlog, 24-hour rule)\n\n"
+            "Description=caughtup reminders (notes backlog, the rule, the threshold)\n\n"
             "[Service]\n"
             "Type=oneshot\n"
             f"{unit_env}"
@@ -92,8 +92,9 @@ def delivery_line(d: Delivery) -> str:
 def remind(schedule: bool, as_json: bool) -> None:
     """Send the reminders that are due (for cron or a systemd timer).
 
-    Alerts: notes past the 24-hour rule, the threshold reached, the backlog's age tier worse, a
-    catch-up block today, a blocked note to chase, a self-check due. Each is sent once, and again
+    Alerts: a court-involved or high-risk note past the rule (rules.rule_hours), notes past the
+    rule, the threshold reached, the backlog's age tier worse, a catch-up block today, a blocked
+    note to chase, a self-check due. Each is sent once, and again
     only when it gets worse; quiet hours and weekends hold them until the next allowed run. A failed
     delivery is recorded and retried on the next run and still exits 0; bad settings exit 2.
     """

@@ -12,16 +12,12 @@ from tracker import crisis, report
 from tracker.commands.common import emit_json, json_option, workspace
 from tracker.errors import InputError
 from tracker.selfcheck import (
-    PROFILE_LABELS,
-    PROFILE_WORDS,
-    SAFETY_WORDS,
     Questionnaire,
-    Result,
     bar,
     check_answers,
     evaluate,
-    gather,
 )
+from tracker.selfcheck_context import gather
 
 
 @click.command()
@@ -46,6 +42,12 @@ from tracker.selfcheck import (
 @click.option(
     "--md", "md_file", type=click.Path(path_type=Path), help="Also write the summary as Markdown."
 )
+@click.option(
+    "--private/--full",
+    default=None,
+    help="Print (--pdf, --md) without the safety answers and anything that follows from them; "
+    "the setting private_print is the default.",
+)
 @click.option("--no-save", is_flag=True, help="Score without keeping the result.")
 @json_option
 def selfcheck(
@@ -55,6 +57,7 @@ def selfcheck(
     answers_file: Path | None,
     pdf_file: Path | None,
     md_file: Path | None,
+    private: bool | None,
     no_save: bool,
     as_json: bool,
 ) -> None:
@@ -95,25 +98,35 @@ def selfcheck(
             profile=result.profile,
             safety_flag=result.safety_flag,
         )
-    resources = crisis.resources(ws.settings.locale)
-    summary = report.build(result, q, resources, ws.store.selfchecks(limit=report.TREND_ROWS + 1))
+    resources = crisis.resources(ws.settings.locale, ws.home)
+    history = ws.store.selfchecks(limit=report.TREND_ROWS + 1)
+    summary = report.build(result, q, resources, history)
+    printed = report.build(
+        result,
+        q,
+        resources,
+        history,
+        private=ws.settings.private_print if private is None else private,
+    )
     written = []
     if pdf_file is not None:
-        written.append(report.write_pdf(pdf_file, summary, now))
+        written.append(report.write_pdf(pdf_file, printed, now))
     if md_file is not None:
-        written.append(report.write_markdown(md_file, summary))
+        written.append(report.write_markdown(md_file, printed))
     if as_json:
         emit_json(
             {
                 "profile": result.profile,
                 "scores": result.scores,
                 "safety_flag": result.safety_flag,
+                "signs": result.signs,
                 "suggestions": result.suggestions,
                 "crisis_resources": resources.to_json(),
+                "next_due": result.next_due.isoformat() if result.next_due else None,
             }
         )
         return
-    _show(result, summary)
+    _show(summary)
     for path in written:
         click.echo(f"Saved {path} (only you can read it).")
 
@@ -139,6 +152,7 @@ def _items(q: Questionnaire, as_json: bool) -> None:
             "domain": i.domain,
             "min": i.scale.min,
             "max": i.scale.max,
+            "alert_at": i.alert_at,
             "text": i.text,
         }
         for i in q.items
@@ -148,7 +162,10 @@ def _items(q: Questionnaire, as_json: bool) -> None:
         return
     click.echo(f"{q.title}: {q.recall}")
     for row in rows:
-        click.echo(f"{row['id']:<20} {row['domain']:<9} {row['min']}-{row['max']}  {row['text']}")
+        sign = f"  (a sign at {row['alert_at']}+)" if row["alert_at"] is not None else ""
+        click.echo(
+            f"{row['id']:<22} {row['domain']:<9} {row['min']}-{row['max']}  {row['text']}{sign}"
+        )
 
 
 def _check_target(flag: str, path: Path) -> None:
@@ -210,19 +227,24 @@ def _ask(q: Questionnaire) -> dict[str, int]:
     return answers
 
 
-def _show(result: Result, summary: report.Summary) -> None:
-    if result.safety_flag:
+def _show(summary: report.Summary) -> None:
+    if summary.safety_flag:
         click.echo(click.style("Support, first", bold=True))
-        click.echo(SAFETY_WORDS)
+        click.echo(click.style(summary.safety_headline, bold=True))
+        click.echo(summary.safety_words)
         for line in summary.crisis:
             click.echo(click.style(f"  {line}", bold=True))
         click.echo("")
     click.echo(click.style(f"Self-check, {summary.date_text}", bold=True))
-    click.echo(f"Profile: {PROFILE_LABELS[result.profile]}")
-    click.echo(f"  {PROFILE_WORDS[result.profile]}\n")
+    click.echo(f"Profile: {summary.profile_label}")
+    click.echo(f"  {summary.profile_words}\n")
     width = max(len(label) for label, _ in summary.scores)
     for label, value in summary.scores:
         click.echo(f"  {label:<{width}}  {value:>3}/100  {bar(value)}")
+    if summary.signs:
+        click.echo("\nSigns that stand out")
+        for line in summary.signs:
+            click.echo(f"  - {line}")
     if summary.context:
         click.echo("\nFrom your tracker")
         for line in summary.context:
@@ -230,6 +252,8 @@ def _show(result: Result, summary: report.Summary) -> None:
     click.echo("\nSuggestions")
     for line in summary.suggestions:
         click.echo(f"  - {line}")
+    if summary.next_due:
+        click.echo(f"\n{summary.next_due}")
     click.echo(f"\n{summary.disclaimer}")
     if len(summary.trend) and not summary.trend[0].startswith("This is the first"):
         click.echo(f"Last time: {summary.trend[0]}")

@@ -16,5 +16,6 @@ from tracker.commands.common import json_option, workspace
 @json_option
 @click.option("--short", is_flag=True, help="One line, for a shell prompt or tmux status bar.")
 def status(as_json: bool, short: bool) -> None:
-    """Show outstanding notes against the threshold, 24-hour breaches and the backlog's age."""
+    """Show outstanding notes against the threshold, notes past the rule, the backlog's age and
+    the note to write first."""
     click.echo(status_output(workspace(), as_json=as_json, short=short))

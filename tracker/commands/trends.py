@@ -33,8 +33,8 @@ from tracker.errors import InputError
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the weekly rows as CSV.")
 def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bool) -> None:
-    """Weekly trends: the backlog against the threshold, the 24-hour share, after-hours
-    minutes, dread and drained beside the backlog, and the sprint burndown while one runs.
+    """Weekly trends: the backlog against the threshold, the share written within the rule,
+    after-hours minutes, dread and drained beside the backlog, and the sprint burndown.
 
     A week with no check-ins is a gap, not a zero; the week under way is starred.
     """
