@@ -27,10 +27,10 @@ from typing import Any, NamedTuple
 from tracker.clock import to_utc_text
 from tracker.errors import InputError
 from tracker.models import Item
-from tracker.planner import plural
 from tracker.rules import DueTexts
 from tracker.settings import WEEKDAYS, Rules
 from tracker.trends import MAX_WEEKS
+from tracker.words import plural
 
 MULTIPLIER = 0.5 ** (1 / 13)
 """Loop Habit Tracker's daily multiplier (`Score.compute`: 0.5 ** (sqrt(frequency) / 13))."""

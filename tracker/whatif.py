@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from tracker import planner
+from tracker import planner, words
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.settings import Rules
@@ -67,7 +67,7 @@ def what_if_sessions(
     plan = planner.plan(items, replace(params, inflow=after), rules, today, slipping)
     measured = (
         f"In the 4 weeks before {end:%d %b %Y}, about {sessions:g} sessions a week were held and "
-        f"{slipping:g} notes a week slipped past {planner.plural(rules.rule_hours, 'hour')}."
+        f"{slipping:g} notes a week slipped past {words.plural(rules.rule_hours, 'hour')}."
     )
     premise = (
         "Premise: the notes that slip are the ones the week has no room for, so each session "

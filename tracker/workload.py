@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
-from tracker import planner
+from tracker import planner, words
 from tracker import rules as r
 from tracker.clock import in_zone
 from tracker.errors import InputError
@@ -446,7 +446,7 @@ def paragraph(w: Workload) -> str:
     if share is not None:
         said.append(
             f"{round(share * 100)}% of notes are written within "
-            f"{planner.plural(w.rule_hours, 'hour')} of the session."
+            f"{words.plural(w.rule_hours, 'hour')} of the session."
         )
     if w.after_hours_per_8h is not None:
         said.append(
@@ -461,7 +461,7 @@ def paragraph(w: Workload) -> str:
             if v.total and k not in OWN_REASONS
         ]
         text = (
-            f"Of {planner.plural(wt.own + wt.others, 'open note')}, {wt.own} "
+            f"Of {words.plural(wt.own + wt.others, 'open note')}, {wt.own} "
             f"{'is' if wt.own == 1 else 'are'} still to write or to answer a coding query and "
             f"{wt.others} wait{'s' if wt.others == 1 else ''} on others"
         )
