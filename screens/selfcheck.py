@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from screens.footer import Footer
 from screens.header import Header
-from screens.messages import DataChanged, FileSaved, WorkFailed
+from screens.messages import DataChanged, FileSaved, OutsideChange, WorkFailed
 from tracker import crisis, report
 from tracker.errors import InputError
 from tracker.selfcheck import (
@@ -26,7 +26,6 @@ from tracker.selfcheck import (
     gather,
     is_due,
 )
-from tracker.store import Store
 from tracker.summary import bar
 
 SHORT_PROFILE = {
@@ -265,16 +264,15 @@ shows earlier ones; a new self-check is due every four weeks."""
     def keep(self, result: Result) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                result_id = store.add_selfcheck(
-                    taken_on=result.taken_on,
-                    taken_at=ws.now(),
-                    questionnaire=result.questionnaire,
-                    answers=result.answers,
-                    scores=result.scores,
-                    profile=result.profile,
-                    safety_flag=result.safety_flag,
-                )
+            result_id = ws.store.add_selfcheck(
+                taken_on=result.taken_on,
+                taken_at=ws.now(),
+                questionnaire=result.questionnaire,
+                answers=result.answers,
+                scores=result.scores,
+                profile=result.profile,
+                safety_flag=result.safety_flag,
+            )
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("selfcheck", str(exc)))
             return
@@ -295,6 +293,13 @@ shows earlier ones; a new self-check is due every four weeks."""
             self.post_message(WorkFailed("selfcheck-pdf", f"PDF not saved: {exc}"))
             return
         self.post_message(FileSaved("selfcheck-pdf", str(path)))
+
+    @on(OutsideChange)
+    def outside(self) -> None:
+        # The intro's history and due date (a self-check taken from the CLI); answers in progress
+        # and a result on screen stay as they are.
+        if self.state == "intro":
+            self.show_intro()
 
     @on(DataChanged)
     def kept(self, message: DataChanged) -> None:
