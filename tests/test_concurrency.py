@@ -13,15 +13,29 @@ import sqlite3
 import subprocess
 import sys
 import time
+import tomllib
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlparse
 
 import pytest
+from click.testing import Result
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
 
-from tests.app_driver import AppProcess
+from screens.app import make_app
+from tests.app_driver import AppProcess, settle
 from tests.conftest import NOW
+from tracker.models import Item
+from tracker.store import Store
 
 CAUGHTUP = Path(sys.executable).with_name("caughtup")
+LATER = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 def caughtup(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -86,3 +100,273 @@ def test_the_app_and_the_cli_write_at_once(home: Path) -> None:
     assert open_ids & written == set()  # every acknowledged "written" stayed written
     assert day == [(7, 1)]
     print(f"\napp + CLI: 6 rounds of 6 writes (3 from the app) in {elapsed:.1f} s")
+
+
+# -- races between two commands ------------------------------------------------------------------
+
+# A long-lived process running `caughtup` commands in turn, one per line on stdin (start-up paid
+# once, so a few hundred pairs take seconds). Each waits `delay` seconds first: sweeping the
+# delay lines every part of one command up against every part of the other.
+RUNNER = """
+import contextlib, io, json, sys, time
+from tracker.cli import cli
+for line in sys.stdin:
+    args, delay = json.loads(line)
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    time.sleep(delay)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli.main(args, prog_name="caughtup")
+        except SystemExit as exc:
+            code = exc.code or 0
+    print(json.dumps([code, err.getvalue()]), flush=True)
+"""
+
+
+class Runner:
+    def __init__(self, home: Path) -> None:
+        env = {**os.environ, "CAUGHTUP_HOME": str(home), "CAUGHTUP_NOW": NOW, "TZ": "UTC"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", RUNNER],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def send(self, args: list[str], delay: float = 0.0) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps([args, delay]) + "\n")
+        self.proc.stdin.flush()
+
+    def result(self) -> tuple[int, str]:
+        assert self.proc.stdout is not None
+        code, err = json.loads(self.proc.stdout.readline())
+        return code, err
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def race(home: Path, pairs: list[tuple[list[str], list[str]]]) -> float:
+    """Run each pair of commands at the same moment in two processes; both must succeed."""
+    first, second = Runner(home), Runner(home)
+    started = time.monotonic()
+    try:
+        for n, (one, two) in enumerate(pairs):
+            first.send(one, delay=(n % 7) * 0.0005)
+            second.send(two, delay=(n % 5) * 0.0005)
+            for runner, args in ((first, one), (second, two)):
+                code, err = runner.result()
+                assert code == 0, (args, err)
+    finally:
+        first.close()
+        second.close()
+    return time.monotonic() - started
+
+
+PAIRS = 200
+
+
+def test_done_and_edit_at_the_same_moment_both_land(home: Path) -> None:
+    """In 60 tries, 27 notes were open again although `done` had said "written" (the edit wrote
+    back every field it had read before, written_at among them)."""
+    with Store.open(home, UTC) as store:
+        ids = store.add_items([Item(None, date(2026, 11, 20)) for _ in range(PAIRS)], LATER)
+    elapsed = race(home, [(["done", str(i)], ["edit", str(i), "--billed"]) for i in ids])
+    with database(home) as conn:
+        lost = conn.execute("SELECT count(*) FROM items WHERE written_at IS NULL").fetchone()[0]
+        unbilled = conn.execute("SELECT count(*) FROM items WHERE billed = 0").fetchone()[0]
+    print(f"\ndone/edit: {PAIRS} pairs in {elapsed:.1f} s, {lost} lost done, {unbilled} lost edits")
+    assert (lost, unbilled) == (0, 0)
+
+
+def test_two_config_commands_at_once_both_land(home: Path) -> None:
+    """Two `config` at once lost one setting in 14 of 40 pairs, both exiting 0."""
+    lost = 0
+    pairs = [
+        (
+            ["config", "rules.threshold", str(2 + n % 90)],
+            ["config", "rules.rule_hours", str(1 + n % 300)],
+        )
+        for n in range(PAIRS)
+    ]
+    first, second = Runner(home), Runner(home)
+    started = time.monotonic()
+    try:
+        for n, (one, two) in enumerate(pairs):
+            first.send(one, delay=(n % 7) * 0.0005)
+            second.send(two, delay=(n % 5) * 0.0005)
+            assert first.result()[0] == 0 and second.result()[0] == 0
+            rules = tomllib.loads((home / "settings.toml").read_text())["rules"]
+            lost += (rules["threshold"], rules["rule_hours"]) != (2 + n % 90, 1 + n % 300)
+    finally:
+        first.close()
+        second.close()
+    print(f"\nconfig/config: {PAIRS} pairs in {time.monotonic() - started:.1f} s, {lost} lost")
+    assert lost == 0
+
+
+# -- the app's saves against changes made from the command line ----------------------------------
+
+
+def test_the_apps_saves_change_only_what_the_user_changed(home: Path) -> None:
+    """The Today form, a Settings field and ctrl+t, each after the CLI changed the same data."""
+    ok_json(home, "config", "notify.urls", "json://127.0.0.1:9/a,json://127.0.0.1:9/b")
+    ok_json(home, "log", "--sessions", "5", "--written", "3")
+    with AppProcess(home) as app:
+        before = app.do(do="look", screen="today")["shown"]
+        assert before["fields"]["sessions"] == "5"
+        # Another terminal logs the day again and revokes a notification URL.
+        ok_json(home, "log", "--sessions", "8", "--written", "5", "--after-hours", "40")
+        ok_json(home, "config", "notify.urls", "json://127.0.0.1:9/b")
+        ok_json(home, "config", "rules.threshold", "3")
+        # A dread rating typed into the form loaded before: only dread is saved.
+        no_failure(app.do(do="checkin", fields={"dread": "3"}))
+        # The theme, and a setting on the Settings screen: only those keys change.
+        app.do(do="theme")
+        no_failure(app.do(do="setting", key="notify.quiet_hours", value="20:00-07:00"))
+        today = app.do(do="look", screen="today")["shown"]
+        settings_shown = app.do(do="look", screen="settings")["shown"]["fields"]
+    with database(home) as conn:
+        day = conn.execute("SELECT sessions, written, after_hours, dread FROM days").fetchone()
+    assert day == (8, 5, 40, 3)
+    assert today["fields"] | {"cleared": ""} == {
+        "sessions": "8",
+        "written": "5",
+        "cleared": "",
+        "after_hours": "40",
+        "dread": "3",
+        "drained": "",
+    }
+    assert "3 of 3" in today["glance"] and "catch up now" in today["glance"]  # not "5 ok"
+    settings = tomllib.loads((home / "settings.toml").read_text())
+    assert settings["notify"]["urls"] == ["json://127.0.0.1:9/b"]  # not brought back
+    assert settings["notify"]["quiet_hours"] == "20:00-07:00"
+    assert settings["rules"]["threshold"] == 3
+    assert settings["theme"] == "textual-light"
+    assert settings_shown["set-rules-threshold"] == "3"  # the screen shows the CLI's change
+
+
+# -- no direct read of a database file this process has open -------------------------------------
+
+
+class CountedConnection(sqlite3.Connection):
+    """A SQLite connection that counts itself, per database file, while it is open."""
+
+    live: ClassVar[Counter[tuple[int, int]]] = Counter()
+
+    def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        name = str(database)
+        if name.startswith("file:"):
+            name = unquote(urlparse(name).path)
+        self.file = file_id(name)
+        if self.file is not None:
+            self.live[self.file] += 1
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.live[self.file] -= 1
+            self.file = None
+        super().close()
+
+
+def file_id(path: Any) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+# Reads of an open database file, with where they came from; None while no test watches. An
+# audit hook cannot be removed, so it is added once and only looks while a test asks it to.
+direct_reads: list[str] | None = None
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if direct_reads is None or event != "open" or isinstance(args[0], int):
+        return
+    file = file_id(args[0])
+    if file is not None and CountedConnection.live[file] > 0:
+        direct_reads.append(f"{args[0]}\n{''.join(traceback.format_stack(limit=12))}")
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture
+def watch_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Count every SQLite connection; record every open() (builtins, io, os, Path) of a file
+    one of them has open."""
+    global direct_reads
+    connect = sqlite3.connect
+
+    def counted(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return connect(*args, factory=CountedConnection, **kwargs)  # type: ignore[misc]
+
+    monkeypatch.setattr(sqlite3, "connect", counted)
+    direct_reads = []
+    try:
+        yield direct_reads
+    finally:
+        direct_reads = None
+
+
+async def test_no_code_opens_the_database_file_while_a_connection_is_open(
+    home: Path, run: Callable[..., Result], watch_reads: list[str], tmp_path: Path
+) -> None:
+    """The app on every screen, saving through its workers, while commands run in its process."""
+    for day in ("2026-11-18", "2026-11-19", "2026-11-20"):
+        assert run("add", "--date", day).exit_code == 0
+    # The watch itself: a direct read of the open file is caught.
+    with Store.open(home, UTC) as store:
+        store.path.read_bytes()
+    assert len(watch_reads) == 1
+    watch_reads.clear()
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await run_screen_actions(pilot)
+        # Commands in the same process while the app's connections are open.
+        for args in (
+            ["status", "--json"],
+            ["add", "--date", "2026-11-21"],
+            ["done", "2"],
+            ["edit", "3", "--court"],
+            ["log", "--sessions", "4", "--written", "2"],
+            ["plan", "--notes-per-block", "2"],
+            ["backup"],
+            ["export", "--out", str(tmp_path / "export.json")],
+            ["config", "rules.threshold", "4"],
+        ):
+            assert run(*args).exit_code == 0, args
+        app.post_message(events.AppFocus())
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+    assert watch_reads == []
+    assert CountedConnection.live.total() > 0  # the app's connections were counted
+
+
+async def run_screen_actions(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await pilot.press("escape", "b")  # Backlog: mark the first note written
+    await settle(pilot)
+    await pilot.press("d", "enter")
+    await settle(pilot)
+    await pilot.press("escape", "escape", "t")  # Today: a check-in
+    await settle(pilot)
+    app.screen.query_one("#sessions", Input).value = "3"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    app.screen.set_focus(None)
+    for key in ("s", "r", "w", "c", "o"):  # Sprint (r saves a plan), Trends, Self-check, Settings
+        await pilot.press(key)
+        await settle(pilot)
+    await pilot.press("ctrl+t")
+    await settle(pilot)
