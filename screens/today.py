@@ -88,7 +88,10 @@ class TodayScreen(Screen[None]):
         ws = self.app.workspace  # type: ignore[attr-defined]
         today = ws.now().date()
         self.day = today
-        self.loaded = _texts(ws.store.day(today))
+        # What each field shows of the stored day, and the fields typed in since: a save writes
+        # only those.
+        self.shown = _texts(ws.store.day(today))
+        self.edited: set[str] = set()
         yield Header()
         with Horizontal(id="today"):
             with Vertical(id="checkin", classes="panel") as checkin:
@@ -99,7 +102,7 @@ class TodayScreen(Screen[None]):
                     yield Static("\n\n".join(label for _, label, _ in FIELDS), id="labels")
                     for name, _, optional in FIELDS:
                         yield Input(
-                            self.loaded[name],
+                            self.shown[name],
                             id=name,
                             type="integer",
                             compact=True,
@@ -140,21 +143,27 @@ class TodayScreen(Screen[None]):
         self._show_status(self.query_one(Glance))
 
     def _refresh_form(self) -> None:
-        """Fields the user has not edited take the stored values; edited ones keep their text."""
+        """Fields the user has not typed in take the stored values; the others keep their text."""
         stored = _texts(self.app.workspace.store.day(self.day))  # type: ignore[attr-defined]
-        for name, _, _ in FIELDS:
-            field = self.query_one(f"#{name}", Input)
-            if field.value.strip() == self.loaded[name]:
-                field.value = stored[name]
-            self.loaded[name] = stored[name]
+        with self.prevent(Input.Changed):  # not the user's typing
+            for name, _, _ in FIELDS:
+                if name not in self.edited:
+                    self.query_one(f"#{name}", Input).value = self.shown[name] = stored[name]
 
     def _edited(self) -> list[str]:
-        """The fields whose text differs from what was stored when last shown."""
+        """The fields typed in, or showing other than the stored day (a Changed still queued)."""
         return [
             name
             for name, _, _ in FIELDS
-            if self.query_one(f"#{name}", Input).value.strip() != self.loaded[name]
+            if name in self.edited or self.query_one(f"#{name}", Input).value != self.shown[name]
         ]
+
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        # An Input announces its first value too: that one is not typed.
+        name = event.input.id or ""
+        if event.value != self.shown.get(name):
+            self.edited.add(name)
 
     def _show_status(self, glance: Glance) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
@@ -209,10 +218,11 @@ class TodayScreen(Screen[None]):
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("checkin", str(exc)))
             return
-        self.post_message(DataChanged("checkin", result))
+        self.post_message(DataChanged("checkin", {**result, "saved": list(changes)}))
 
     @on(DataChanged)
     def saved(self, message: DataChanged) -> None:
+        self.edited.difference_update(message.detail.get("saved", ()))
         self.outside()
         if message.what == "checkin":
             self.notify("Check-in saved. Logging it is already a step.", title="Saved")
