@@ -242,9 +242,11 @@ class Store:
                 self._file = None
 
     def __del__(self) -> None:
-        # A connection dropped without close() (a thread's store at exit) still leaves the count.
-        if self.__dict__.get("_file") is not None:
-            self.close()
+        # A store dropped without close() (a thread's, at exit) still leaves the count; at
+        # interpreter shutdown the module may be half gone, and then nothing matters.
+        with suppress(Exception):
+            if self.__dict__.get("_file") is not None:
+                self.close()
 
     def __enter__(self) -> Store:
         return self
