@@ -145,9 +145,10 @@ class TodayScreen(Screen[None]):
     def _refresh_form(self) -> None:
         """Fields the user has not typed in take the stored values; the others keep their text."""
         stored = _texts(self.app.workspace.store.day(self.day))  # type: ignore[attr-defined]
+        edited = self._edited()
         with self.prevent(Input.Changed):  # not the user's typing
             for name, _, _ in FIELDS:
-                if name not in self.edited:
+                if name not in edited:
                     self.query_one(f"#{name}", Input).value = self.shown[name] = stored[name]
 
     def _edited(self) -> list[str]:
@@ -180,6 +181,9 @@ class TodayScreen(Screen[None]):
     def action_save(self) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         error = self.query_one("#checkin-error", Static)
+        # Fields not typed in show the day as stored now, so what is checked is what is saved
+        # (the app's look for outside changes may not have come round yet).
+        self._refresh_form()
         try:
             entry = self._read_form(ws.now().date())
             checkin.validate(entry, entry.day)

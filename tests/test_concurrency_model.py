@@ -172,7 +172,7 @@ def test_the_app_the_cli_and_remind_take_turns(fast_dir: Path) -> None:
     run_state_machine_as_test(
         Together,
         settings=settings(
-            max_examples=4,
+            max_examples=3,
             stateful_step_count=12,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -188,13 +188,38 @@ class RowRejected(InputError):
         super().__init__(f"{table} row {index + 1}: {problem}")
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that counts itself in _LIVE from `count_as_open` until closed or collected."""
+
+    file: tuple[int, int] | None = None
+
+    def count_as_open(self, path: Path) -> None:
+        with _LIVE_LOCK:
+            self.file = _file_key(path)
+            if self.file is not None:
+                _LIVE[self.file] = _LIVE.get(self.file, 0) + 1
+
+    def close(self) -> None:
+        with _LIVE_LOCK:  # closed and uncounted at once: no header read in between
+            super().close()
+            if self.file is not None:
+                _LIVE[self.file] -= 1
+                if not _LIVE[self.file]:
+                    del _LIVE[self.file]
+                self.file = None
+
+    def __del__(self) -> None:
+        # Dropped without close() (a thread's store, a test's): SQLite closes it now.
+        with suppress(Exception):  # at interpreter exit the module may be half gone
+            self.close()
+
+
 class Store:
     """A connection to the caughtup database in one data folder."""
 
     def __init__(self, path: Path, tz: tzinfo) -> None:
         self.path = path
         self.tz = tz
-        self._file: tuple[int, int] | None = None
         ensure_dir(path.parent)
         if not path.exists():
             _create(path)
@@ -206,11 +231,13 @@ class Store:
                 raise DatabaseProblem(path, problem)
             # Not tied to its thread: the app closes each worker thread's connection at exit.
             self.conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                path,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=_Connection,
             )
-            self._file = _file_key(path)
-            if self._file is not None:
-                _LIVE[self._file] = _LIVE.get(self._file, 0) + 1
+            self.conn.count_as_open(path)
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             problem = identity_problem(self.conn)
@@ -218,12 +245,12 @@ class Store:
                 raise DatabaseProblem(path, problem)
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            self.close()
+            self.conn.close()
             if _is_busy(exc):
                 raise
             raise DatabaseProblem(path, f"cannot be read ({exc})") from None
         except BaseException:
-            self.close()
+            self.conn.close()
             raise
 
     @classmethod
@@ -231,22 +258,7 @@ class Store:
         return cls(home / DB_NAME, tz)
 
     def close(self) -> None:
-        """Close the connection (again is a no-op)."""
-        with _LIVE_LOCK:
-            if "conn" in self.__dict__:
-                self.conn.close()  # closing twice is fine
-            if self._file is not None:
-                _LIVE[self._file] -= 1
-                if not _LIVE[self._file]:
-                    del _LIVE[self._file]
-                self._file = None
-
-    def __del__(self) -> None:
-        # A store dropped without close() (a thread's, at exit) still leaves the count; at
-        # interpreter shutdown the module may be half gone, and then nothing matters.
-        with suppress(Exception):
-            if self.__dict__.get("_file") is not None:
-                self.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
