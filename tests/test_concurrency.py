@@ -37,6 +37,7 @@ from tracker import settings as settings_mod
 from tracker.models import Item
 from tracker.paths import SETTINGS_CACHE_NAME
 from tracker.store import Store
+from tracker.workspace import Workspace
 
 CAUGHTUP = Path(sys.executable).with_name("caughtup")
 LATER = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -351,3 +352,36 @@ async def run_screen_actions(pilot: Pilot[Any]) -> None:
         await settle(pilot)
     await pilot.press("ctrl+t")
     await settle(pilot)
+
+
+# -- how the app notices changes made elsewhere ---------------------------------------------------
+
+
+def test_the_workspace_sees_changes_made_elsewhere(home: Path, run: Callable[..., Result]) -> None:
+    """What the app's look every 2 s asks: data_version on a connection of its own, a stat."""
+    ws = Workspace(home)
+    assert ws.settings.rules.threshold == 5
+    assert ws.changes() == (False, False)  # the first look sets the baseline
+    assert run("add", "--date", "2026-11-20").exit_code == 0  # another connection commits
+    assert ws.changes() == (True, False)
+    assert ws.changes() == (False, False)
+    assert run("config", "rules.threshold", "7").exit_code == 0
+    assert ws.changes() == (False, True) and ws.settings.rules.threshold == 7
+    (home / "settings.toml").write_text("[rules\n")  # a hand edit, half done
+    assert ws.changes() == (False, False) and ws.settings.rules.threshold == 7
+    ws.close()
+
+
+def test_a_replan_that_changes_nothing_writes_nothing(
+    home: Path, run: Callable[..., Result]
+) -> None:
+    """The Sprint screen re-plans whenever the data changes: that must not count as a change."""
+    for day in (16, 17, 18):
+        run("log", "--date", f"2026-11-{day}", "--sessions", "5", "--written", "0")
+    assert run("plan", "--notes-per-block", "4").exit_code == 0
+    with Store.open(home, UTC) as store:
+        before = store.data_version()
+        assert run("plan").exit_code == 0
+        assert store.data_version() == before
+        assert run("plan", "--notes-per-block", "5").exit_code == 0
+        assert store.data_version() != before

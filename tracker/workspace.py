@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from tracker import clock, settings
+from tracker.errors import InputError
 from tracker.paths import data_dir
 from tracker.settings import Settings
 from tracker.store import Store
@@ -24,7 +25,7 @@ class Workspace:
         self.home = home or data_dir()
         self._settings: Settings | None = None
         self._settings_stamp: settings.Stamp | None = None
-        self._local = _thread._local()  # threading.local without importing threading (2 ms)
+        self._local = _thread._local()  # threading.local without threading (~1 ms to import)
         self._stores: list[Store] = []
         self._lock = _thread.allocate_lock()
         self._watch: Store | None = None
@@ -56,13 +57,6 @@ class Workspace:
                 self._stores.append(store)
         return store
 
-    def settings_changed(self) -> bool:
-        """Whether settings.toml changed since it was read; if so the next read is fresh."""
-        if self._settings is None or settings.stamp(self.home) == self._settings_stamp:
-            return False
-        self._settings = None
-        return True
-
     def changes(self) -> tuple[bool, bool]:
         """(data, settings): whether the database or settings.toml changed since the last look.
 
@@ -84,10 +78,19 @@ class Workspace:
                 data, self._version = version != self._version, version
         finally:
             self._watch_lock.release()
-        changed = self.settings_changed()
-        if changed:
-            self.settings  # noqa: B018 - read now, off the caller's event loop
-        return data, changed
+        return data, self._reread_settings()
+
+    def _reread_settings(self) -> bool:
+        """Read settings.toml again if it changed since it was read; whether it did."""
+        stamp = settings.stamp(self.home)
+        if self._settings is None or stamp == self._settings_stamp:
+            return False
+        try:
+            new = settings.load(self.home)
+        except InputError:
+            return False  # a file mid-edit by hand: keep the settings in use, look again later
+        self._settings, self._settings_stamp = new, stamp
+        return True
 
     def save_settings(self, new: Settings) -> Path:
         """Replace every setting with `new` (a new folder, an import); see `change_settings`."""
