@@ -171,7 +171,7 @@ class CaughtupApp(App[str | None]):
         try:
             data, settings = self.workspace.changes()
         except (InputError, OSError, sqlite3.Error):
-            return  # a settings file being edited by hand: the screen that needs it says so
+            return  # the next look tries again; the screen's own reads say what is wrong
         if data or settings:
             self.post_message(OutsideChange(data, settings))
 
