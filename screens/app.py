@@ -17,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import WorkerState
 
+from screens.messages import OutsideChange
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.workspace import Workspace
@@ -51,6 +52,9 @@ FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}
 DARK, LIGHT = "textual-dark", "textual-light"
 # Exit value asking `run_app` to open the demo, then come back to the user's own data.
 OPEN_DEMO = "demo"
+# How often the app looks for changes made outside it (cron's remind, the CLI, another app):
+# one PRAGMA and one stat in a worker thread, about 0.1 ms, so screens are never long stale.
+LOOK_SECONDS = 2.0
 
 
 def _loader(target: str) -> Callable[[], Screen[Any]]:
@@ -132,6 +136,7 @@ class CaughtupApp(App[str | None]):
             self.theme = DARK
         self._idle_sub_title = self.sub_title
         self.set_interval(0.25, self._show_busy)
+        self.set_interval(LOOK_SECONDS, self.look_outside)
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
         self.call_after_refresh(self._delivery_notice)
@@ -153,6 +158,30 @@ class CaughtupApp(App[str | None]):
                 severity="warning",
                 timeout=8,
             )
+
+    # -- changes made outside the app ---------------------------------------------------------
+
+    def on_app_focus(self) -> None:
+        # Back from a terminal where the user may just have run `caughtup log`.
+        self.look_outside()
+
+    @work(thread=True, group="-outside")
+    def look_outside(self) -> None:
+        """Whether the data or the settings changed underneath the app (off the event loop)."""
+        try:
+            data, settings = self.workspace.changes()
+        except (InputError, OSError, sqlite3.Error):
+            return  # the next look tries again; the screen's own reads say what is wrong
+        if data or settings:
+            self.post_message(OutsideChange(data, settings))
+
+    @on(OutsideChange)
+    def show_outside_change(self, message: OutsideChange) -> None:
+        if message.settings:
+            wanted = self.workspace.settings.theme
+            if wanted != self.theme and wanted in self.available_themes:
+                self.theme = wanted
+        self.screen.post_message(OutsideChange(message.data, message.settings))
 
     # -- navigation -----------------------------------------------------------------------------
 
@@ -204,9 +233,9 @@ class CaughtupApp(App[str | None]):
     @work(thread=True, exclusive=True, group="theme")
     def save_theme(self, theme: str) -> None:
         # An atomic write with fsync: off the event loop. The demo's choice stays in the demo.
-        ws = self.workspace
+        # Only the theme changes, on the file as it is now: never an older copy of the rest.
         try:
-            ws.save_settings(settings_mod.set_value(ws.settings, "theme", theme))
+            self.workspace.change_settings(lambda now: settings_mod.set_value(now, "theme", theme))
         except (InputError, OSError, sqlite3.Error) as exc:
             self.call_from_thread(
                 self.notify, f"Could not remember the theme: {exc}", severity="warning"
@@ -244,7 +273,11 @@ def run_app(home: Path | None = None) -> None:
     while True:
         app = make_app(home, welcome=True)
         app.workspace.store  # noqa: B018 - a damaged database is reported before the app opens
-        if app.run() != OPEN_DEMO:
+        try:
+            chosen = app.run()
+        finally:
+            app.workspace.close()  # the app's workers have finished: run() waited for them
+        if chosen != OPEN_DEMO:
             return
         run_demo(theme=app.theme)
 
@@ -259,4 +292,8 @@ def run_demo(theme: str = DARK) -> None:
         home = Path(folder) / "home"
         print("Preparing the sample data…", flush=True)
         demo.build(home, theme=theme)
-        make_app(home, demo=True).run()
+        app = make_app(home, demo=True)
+        try:
+            app.run()
+        finally:
+            app.workspace.close()

@@ -19,11 +19,10 @@ from screens.header import Header
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
 from screens.mark_done import MarkDone
-from screens.messages import DataChanged, WorkFailed
-from tracker import backlog, checklists, rules
+from screens.messages import DataChanged, OutsideChange, WorkFailed
+from tracker import backlog, checklists, entries, rules
 from tracker.errors import InputError
 from tracker.models import Item
-from tracker.store import Store
 from tracker.words import plural
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
@@ -305,23 +304,20 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.by_type = not self.by_type
         self.reload()
 
-    # -- writing (in workers: SQLite connections belong to one thread) ------------------------
+    # -- writing (in workers: each worker thread has its own long-lived connection) ------------
 
     @work(thread=True, exclusive=True, group="backlog")
     def save_item(self, item: Item, changed: list[str]) -> None:
         ws = self.ws
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                if item.id is None:
-                    (item_id,) = store.add_items([item], ws.now())
-                else:
-                    # Only the fields the form changed: the row may be stale (a sprint block or
-                    # the CLI may have marked the note written since), and that must survive.
-                    if "blocked_on" in changed:
-                        changed = [*changed, "blocked_since"]
-                    fresh = store.item(item.id)
-                    store.update_item(fresh._replace(**{n: getattr(item, n) for n in changed}))
-                    item_id = item.id
+            if item.id is None:
+                (item_id,) = ws.store.add_items([item], ws.now())
+            else:
+                # Only the fields the form changed, onto the note as stored now: the row may be
+                # stale (a sprint block or the CLI may have marked the note written since).
+                fields = {n: getattr(item, n) for n in changed}
+                entries.save_edit(ws.store, item.id, fields, ws.settings, ws.now())
+                item_id = item.id
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("item", str(exc)))
             return
@@ -332,8 +328,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         ws = self.ws
         at: datetime = ws.now()
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                (done,) = store.mark_done([item.id], at)
+            (done,) = ws.store.mark_done([item.id], at)
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("done", str(exc)))
             return
@@ -342,6 +337,10 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         if rules.is_late_entry(done, at, r, ws.tz):
             notation = rules.late_entry_notation(done, at, r)
         self.post_message(DataChanged("done", {"id": done.id, "notation": notation}))
+
+    @on(OutsideChange)
+    def outside(self) -> None:
+        self.reload()
 
     @on(DataChanged)
     def changed(self, message: DataChanged) -> None:

@@ -56,3 +56,15 @@ class SprintReady(Message):
     planned: list[Any]
     actual: list[Any]
     note: str = ""
+
+
+@dataclass
+class OutsideChange(Message, bubble=False):
+    """Another process (or another screen) changed the data or the settings: show them anew.
+
+    The app looks every few seconds and when its terminal regains focus, and sends this to the
+    screen in view; the others catch up when they are shown again (their ScreenResume).
+    """
+
+    data: bool
+    settings: bool

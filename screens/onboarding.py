@@ -299,8 +299,11 @@ class OnboardingScreen(ModalScreen[None]):
     def finish(self, chosen: Settings) -> None:
         # Post back rather than call into the screen: dismissing it waits for this worker.
         ws = self.app.workspace  # type: ignore[attr-defined]
+        # The answers the user changed, set on the file as it is now (not a copy of all of it).
+        chosen = settings_mod.set_value(chosen, "onboarded", "true")
+        changes = settings_mod.changed_keys(ws.settings, chosen)
         try:
-            ws.save_settings(settings_mod.set_value(chosen, "onboarded", "true"))
+            ws.change_settings(lambda now: settings_mod.with_values(now, changes))
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("onboarding", f"Not saved: {exc}"))
             return

@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from screens.footer import Footer
 from screens.header import Header
-from screens.messages import DataChanged, FileSaved, WorkFailed
+from screens.messages import DataChanged, FileSaved, OutsideChange, WorkFailed
 from tracker import crisis, report
 from tracker.errors import InputError
 from tracker.selfcheck import (
@@ -26,7 +26,6 @@ from tracker.selfcheck import (
     is_due,
 )
 from tracker.selfcheck_context import gather
-from tracker.store import Store
 from tracker.summary import bar
 from tracker.words import plural
 
@@ -291,16 +290,15 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
     def keep(self, result: Result) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                result_id = store.add_selfcheck(
-                    taken_on=result.taken_on,
-                    taken_at=ws.now(),
-                    questionnaire=result.questionnaire,
-                    answers=result.answers,
-                    scores=result.scores,
-                    profile=result.profile,
-                    safety_flag=result.safety_flag,
-                )
+            result_id = ws.store.add_selfcheck(
+                taken_on=result.taken_on,
+                taken_at=ws.now(),
+                questionnaire=result.questionnaire,
+                answers=result.answers,
+                scores=result.scores,
+                profile=result.profile,
+                safety_flag=result.safety_flag,
+            )
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("selfcheck", str(exc)))
             return
@@ -329,6 +327,13 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
             self.post_message(WorkFailed("selfcheck-pdf", f"PDF not saved: {exc}"))
             return
         self.post_message(FileSaved("selfcheck-pdf", str(path)))
+
+    @on(OutsideChange)
+    def outside(self) -> None:
+        # The intro's history and due date (a self-check taken from the CLI); answers in progress
+        # and a result on screen stay as they are.
+        if self.state == "intro":
+            self.show_intro()
 
     @on(DataChanged)
     def kept(self, message: DataChanged) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -17,13 +18,12 @@ from textual.widgets.option_list import Option
 
 from screens.footer import Footer
 from screens.header import Header
-from screens.messages import NotificationsSent, WorkFailed
+from screens.messages import NotificationsSent, OutsideChange, WorkFailed
 from tracker import notifier
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.records import Delivery
 from tracker.settings import Settings
-from tracker.store import Store
 from tracker.words import plural
 
 # (dotted key, label) for the fields typed as text; lists are comma-separated.
@@ -41,6 +41,13 @@ NOTIFY_FIELDS: list[tuple[str, str]] = [("notify.quiet_hours", "Quiet hours")]
 LABELS = dict(RULE_FIELDS + NOTIFY_FIELDS)
 PLACEHOLDERS = {"timezone": "empty: system", "notify.quiet_hours": "empty: any hour"}
 WEEKENDS = {True: "Weekends: on", False: "Weekends: off (held to Monday)"}
+
+
+def _with_urls(settings: Settings, add: list[str], remove: list[str]) -> Settings:
+    """`settings` with URLs added and removed, the others (maybe added elsewhere) kept."""
+    urls = [u for u in settings.notify.urls if u not in remove]
+    urls += [u for u in add if u not in urls]
+    return settings_mod.set_value(settings, "notify.urls", urls)
 
 
 def _fid(key: str) -> str:
@@ -122,7 +129,8 @@ says whether each one worked. The last line shows the last message sent and whet
         self.query_one(f"#{_fid(RULE_FIELDS[0][0])}", Input).focus()
 
     def on_screen_resume(self) -> None:
-        self.show_last_delivery()
+        # Back from another screen: a setting may have changed meanwhile (`caughtup config`).
+        self.outside(OutsideChange(data=True, settings=True))
 
     @property
     def workspace(self) -> Any:
@@ -186,8 +194,14 @@ says whether each one worked. The last line shows the last message sent and whet
         if event.value != self.current.notify.weekends:
             self.change("notify.weekends", "true" if event.value else "false")
 
-    def change(self, key: str, raw: Any) -> bool:
-        """Check a new value now (one line naming the field if bad) and save it in a worker."""
+    def change(
+        self, key: str, raw: Any, apply: Callable[[Settings], Settings] | None = None
+    ) -> bool:
+        """Check a new value now (one line naming the field if bad) and save it in a worker.
+
+        What is saved is `apply` (by default: set this key) on the settings file as it is then,
+        so a key changed elsewhere meanwhile (`caughtup config`) is kept, never written back.
+        """
         label = LABELS.get(key, "URLs")
         try:
             updated = settings_mod.set_value(self.current, key, raw)
@@ -197,7 +211,7 @@ says whether each one worked. The last line shows the last message sent and whet
         self.current = updated
         value = settings_mod.get_value(updated, key)
         self.say(status=f"Saved: {label} = {self._shown(key, value)}.")
-        self.save(key, value)
+        self.save(apply or (lambda now: settings_mod.set_value(now, key, value)))
         return True
 
     @staticmethod
@@ -207,15 +221,31 @@ says whether each one worked. The last line shows the last message sent and whet
         return _text(value) or "empty"
 
     @work(thread=True, group="settings-save")
-    def save(self, key: str, value: Any) -> None:
-        # Applied to the newest settings under a lock, so quick successive edits (and the app's
-        # own theme save) all land in the file in the order they were made.
-        ws = self.workspace
+    def save(self, apply: Callable[[Settings], Settings]) -> None:
+        # Under a lock, so quick successive edits land in the file in the order they were made.
         with self._save_lock:
             try:
-                ws.save_settings(settings_mod.set_value(ws.settings, key, value))
+                self.workspace.change_settings(apply)
             except (InputError, OSError, sqlite3.Error) as exc:
                 self.post_message(WorkFailed("settings", f"Not saved: {exc}"))
+                return
+        # The file may hold more than this screen changed: show it all.
+        self.post_message(OutsideChange(data=False, settings=True))
+
+    @on(OutsideChange)
+    def outside(self, message: OutsideChange) -> None:
+        """Show settings changed elsewhere; a field being typed in, or not yet saved, stays."""
+        if message.settings:
+            before, self.current = self.current, self.workspace.settings
+            for key in LABELS:
+                field = self.query_one(f"#{_fid(key)}", Input)
+                if not field.has_focus and field.value == _text(
+                    settings_mod.get_value(before, key)
+                ):
+                    field.value = _text(settings_mod.get_value(self.current, key))
+            self.query_one(Checkbox).value = self.current.notify.weekends
+            self.show_urls()
+        self.show_last_delivery()
 
     # -- notification URLs ----------------------------------------------------------------------
 
@@ -226,7 +256,7 @@ says whether each one worked. The last line shows the last message sent and whet
         if url in urls:
             self.say("That URL is already in the list.")
             return
-        if self.change("notify.urls", [*urls, url]):
+        if self.change("notify.urls", [*urls, url], lambda now: _with_urls(now, [url], [])):
             self.query_one("#new-url", Input).value = ""
             self.show_urls([*urls, url])
 
@@ -237,7 +267,7 @@ says whether each one worked. The last line shows the last message sent and whet
             return
         gone = urls[listing.highlighted]
         rest = [u for u in urls if u != gone]
-        if self.change("notify.urls", rest):
+        if self.change("notify.urls", rest, lambda now: _with_urls(now, [], [gone])):
             self.say(status=f"Removed {settings_mod.mask(gone)}.")
             self.show_urls(rest)
 
@@ -252,11 +282,10 @@ says whether each one worked. The last line shows the last message sent and whet
 
     @work(thread=True, exclusive=True, group="notify-test")
     def send_test(self, urls: list[str]) -> None:
-        # Network and SQLite off the event loop; the worker opens its own connection.
+        # Network and SQLite off the event loop.
         ws = self.workspace
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                results = notifier.send_test(store, urls, ws.now())
+            results = notifier.send_test(ws.store, urls, ws.now())
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("notify-test", f"Test not sent: {exc}"))
             return

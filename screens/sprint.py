@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import ClassVar
 
@@ -16,7 +17,7 @@ from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
 from screens.header import Header
-from screens.messages import DataChanged, SprintReady, WorkFailed
+from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
 from tracker import plan_words
 from tracker import sprint as sp
 from tracker.errors import InputError
@@ -120,31 +121,32 @@ that would need more than three blocks a week gets a later date suggested instea
     def load(self, chosen: sp.Choices | None, save: bool | None = None) -> None:
         """Re-plan: a current sprint is re-planned and saved; without one, a preview."""
         ws = self.app.workspace  # type: ignore[attr-defined]
+        store = ws.store
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                now = ws.now()
+            now = ws.now()
+            with store.transaction():  # a plan saved over exactly what it was built from
                 result = sp.build(store, ws.settings, now, chosen)
                 note = ""
                 if save or (save is None and result.sprint is not None):
                     result = sp.save(store, result, now)
                     note = "Plan saved as your sprint." if save else ""
-                self.post_message(self._ready(store, result, now.date(), note))
-        except (InputError, OSError) as exc:
+            self.post_message(self._ready(store, result, now.date(), note))
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("sprint", str(exc)))
 
     @work(thread=True, exclusive=True, group="sprint")
     def log_done(self, notes: int | None, minutes: int | None) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
+        store = ws.store
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                now = ws.now()
-                done = sp.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
-                note = (
-                    f"Block done: {plural(len(done.written), 'note')} in {done.minutes} minutes, "
-                    f"{done.remaining} left. Real progress."
-                )
-                self.post_message(self._ready(store, done.after, now.date(), note))
-        except (InputError, OSError) as exc:
+            now = ws.now()
+            done = sp.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
+            note = (
+                f"Block done: {plural(len(done.written), 'note')} in {done.minutes} minutes, "
+                f"{done.remaining} left. Real progress."
+            )
+            self.post_message(self._ready(store, done.after, now.date(), note))
+        except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("block_done", str(exc)))
             return
         self.post_message(DataChanged("block_done", {"remaining": done.remaining}))
@@ -366,5 +368,10 @@ that would need more than three blocks a week gets a later date suggested instea
 
     def on_screen_resume(self) -> None:
         # Back from another screen: items may have changed, so re-plan (new ones join at their tier).
+        self.outside()
+
+    @on(OutsideChange)
+    def outside(self) -> None:
+        # A re-plan that changes nothing writes nothing, so this never feeds on itself.
         if self.result is not None:
             self.load(None)

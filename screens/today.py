@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from typing import Any, ClassVar
 
 from textual import events, on, work
@@ -15,11 +16,10 @@ from textual.widgets import Button, Input, Static
 from screens.footer import Footer
 from screens.glance import Glance
 from screens.header import Header
-from screens.messages import DataChanged, WorkFailed
+from screens.messages import DataChanged, OutsideChange, WorkFailed
 from tracker import checkin
 from tracker.errors import InputError
 from tracker.models import DayLog
-from tracker.store import Store
 from tracker.summary import current_status
 
 # (field, label, optional)
@@ -33,6 +33,12 @@ FIELDS: list[tuple[str, str, bool]] = [
 ]
 FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared",
         "after_hours": "--after-hours", "dread": "--dread", "drained": "--drained"}  # fmt: skip
+
+
+def _texts(log: DayLog | None) -> dict[str, str]:
+    """A stored day's values as the form shows them ("" for none)."""
+    values = {name: None if log is None else getattr(log, name) for name, _, _ in FIELDS}
+    return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
 class SaveButton(Button, inherit_css=False):
@@ -81,7 +87,11 @@ class TodayScreen(Screen[None]):
         # after mounting, each value and the glance's state class would restyle its widget.
         ws = self.app.workspace  # type: ignore[attr-defined]
         today = ws.now().date()
-        existing = ws.store.day(today)
+        self.day = today
+        # What each field shows of the stored day, and the fields typed in since: a save writes
+        # only those.
+        self.shown = _texts(ws.store.day(today))
+        self.edited: set[str] = set()
         yield Header()
         with Horizontal(id="today"):
             with Vertical(id="checkin", classes="panel") as checkin:
@@ -91,9 +101,8 @@ class TodayScreen(Screen[None]):
                     # cost the first screen ~1 ms each (the same look, cell for cell).
                     yield Static("\n\n".join(label for _, label, _ in FIELDS), id="labels")
                     for name, _, optional in FIELDS:
-                        value = None if existing is None else getattr(existing, name)
                         yield Input(
-                            "" if value is None else str(value),
+                            self.shown[name],
                             id=name,
                             type="integer",
                             compact=True,
@@ -122,10 +131,40 @@ class TodayScreen(Screen[None]):
             event.refresh_styles = False
             return
         # Another screen may have changed the data (a note marked written, a setting).
+        self.outside()
+
+    @on(OutsideChange)
+    def outside(self) -> None:
+        """Show the day and the glance as stored now (another process may have logged them)."""
         self.refresh_glance()
+        self._refresh_form()
 
     def refresh_glance(self) -> None:
         self._show_status(self.query_one(Glance))
+
+    def _refresh_form(self) -> None:
+        """Fields the user has not typed in take the stored values; the others keep their text."""
+        stored = _texts(self.app.workspace.store.day(self.day))  # type: ignore[attr-defined]
+        edited = self._edited()
+        with self.prevent(Input.Changed):  # not the user's typing
+            for name, _, _ in FIELDS:
+                if name not in edited:
+                    self.query_one(f"#{name}", Input).value = self.shown[name] = stored[name]
+
+    def _edited(self) -> list[str]:
+        """The fields typed in, or showing other than the stored day (a Changed still queued)."""
+        return [
+            name
+            for name, _, _ in FIELDS
+            if name in self.edited or self.query_one(f"#{name}", Input).value != self.shown[name]
+        ]
+
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        # An Input announces its first value too: that one is not typed.
+        name = event.input.id or ""
+        if event.value != self.shown.get(name):
+            self.edited.add(name)
 
     def _show_status(self, glance: Glance) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
@@ -142,6 +181,9 @@ class TodayScreen(Screen[None]):
     def action_save(self) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         error = self.query_one("#checkin-error", Static)
+        # Fields not typed in show the day as stored now, so what is checked is what is saved
+        # (the app's look for outside changes may not have come round yet).
+        self._refresh_form()
         try:
             entry = self._read_form(ws.now().date())
             checkin.validate(entry, entry.day)
@@ -149,7 +191,10 @@ class TodayScreen(Screen[None]):
             error.update(str(exc))
             return
         error.update("")
-        self.save_checkin(entry)
+        # Only what the user edited: the rest may have been logged elsewhere since it was shown
+        # (past midnight, the form's day is no longer shown: all of it is the new day's).
+        names = self._edited() if entry.day == self.day else [name for name, _, _ in FIELDS]
+        self.save_checkin(entry.day, {name: getattr(entry, name) for name in names})
 
     def _read_form(self, today: Any) -> DayLog:
         values: dict[str, int | None] = {}
@@ -170,20 +215,19 @@ class TodayScreen(Screen[None]):
             raise InputError(str(exc)) from None
 
     @work(thread=True, exclusive=True, group="checkin")
-    def save_checkin(self, entry: DayLog) -> None:
-        # SQLite connections belong to one thread: the worker opens its own.
+    def save_checkin(self, day: date, changes: dict[str, int | None]) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                result = store.log_day(entry, ws.now())
+            result = checkin.save_changes(ws.store, day, changes, ws.now())
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("checkin", str(exc)))
             return
-        self.post_message(DataChanged("checkin", result))
+        self.post_message(DataChanged("checkin", {**result, "saved": list(changes)}))
 
     @on(DataChanged)
     def saved(self, message: DataChanged) -> None:
-        self.refresh_glance()
+        self.edited.difference_update(message.detail.get("saved", ()))
+        self.outside()
         if message.what == "checkin":
             self.notify("Check-in saved. Logging it is already a step.", title="Saved")
 

@@ -21,10 +21,9 @@ from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
 from screens.header import Header
-from screens.messages import TrendsLoaded, WorkFailed
+from screens.messages import OutsideChange, TrendsLoaded, WorkFailed
 from tracker import charts, trends
 from tracker.errors import InputError
-from tracker.store import Store
 
 LABELS = {
     "backlog": "Backlog",
@@ -82,20 +81,22 @@ under each chart says in words what changed over the full weeks shown."""
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.draw())
         self.load()
 
-    def on_screen_resume(self) -> None:
-        # Another screen may have logged a day or finished a block meanwhile.
+    @on(OutsideChange)
+    def outside(self) -> None:
+        # Another screen or process may have logged a day or finished a block meanwhile.
         if self.loaded:
             self.load()
 
+    def on_screen_resume(self) -> None:
+        self.outside()
+
     @work(thread=True, exclusive=True, group="trends")
     def load(self) -> None:
-        # SQLite connections belong to one thread: the worker opens its own.
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
-            with Store.open(ws.home, ws.tz) as store:
-                now = ws.now()
-                weeks = trends.weekly(store, ws.settings, now, max(trends.SPANS))
-                burndown = trends.current_burndown(store, now)
+            now = ws.now()
+            weeks = trends.weekly(ws.store, ws.settings, now, max(trends.SPANS))
+            burndown = trends.current_burndown(ws.store, now)
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("trends", str(exc)))
             return

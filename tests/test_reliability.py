@@ -67,18 +67,6 @@ def _writer(home: Path, round_no: int, ack: int) -> None:
         n += 1
 
 
-@pytest.fixture
-def fast_dir(tmp_path: Path) -> Any:
-    """A folder in RAM when there is one: SIGKILL safety does not depend on the disk's fsync
-    (the page cache survives a killed process), and a fsync costs 20 ms on this machine's disk."""
-    shm = Path("/dev/shm")
-    if not (shm.is_dir() and os.access(shm, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
-
-
 def test_sigkill_at_random_moments_loses_no_acknowledged_write(fast_dir: Path) -> None:
     home = fast_dir / "home"
     Store.open(home, UTC).close()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from tracker.errors import InputError
 from tracker.models import DayLog
+
+if TYPE_CHECKING:  # the store imports this module
+    from tracker.store import Store
 
 MAX_SESSIONS = 40
 MAX_CLEARED = 200
@@ -45,3 +50,18 @@ def written_moment(day: date, now: datetime, tz: tzinfo) -> datetime:
     if day >= now.date():
         return now
     return datetime.combine(day, time(23, 59), tzinfo=tz)
+
+
+def save_changes(
+    store: Store, day: date, changes: Mapping[str, Any], now: datetime
+) -> dict[str, int]:
+    """Save only the fields in `changes` over the day as stored now, in one write transaction.
+
+    The app's form may have been loaded before another process logged the day: a dread rating
+    typed later must not write the form's old sessions or after-hours back over newer ones.
+    """
+    with store.transaction():
+        log = store.day(day) or DayLog(day=day, sessions=0, written=0)
+        log = log._replace(**changes)
+        validate(log, now.date())
+        return store.log_day(log, now)

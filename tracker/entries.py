@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.clock import local_moment
 from tracker.errors import InputError
 from tracker.models import Item, check_client_ref
 from tracker.settings import BLOCKERS, Settings
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 # The fields an edit may change, with the option that sets each (for error messages).
 EDITABLE = {
@@ -91,3 +94,18 @@ def edit(
     if "blocked_on" in changed:
         new = new._replace(blocked_since=now if new.blocked_on is not None else None)
     return new, changed, warning
+
+
+def save_edit(
+    store: Store, item_id: int, changes: dict[str, Any], settings: Settings, now: datetime
+) -> tuple[Item, list[str], str | None]:
+    """`edit` the stored item and write only the fields it changed, all in one transaction.
+
+    Read, check and write inside one write lock: a note marked written meanwhile (the app, a
+    sprint block, another terminal) stays written, and a check sees the item as it is now.
+    """
+    with store.transaction():
+        item, changed, warning = edit(store.item(item_id), changes, settings, now)
+        fields = [*changed, "blocked_since"] if "blocked_on" in changed else changed
+        store.update_item(item, fields)
+    return item, changed, warning

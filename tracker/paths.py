@@ -45,7 +45,8 @@ def touch_private(path: Path) -> None:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically (temp file, fsync, rename), mode 0600."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Unique per call: two threads of one process (the app's workers) may write the same file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -12,12 +12,14 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tracker.errors import InputError
 from tracker.paths import SETTINGS_CACHE_NAME, SETTINGS_NAME, ensure_dir, write_private
+
+LOCK_NAME = ".settings.toml.lock"
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOTE_TYPES = ("progress", "intake", "treatment_plan", "case_note", "court_report", "group", "admin")
@@ -455,10 +457,68 @@ def load(home: Path) -> Settings:
 
 
 def save(home: Path, settings: Settings) -> Path:
-    """Write settings.toml atomically, owner-only."""
+    """Write settings.toml atomically, owner-only, replacing every setting (see `update`)."""
+    with _locked(home):
+        return _write(home, settings)
+
+
+def _write(home: Path, settings: Settings) -> Path:
     import tomli_w  # small; only on the write path
 
-    ensure_dir(home)
     path = settings_path(home)
     write_private(path, tomli_w.dumps(to_dict(settings)).encode("utf-8"))
     return path
+
+
+Stamp = tuple[int, int, int]
+"""What changes when settings.toml is written: its inode, size and modification time."""
+
+
+def stamp(home: Path) -> Stamp | None:
+    """The settings file's stamp (None when there is no file): compare two to see a change."""
+    try:
+        st = os.stat(settings_path(home))
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def update(home: Path, change: Callable[[Settings], Settings]) -> tuple[Settings, Stamp | None]:
+    """Apply `change` to the settings as the file holds them now, under the settings lock.
+
+    Two processes changing settings at once (the app, `caughtup config`) each change their own
+    key on the newest file instead of writing back a copy read earlier. Returns the new
+    settings and the file's stamp as this write left it.
+    """
+    with _locked(home):
+        current = load(home)
+        new = change(current)
+        if new != current:
+            _write(home, new)
+        return new, stamp(home)
+
+
+def changed_keys(old: Settings, new: Settings) -> dict[str, Any]:
+    """Every setting `new` has differently from `old`, by dotted key."""
+    return {k: get_value(new, k) for k in KEYS if get_value(new, k) != get_value(old, k)}
+
+
+def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
+    """`settings` with each dotted key set (InputError for a bad one)."""
+    for key, value in values.items():
+        settings = set_value(settings, key, value)
+    return settings
+
+
+@contextlib.contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    """Hold the settings lock: a lock file beside settings.toml, flock'ed (threads included)."""
+    import fcntl
+
+    ensure_dir(home)
+    fd = os.open(home / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # settings writes take milliseconds: wait, never fail
+        yield
+    finally:
+        os.close(fd)  # releases the lock

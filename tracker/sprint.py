@@ -292,6 +292,11 @@ def build(
 
 def save(store: Store, sp: SprintPlan, now: datetime) -> SprintPlan:
     """Save `sp` as the current sprint (a new one if there is none); end it when caught up."""
+    with store.transaction():
+        return _save(store, sp, now)
+
+
+def _save(store: Store, sp: SprintPlan, now: datetime) -> SprintPlan:
     p = sp.plan
     if sp.sprint is None:
         if sp.outstanding == 0:
@@ -330,7 +335,8 @@ def plan_and_save(
     *,
     new: bool = False,
 ) -> SprintPlan:
-    return save(store, build(store, settings, now, chosen, new=new), now)
+    with store.transaction():  # what it reads is what it saves over
+        return save(store, build(store, settings, now, chosen, new=new), now)
 
 
 # -- the calendar ---------------------------------------------------------------------------------
@@ -368,7 +374,13 @@ def dropped_slots(store: Store, sp: SprintPlan, now: datetime) -> list[Slot]:
 
 def remember_exported(store: Store, sp: SprintPlan, now: datetime) -> None:
     """Note the saved plan's blocks as written to a calendar file; forget blocks whose time came."""
-    records = _exported(store)
+    with store.transaction():
+        _remember(store, _exported(store), sp, now)
+
+
+def _remember(
+    store: Store, records: dict[str, dict[str, Any]], sp: SprintPlan, now: datetime
+) -> None:
     if sp.sprint is not None and sp.plan.blocks:
         record = records.setdefault(
             f"{EXPORTED_PREFIX}{sp.sprint.id}", {"uid": sp.sprint.uid, "events": []}
@@ -478,6 +490,20 @@ def log_block(
     `ids` names the notes written; otherwise `notes` (default: all of the block's open notes)
     are taken from the block in its order, then from the blocks after it.
     """
+    # One transaction from the first read to the re-plan: a note marked written elsewhere
+    # meanwhile, or a second "block done", waits rather than being counted twice or lost.
+    with store.transaction():
+        return _log_block(store, settings, now, notes, minutes, ids)
+
+
+def _log_block(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    notes: int | None,
+    minutes: int | None,
+    ids: Sequence[int],
+) -> BlockDone:
     sprint, block = next_block(store)
     open_by_id = {
         i.id: i for i in store.items(open_only=True) if rules.is_outstanding(i) and i.id is not None

@@ -7,6 +7,7 @@ queue behind the busy timeout instead of failing or losing a write.
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
 import sqlite3
@@ -39,6 +40,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 TRUNCATED = "is truncated"
 SENT_PREFIX = "alerts.sent."
 KEEP_DELIVERIES = 500
+# This process's open connections, per database file (st_dev, st_ino). Closing any descriptor of
+# a file drops every POSIX lock the process holds on it, SQLite's included, so another process
+# would take itself for the last one and delete the WAL under us ("How To Corrupt An SQLite
+# Database File", section 2.2). The file is read directly only while its count is zero, and a
+# connection opens only under this lock, so no thread connects while another reads the header.
+_LIVE: dict[tuple[int, int], int] = {}
+_LIVE_LOCK = _thread.RLock()
 # The page cache of an import: its new pages stay in memory until the commit writes them once,
 # and its indexes are sorted in memory (0.015 s less for 100,000 items than the default 2 MiB).
 BULK_CACHE_KIB = 64 * 1024
@@ -184,6 +192,32 @@ class RowRejected(InputError):
         super().__init__(f"{table} row {index + 1}: {problem}")
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that counts itself in _LIVE from `count_as_open` until closed or collected."""
+
+    file: tuple[int, int] | None = None
+
+    def count_as_open(self, path: Path) -> None:
+        with _LIVE_LOCK:
+            self.file = _file_key(path)
+            if self.file is not None:
+                _LIVE[self.file] = _LIVE.get(self.file, 0) + 1
+
+    def close(self) -> None:
+        with _LIVE_LOCK:  # closed and uncounted at once: no header read in between
+            super().close()
+            if self.file is not None:
+                _LIVE[self.file] -= 1
+                if not _LIVE[self.file]:
+                    del _LIVE[self.file]
+                self.file = None
+
+    def __del__(self) -> None:
+        # Dropped without close() (a thread's store, a test's): SQLite closes it now.
+        with suppress(Exception):  # at interpreter exit the module may be half gone
+            self.close()
+
+
 class Store:
     """A connection to the caughtup database in one data folder."""
 
@@ -193,12 +227,21 @@ class Store:
         ensure_dir(path.parent)
         if not path.exists():
             _create(path)
-        problem = file_problem(path)
-        if problem and problem.startswith(TRUNCATED) and _reads_whole(path):
-            problem = None  # another process was mid-checkpoint: the file was only catching up
-        if problem:
-            raise DatabaseProblem(path, problem)
-        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        with _LIVE_LOCK:
+            problem = file_problem(path)
+            if problem and problem.startswith(TRUNCATED) and _reads_whole(path):
+                problem = None  # another process was mid-checkpoint: the file was only catching up
+            if problem:
+                raise DatabaseProblem(path, problem)
+            # Not tied to its thread: the app closes each worker thread's connection at exit.
+            self.conn = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=_Connection,
+            )
+            self.conn.count_as_open(path)
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             problem = identity_problem(self.conn)
@@ -253,14 +296,33 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken immediately so writers queue instead of deadlocking."""
+        """One write transaction, taken immediately so writers queue instead of deadlocking.
+
+        Inside another write transaction it is a savepoint of that one, so a read-modify-write
+        (read, decide, then call other writes) is one transaction: nothing changes in between.
+        """
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            self.conn.execute("RELEASE nested")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back already (I/O error, full)
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits (SQLite's data_version)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def _page_cache(self, kib: int) -> Iterator[None]:
@@ -372,12 +434,17 @@ class Store:
                 ids.append(cur.lastrowid)
         return ids
 
-    def update_item(self, item: Item) -> None:
-        """Write back every field of an existing item."""
+    def update_item(self, item: Item, fields: Collection[str]) -> None:
+        """Write the named fields of an existing item, and only those."""
         values = self._item_values(item)
-        sets = ", ".join(f"{col} = ?" for col in values)
+        names = [name for name in values if name in fields]
+        if not names:
+            return
+        sets = ", ".join(f"{name} = ?" for name in names)
         with self.transaction() as conn:
-            cur = conn.execute(f"UPDATE items SET {sets} WHERE id = ?", (*values.values(), item.id))
+            cur = conn.execute(
+                f"UPDATE items SET {sets} WHERE id = ?", (*(values[n] for n in names), item.id)
+            )
             if cur.rowcount != 1:
                 raise InputError(f"no item with id {item.id}")
 
@@ -832,8 +899,26 @@ class Store:
     def replace_planned_blocks(
         self, sprint_id: int, params: dict[str, Any], blocks: Iterable[SprintBlock]
     ) -> None:
-        """Save a re-plan: new parameters and planned blocks; blocks logged done stay."""
+        """Save a re-plan: new parameters and planned blocks; blocks logged done stay.
+
+        A re-plan that changes nothing writes nothing, so showing the sprint (the app re-plans
+        each time the data changes) never counts as a change itself.
+        """
+        rows = [
+            (b.day.isoformat(), b.start.strftime("%H:%M"), b.minutes, json.dumps(b.groups), b.goal)
+            for b in blocks
+        ]
         with self.transaction() as conn:
+            stored = conn.execute(
+                "SELECT day, start, minutes, groups, goal FROM sprint_blocks "
+                "WHERE sprint_id = ? AND done_at IS NULL ORDER BY id",
+                (sprint_id,),
+            ).fetchall()
+            (old_params,) = conn.execute(
+                "SELECT params FROM sprints WHERE id = ?", (sprint_id,)
+            ).fetchone() or (None,)
+            if stored == rows and old_params == json.dumps(params):
+                return
             conn.execute(
                 "UPDATE sprints SET params = ?, revision = revision + 1 WHERE id = ?",
                 (json.dumps(params), sprint_id),
@@ -844,17 +929,7 @@ class Store:
             conn.executemany(
                 "INSERT INTO sprint_blocks (sprint_id, day, start, minutes, groups, goal) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        sprint_id,
-                        b.day.isoformat(),
-                        b.start.strftime("%H:%M"),
-                        b.minutes,
-                        json.dumps(b.groups),
-                        b.goal,
-                    )
-                    for b in blocks
-                ],
+                [(sprint_id, *row) for row in rows],
             )
 
     def sprint_blocks(self, sprint_id: int) -> list[SprintBlock]:
@@ -1110,14 +1185,18 @@ def file_problem(path: Path) -> str | None:
     """What is wrong with the file at `path` as a SQLite database, judged from its header.
 
     Cheap (one 100-byte read), so every open can afford it. The truncation test trusts the
-    header only when no WAL is pending: with one, the file may legitimately lag behind.
+    header only when no WAL is pending: with one, the file may legitimately lag behind. While
+    this process has the file open in SQLite it is not read (see _LIVE): None, and SQLite judges.
     """
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+    with _LIVE_LOCK:
+        if _LIVE.get(_file_key(path) or (-1, -1)):
+            return None
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as fh:
+                header = fh.read(100)
+        except OSError as exc:
+            return f"cannot be read ({exc.strerror or exc})"
     try:  # another process may delete the WAL at any moment (its last connection closing)
         wal_pending = Path(f"{path}-wal").stat().st_size > 0
     except OSError:
@@ -1135,6 +1214,15 @@ def file_problem(path: Path) -> str | None:
     if not wal_pending and header_valid and pages and size < pages * page_size:
         return f"{TRUNCATED} ({size} of {pages * page_size} bytes)"
     return None
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    """The file's identity: POSIX locks belong to it, whatever name it is opened by."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _reads_whole(path: Path) -> bool:

@@ -41,10 +41,12 @@ def config(key: str | None, value: str | None, as_json: bool) -> None:
         else:
             click.echo(f"{key} = {settings.as_text(v)}\n  {settings.describe(key)}")
         return
-    updated = settings.set_value(current, key, value)
-    path = ws.save_settings(updated)
+    settings.set_value(current, key, value)  # a bad key or value: said before anything changes
+    # Set on the file as it is now, under its lock: another `config` or the app may have
+    # changed another key since this process read it.
+    updated = ws.change_settings(lambda now: settings.set_value(now, key, value))
     v = shown(key, settings.get_value(updated, key))
     if as_json:
-        emit_json({"key": key, "value": v, "path": str(path)})
+        emit_json({"key": key, "value": v, "path": str(settings.settings_path(ws.home))})
     else:
         click.echo(f"{key} = {settings.as_text(v)}")

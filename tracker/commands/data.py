@@ -69,6 +69,8 @@ def export(fmt: str, out: Path | None, table: str | None, as_json: bool) -> None
     if data:
         if out.is_dir():
             raise InputError(f"--out {out} is a folder; give a file name")
+        if not out.parent.is_dir():
+            raise InputError(f"--out {out}: folder {out.parent} does not exist; create it first")
         write_private(out, data)
     counts = {t.name: len(rows) for t, rows in snap.tables}
     if as_json:

@@ -129,13 +129,15 @@ def done(ids: tuple[int, ...], at: datetime | None, as_json: bool) -> None:
         )
     if len(set(ids)) != len(ids):
         raise InputError(f"item ids repeat in {' '.join(map(str, ids))}; give each id once")
-    for item_id in ids:
-        item = ws.store.item(item_id)
-        if moment < rules.session_moment(item, ws.tz) and item.session_time is not None:
-            raise InputError(
-                f"--at {moment:%Y-%m-%d %H:%M} is before item {item_id}'s session; check the date"
-            )
-    finished = ws.store.mark_done(list(ids), moment)
+    with ws.store.transaction():  # checked as they are when written
+        for item_id in ids:
+            item = ws.store.item(item_id)
+            if moment < rules.session_moment(item, ws.tz) and item.session_time is not None:
+                raise InputError(
+                    f"--at {moment:%Y-%m-%d %H:%M} is before item {item_id}'s session; "
+                    "check the date"
+                )
+        finished = ws.store.mark_done(list(ids), moment)
     out = []
     for item in finished:
         late = rules.is_late_entry(item, moment, ws.settings.rules, ws.tz)
@@ -234,9 +236,7 @@ def edit(
         )
     ws = workspace()
     now = ws.now()
-    item, changed, warning = entries.edit(ws.store.item(item_id), changes, ws.settings, now)
-    if changed:
-        ws.store.update_item(item)
+    item, changed, warning = entries.save_edit(ws.store, item_id, changes, ws.settings, now)
     if warning:
         click.echo(f"caughtup: warning: {warning}", err=True)
     r = ws.settings.rules

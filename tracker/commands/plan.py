@@ -163,9 +163,10 @@ def plan(
         raise InputError("give either --target or --no-target, not both")
     if ics is not None and ics.parent and not ics.parent.is_dir():
         raise InputError(f"--ics {ics}: folder {ics.parent} does not exist; create it first")
-    result = sp.build(ws.store, ws.settings, now, chosen, new=new)
-    if not preview:
-        result = sp.save(ws.store, result, now)
+    if preview:
+        result = sp.build(ws.store, ws.settings, now, chosen, new=new)
+    else:
+        result = sp.plan_and_save(ws.store, ws.settings, now, chosen, new=new)
     data = result.to_json()
     if ics is not None:
         from tracker import ics as calendar  # icalendar is imported there (~90 ms)
