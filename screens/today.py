@@ -222,11 +222,17 @@ class TodayScreen(Screen[None]):
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("checkin", str(exc)))
             return
-        self.post_message(DataChanged("checkin", {**result, "saved": list(changes)}))
+        saved = {name: "" if value is None else str(value) for name, value in changes.items()}
+        self.post_message(DataChanged("checkin", {**result, "saved": saved}))
 
     @on(DataChanged)
     def saved(self, message: DataChanged) -> None:
-        self.edited.difference_update(message.detail.get("saved", ()))
+        # A saved field shows the stored value now: unless typed in again since, it follows
+        # outside changes like the others (else a later refresh would take it for typed).
+        for name, text in message.detail.get("saved", {}).items():
+            if self.query_one(f"#{name}", Input).value == text:
+                self.shown[name] = text
+                self.edited.discard(name)
         self.outside()
         if message.what == "checkin":
             self.notify("Check-in saved. Logging it is already a step.", title="Saved")

@@ -24,7 +24,7 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from screens.app import CaughtupApp, make_app
 from screens.glance import Glance
@@ -70,7 +70,8 @@ def shown(app: CaughtupApp) -> dict[str, Any]:
         return {"rows": [int(str(r.key.value)) for r in table.ordered_rows]}
     if app.current_mode == "today":
         fields = {f.id: f.value for f in screen.query(Input)}
-        return {"fields": fields, "glance": str(screen.query_one(Glance).render())}
+        error = str(screen.query_one("#checkin-error", Static).render())
+        return {"fields": fields, "glance": str(screen.query_one(Glance).render()), "error": error}
     if app.current_mode == "settings":
         return {"fields": {f.id: f.value for f in screen.query(Input)}}
     return {}

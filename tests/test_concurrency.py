@@ -96,7 +96,9 @@ def test_the_app_and_the_cli_write_at_once(fast_dir: Path) -> None:
             written.add(theirs)
             if n % 2:
                 sessions = n + 2
-                no_failure(app.do(do="checkin", fields={"sessions": str(sessions), "written": "1"}))
+                answer = app.do(do="checkin", fields={"sessions": str(sessions), "written": "1"})
+                no_failure(answer)
+                assert any(t.startswith("Saved") for t in answer["toasts"]), answer
             # The app shows what the other terminal did once it looks (as on regaining focus).
             shown = app.do(do="look", screen="backlog")["shown"]["rows"]
             listed = [i["id"] for i in ok_json(home, "backlog")["items"]]
