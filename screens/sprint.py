@@ -16,6 +16,7 @@ from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
 from screens.header import Header
+from screens.late_entry import LateEntry
 from screens.messages import DataChanged, SprintReady, WorkFailed
 from tracker import sprint as sp
 from tracker.errors import InputError
@@ -138,18 +139,26 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
                 now = ws.now()
                 done = sp.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
                 note = (
-                    f"Block done: {plural(len(done.written), 'note')} in {done.minutes} minutes, "
+                    f"Block {sp.block_name(done.block)} done: "
+                    f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
                     f"{done.remaining} left. Real progress."
                 )
                 self.post_message(self._ready(store, done.after, now.date(), note))
         except (InputError, OSError) as exc:
             self.post_message(WorkFailed("block_done", str(exc)))
             return
-        self.post_message(DataChanged("block_done", {"remaining": done.remaining}))
+        notations = [(i.id or 0, i.notation) for i in done.written if i.notation]
+        self.post_message(
+            DataChanged("block_done", {"remaining": done.remaining, "notations": notations})
+        )
 
     def _ready(self, store: Store, result: sp.SprintPlan, today: date, note: str) -> SprintReady:
-        if result.sprint is not None and not result.ended:
-            planned, actual = sp.burndown(result.sprint, result.done, today, result.outstanding)
+        sprint = result.sprint
+        if sprint is not None and not result.ended:
+            planned, actual = sp.burndown(sprint, result.done, today, result.outstanding)
+            # Compared with the first plan re-based on the new notes since, as the CLI does.
+            arrived = sp.arrivals(store.current_items(sprint.started_on), sprint, store.tz)
+            planned = sp.rebase(planned, arrived, today)
         else:
             planned, actual = sp.projection(result), [(today, result.outstanding)]
         return SprintReady(result, planned, actual, note)
@@ -244,8 +253,8 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
         for b in result.done:
             n += 1
             written = len(b.done_ids or [])
-            day = b.done_at.date() if b.done_at else b.day
-            table.add_row(str(n), _day(day), b.goal, f"✓ {written} done", key=f"d{b.id}")
+            # Named by its planned day, as `caughtup block done` and `block show` name it.
+            table.add_row(str(n), _day(b.day), b.goal, f"✓ {written} done", key=f"d{b.id}")
         for k, b in enumerate(result.plan.blocks):
             n += 1
             state = "next" if k == 0 and result.sprint is not None else "planned"
@@ -372,6 +381,8 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
     def changed(self, message: DataChanged) -> None:
         if message.what == "block_done":
             self.query_one("#blocks", DataTable).focus()
+            if message.detail["notations"]:
+                self.app.push_screen(LateEntry(message.detail["notations"]))
 
     def on_screen_resume(self) -> None:
         # Back from another screen: items may have changed, so re-plan (new ones join at their tier).

@@ -146,7 +146,7 @@ def _sprint_step(ws: Workspace, day: date, offset: int, evening: datetime) -> in
         if offset <= SPRINT_DAYS_AGO:
             sprint.plan_and_save(ws.store, ws.settings, evening)
         return 0
-    _, block = sprint.next_block(ws.store)
+    _, block = sprint.next_block(ws.store, evening)
     if block.day != day:
         return 0
     end = datetime.combine(day, block.start, tzinfo=ws.tz) + timedelta(minutes=block.minutes)
