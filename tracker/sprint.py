@@ -183,12 +183,10 @@ def check_choices(c: Choices, today: date) -> None:
         parse_inflow(c.inflow)
 
 
-def next_start(today: date, blocks: Sequence[SprintBlock], chosen: date | None) -> date:
-    """Plan from today, or tomorrow once a block was logged today; never before a chosen start."""
-    start = today
-    if any(b.done_at is not None and b.done_at.date() == today for b in blocks):
-        start = today + timedelta(days=1)
-    return max(start, chosen) if chosen else start
+def next_start(today: date, chosen: date | None) -> date:
+    """Plan from today, never before a chosen start. (A day whose block is done gets no other:
+    the plan skips the days of done blocks, and today's once its start time has passed.)"""
+    return max(today, chosen) if chosen else today
 
 
 @dataclass
@@ -256,7 +254,7 @@ def build(
         days = tuple(sorted(dict.fromkeys(s.days), key=WEEKDAYS.index))
     if not days:
         raise InputError("no catch-up days set; give --days tue,thu or set sprint.days")
-    start = chosen.start or next_start(today, done_blocks, c.start)
+    start = chosen.start or next_start(today, c.start)
     start = planner.first_day(start, days, time.fromisoformat(s.start), now)
 
     items = store.items(since=min(start, today) - timedelta(days=planner.INFLOW_WINDOW_DAYS))
@@ -576,9 +574,10 @@ def log_block(
 
 
 def show_blocks(store: Store, now: datetime) -> dict[str, Any]:
-    """The current sprint's blocks as stored (nothing re-planned or saved): done ones with the
-    notes written and their notations, then the planned ones with the due one marked."""
-    sprint = store.current_sprint()
+    """The current sprint's blocks as stored (nothing re-planned or saved), or the last sprint's
+    once it ended: done ones with the notes written and their notations, then the planned ones
+    with the due one marked."""
+    sprint = store.current_sprint(or_last=True)
     if sprint is None:
         return {"sprint": None, "blocks": []}
     blocks = store.sprint_blocks(sprint.id)
@@ -607,8 +606,9 @@ def show_blocks(store: Store, now: datetime) -> dict[str, Any]:
                 ],
             }
         rows.append(row)
+    ended = sprint.ended_at.isoformat(timespec="minutes") if sprint.ended_at else None
     return {
-        "sprint": {"id": sprint.id, "started_on": sprint.started_on.isoformat()},
+        "sprint": {"id": sprint.id, "started_on": sprint.started_on.isoformat(), "ended_at": ended},
         "blocks": rows,
     }
 
@@ -620,9 +620,14 @@ def show_lines(listing: Mapping[str, Any]) -> list[str]:
     started = date.fromisoformat(listing["sprint"]["started_on"])
     blocks = listing["blocks"]
     done = [b for b in blocks if b["state"] == "done"]
+    ended = listing["sprint"]["ended_at"]
     lines = [
         f"Sprint since {started:%a %d %b %Y}: {planner.plural(len(done), 'block')} done, "
-        f"{len(blocks) - len(done)} planned."
+        + (
+            f"caught up on {datetime.fromisoformat(ended):%a %d %b %Y}."
+            if ended
+            else f"{len(blocks) - len(done)} planned."
+        )
     ]
     for b in blocks:
         if b["state"] == "done":

@@ -818,11 +818,12 @@ class Store:
 
     # -- catch-up sprint ----------------------------------------------------------------------
 
-    def current_sprint(self) -> SprintRecord | None:
-        """The sprint not yet ended, if any."""
+    def current_sprint(self, *, or_last: bool = False) -> SprintRecord | None:
+        """The sprint not yet ended, if any; with `or_last`, else the last one that ended."""
         row = self.conn.execute(
             "SELECT id, uid, started_on, params, baseline, start_outstanding, revision, ended_at, "
-            "created_at FROM sprints WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+            f"created_at FROM sprints {'' if or_last else 'WHERE ended_at IS NULL'} "
+            "ORDER BY ended_at IS NOT NULL, id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
