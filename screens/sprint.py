@@ -18,9 +18,10 @@ from screens.footer import Footer
 from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, SprintReady, WorkFailed
+from tracker import blocks, burndown
 from tracker import sprint as sp
 from tracker.errors import InputError
-from tracker.planner import plural
+from tracker.planner import MAX_SUSTAINABLE, plural
 from tracker.settings import STRATEGIES
 from tracker.store import Store
 
@@ -52,11 +53,13 @@ note type (so you stay in one frame of mind), and the day you would be caught up
   blocks by minutes per note type), a target date, new notes a week (`0`, a number, or `recent`)
   and the order (`risk`: court and legal first; `recent`: newest first). Enter, or `r`, re-plans
   and saves.
-- **Blocks**: done ones with a tick, then the next one and those planned after it.
-- **Burndown**: notes left as first planned (dots) against what really happened (filled dots).
-- **Block done** (`d`, or the button): marks the next block's notes written (or the number you
-  type), takes the minutes you spent to learn your pace, and re-plans the rest. New notes join the
-  plan at their tier.
+- **Blocks**: done ones with a tick, then the next one and those planned after it, each named by
+  its planned day (as `caughtup block show` names it).
+- **Burndown**: notes left as first planned, re-based on the new notes that arrived since (dots),
+  against what really happened (filled dots).
+- **Block done** (`d`, or the button): marks the notes of the block due written (or the number
+  you type, in triage order), shows the late-entry notations to copy, takes the minutes you spent
+  to learn your pace, and re-plans the rest. New notes join the plan at their tier.
 
 The plan assumes new notes are written within 24 hours from now on; the line below the finish
 date shows what would happen at the rate notes slipped over the last 4 weeks."""
@@ -137,9 +140,9 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
         try:
             with Store.open(ws.home, ws.tz) as store:
                 now = ws.now()
-                done = sp.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
+                done = blocks.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
                 note = (
-                    f"Block {sp.block_name(done.block)} done: "
+                    f"Block {blocks.block_name(done.block)} done: "
                     f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
                     f"{done.remaining} left. Real progress."
                 )
@@ -155,12 +158,12 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
     def _ready(self, store: Store, result: sp.SprintPlan, today: date, note: str) -> SprintReady:
         sprint = result.sprint
         if sprint is not None and not result.ended:
-            planned, actual = sp.burndown(sprint, result.done, today, result.outstanding)
+            planned, actual = burndown.burndown(sprint, result.done, today, result.outstanding)
             # Compared with the first plan re-based on the new notes since, as the CLI does.
-            arrived = sp.arrivals(store.current_items(sprint.started_on), sprint, store.tz)
-            planned = sp.rebase(planned, arrived, today)
+            arrived = burndown.arrivals(store.current_items(sprint.started_on), sprint, store.tz)
+            planned = burndown.rebase(planned, arrived, today)
         else:
-            planned, actual = sp.projection(result), [(today, result.outstanding)]
+            planned, actual = burndown.projection(result), [(today, result.outstanding)]
         return SprintReady(result, planned, actual, note)
 
     # -- showing a plan --------------------------------------------------------------------------
@@ -218,8 +221,11 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
             if plan.params.target is not None:
                 if plan.meets_target:
                     text.append(" · target met ✓")
-                elif plan.blocks_per_week_needed:
+                elif plan.blocks_per_week_needed and plan.blocks_per_week_needed <= MAX_SUSTAINABLE:
                     text.append(f" · target: {plan.blocks_per_week_needed} a week would do")
+                elif plan.suggested_target:
+                    # Never more blocks a week than is sustainable: a later target instead.
+                    text.append(f" · target: a later one, e.g. {_day(plan.suggested_target)}")
                 else:
                     text.append(" · target out of reach")
             measured = plan.measured_inflow

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import digest
+from tracker.store import Store
 
 TODAY = "2026-11-22"  # the pinned clock: Sunday 22 Nov 2026, 18:00 UTC
 
@@ -313,3 +315,20 @@ def test_a_missed_target_never_suggests_more_than_three_blocks_a_week(
     plan = run_json("plan", "--notes-per-block", "4", "--target", "2026-12-10", "--preview")
     assert plan["blocks_per_week_needed"] == 4
     assert plan["suggested_target"] == "2026-12-14"
+
+
+def test_saving_the_day_again_unchanged_never_reopens_what_it_cleared(
+    ten_open: None, run_json: Callable[..., Any], home: Path
+) -> None:
+    run_json("log", "--sessions", "0", "--written", "0", "--cleared", "2")
+    run_json("plan", "--notes-per-block", "4")
+    run_json("block", "done")
+    assert run_json("status")["outstanding"] == 5
+    # What the Today screen shows, and saves again as it is: the day's true cleared total.
+    now = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
+    with Store.open(home, UTC) as store:
+        day = store.day(now.date())
+        assert day is not None and day.cleared == 6
+        result = store.log_day(day, now)
+    assert result["reopened_ids"] == [] and result["cleared_ids"] == []
+    assert run_json("status")["outstanding"] == 5

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import checkin, rules
+from tracker import blocks, checkin, rules
 from tracker import sprint as sp
 from tracker.errors import FieldError, InputError
 from tracker.models import DayLog, Item
@@ -211,7 +211,7 @@ def test_written_notes_are_exactly_the_ones_the_user_marked(ops: list[tuple[obje
                 if outstanding:
                     sp.plan_and_save(store, DEFAULTS, model.now)
                     notes = min(int(op[1]), len(outstanding))  # type: ignore[call-overload]
-                    done = sp.log_block(store, DEFAULTS, model.now, notes=notes)
+                    done = blocks.log_block(store, DEFAULTS, model.now, notes=notes)
                     for item in done.written:
                         assert item.id not in model.by_hand
                         model.by_hand[item.id or 0] = model.now.date()

@@ -15,6 +15,7 @@ from click.testing import Result
 
 from tests.conftest import digest
 from tracker import sprint as sp
+from tracker.burndown import burndown
 
 PLAN_KEYS = {"blocks", "finish_date", "meets_target", "blocks_per_week_needed", "warnings"}
 
@@ -204,7 +205,7 @@ def test_burndown_has_the_first_plan_and_what_happened(
         sprint = store.current_sprint()
         assert sprint is not None
         done = [b for b in store.sprint_blocks(sprint.id) if b.done_at]
-        planned, actual = sp.burndown(sprint, done, date(2026, 11, 22), 36)
+        planned, actual = burndown(sprint, done, date(2026, 11, 22), 36)
     assert planned[0] == (date(2026, 11, 22), 40) and planned[-1] == (date(2026, 12, 24), 0)
     assert len(planned) == 11
     assert actual == [(date(2026, 11, 22), 40), (date(2026, 11, 22), 36)]

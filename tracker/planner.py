@@ -528,9 +528,8 @@ def _new_note_blocks(
     per_block = (params.notes_per_block or params.block_minutes / mean) if mean else 1.0
     arriving = params.inflow / params.blocks_per_week * k
     each = max(1, round(min(per_block, arriving / max(1, k - known))))
-    return [
-        Block(d, params.start_time, params.block_minutes, (), 0, expected_new=each) for d in dates
-    ]
+    minutes = params.block_minutes
+    return [Block(d, params.start_time, minutes, (), minutes, expected_new=each) for d in dates]
 
 
 def _blocks_to_turn(params: PlanParams, mean: float) -> int | None:

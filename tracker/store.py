@@ -18,7 +18,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.checkin import MAX_SESSIONS, Placement, place, reconcile
 from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
 from tracker.models import DayLog, Item
@@ -26,6 +25,7 @@ from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir, newest_backup, touch_
 from tracker.settings import DEFAULTS, Rules
 
 if TYPE_CHECKING:  # built where read (tracker.records says why)
+    from tracker.checkin import Placement
     from tracker.records import Delivery, SprintBlock, SprintRecord
     from tracker.tables import Table
 
@@ -453,6 +453,8 @@ class Store:
                     part,
                 )
             ]
+        from tracker.checkin import MAX_SESSIONS, Placement, place
+
         if not logged:
             return [Placement(i.id or 0, i.session_date, None, False, False) for i in new]
         placed = place(new, anonymous, logged, self.tz)
@@ -475,10 +477,15 @@ class Store:
     # -- day logs -----------------------------------------------------------------------------
 
     def day(self, day: date) -> DayLog | None:
+        """A day's check-in; its cleared count is at least the older notes written that day
+        since (by hand, or a block), so saving it again unchanged clears and opens nothing."""
+        start = to_utc_text(datetime.combine(day, time(0), self.tz))
+        end = to_utc_text(datetime.combine(day + timedelta(days=1), time(0), self.tz))
         row = self.conn.execute(
-            "SELECT day, sessions, written, cleared, after_hours, dread, drained, logged_at "
-            "FROM days WHERE day = ?",
-            (day.isoformat(),),
+            "SELECT day, sessions, written, max(cleared, (SELECT count(*) FROM items WHERE "
+            "+session_date < :day AND written_at >= :start AND written_at < :end)), "
+            "after_hours, dread, drained, logged_at FROM days WHERE day = :day",
+            {"day": day.isoformat(), "start": start, "end": end},
         ).fetchone()
         return self._daylog(row) if row else None
 
@@ -512,6 +519,9 @@ class Store:
         anonymous ones first, oldest first, late ones with their notation (`rules`, default
         settings when None). Re-logging a day corrects all of this; it never adds twice.
         """
+        # Only writes reconcile: `status` skips the check-in module's records (about 0.3 ms).
+        from tracker.checkin import reconcile
+
         day = log.day.isoformat()
         start = to_utc_text(datetime.combine(log.day, time(0), self.tz))
         end = to_utc_text(datetime.combine(log.day + timedelta(days=1), time(0), self.tz))

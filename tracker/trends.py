@@ -239,12 +239,12 @@ def current_burndown(store: Store, now: datetime) -> Burndown | None:
     record = store.current_sprint()
     if record is None:
         return None
-    from tracker import sprint  # the planner's import (~30 ms): only while a sprint runs
+    from tracker import burndown  # only while a sprint runs
 
     done = [b for b in store.sprint_blocks(record.id) if b.done_at is not None]
     items = store.current_items(record.started_on)
     outstanding = sum(1 for i in items if is_outstanding(i))
-    planned, actual = sprint.burndown(record, done, now.date(), outstanding)
-    arrived = sprint.arrivals(items, record, now.tzinfo or store.tz)
-    rebased = sprint.rebase(planned, arrived, now.date())
+    planned, actual = burndown.burndown(record, done, now.date(), outstanding)
+    arrived = burndown.arrivals(items, record, now.tzinfo or store.tz)
+    rebased = burndown.rebase(planned, arrived, now.date())
     return Burndown(record.started_on, planned, actual, now.date(), rebased, len(arrived))

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from tracker import blocks
 from tracker import sprint as sp
 from tracker.commands.common import (
     ITEM_ID,
@@ -259,7 +260,7 @@ def done(
     ws = workspace()
     now = ws.now()
     try:
-        result = sp.log_block(
+        result = blocks.log_block(
             ws.store,
             ws.settings,
             now,
@@ -277,7 +278,7 @@ def done(
         emit_json(data)
         return
     lines = [
-        f"Block {sp.block_name(result.block)} done: {plural(len(result.written), 'note')} "
+        f"Block {blocks.block_name(result.block)} done: {plural(len(result.written), 'note')} "
         f"written in {result.minutes} minutes. {result.remaining} left. That is real progress."
     ]
     if result.pace:
@@ -311,8 +312,8 @@ def show(as_json: bool) -> None:
     """List the current sprint's blocks: done ones with their notes' late-entry notations, then
     the planned ones, the due one marked. Reads only: changes nothing."""
     ws = workspace()
-    listing = sp.show_blocks(ws.store, ws.now())
+    listing = blocks.show_blocks(ws.store, ws.now())
     if as_json:
         emit_json(listing)
         return
-    click.echo("\n".join(sp.show_lines(listing)))
+    click.echo("\n".join(blocks.show_lines(listing)))
