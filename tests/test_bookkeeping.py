@@ -332,3 +332,13 @@ def test_saving_the_day_again_unchanged_never_reopens_what_it_cleared(
         result = store.log_day(day, now)
     assert result["reopened_ids"] == [] and result["cleared_ids"] == []
     assert run_json("status")["outstanding"] == 5
+
+
+def test_a_block_whose_notes_were_written_meanwhile_takes_the_most_urgent_others(
+    ten_open: None, run_json: Callable[..., Any]
+) -> None:
+    first = run_json("plan", "--notes-per-block", "4")["blocks"][0]["item_ids"]
+    run_json("done", *map(str, first))
+    done = run_json("block", "done", "--date", "2026-11-24")
+    assert len(done["written_ids"]) == 4 and not set(done["written_ids"]) & set(first)
+    assert run_json("status")["outstanding"] == 11 - 8

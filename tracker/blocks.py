@@ -93,10 +93,15 @@ class BlockDone:
 
 
 def choose_notes(
-    block: SprintBlock, ranked: Sequence[Item], notes: int | None, ids: Sequence[int]
+    block: SprintBlock,
+    ranked: Sequence[Item],
+    notes: int | None,
+    ids: Sequence[int] = (),
+    room: int = 0,
 ) -> list[Item]:
-    """The notes a finished block wrote: `ids` when named; else `notes` of them (default: the
-    block's open ones) in the plan's order, the block's own first, then grouped by note type."""
+    """The notes a finished block wrote: `ids` when named; else `notes` of them in the plan's
+    order, the block's own first, then grouped by note type. By default: the block's open ones,
+    or, when it has none left (a block kept for new notes), the `room` most urgent."""
     by_id = {i.id: i for i in ranked}
     if ids:
         if len(set(ids)) != len(ids):
@@ -111,6 +116,8 @@ def choose_notes(
         mine = set(block.item_ids)
         candidates = [i for i in ranked if i.id in mine] + [i for i in ranked if i.id not in mine]
         count = sum(1 for i in ranked if i.id in mine) if notes is None else notes
+        if notes is None and count == 0:
+            count = min(room, len(candidates))
         if count > len(candidates):
             raise FieldError(
                 "notes",
@@ -120,6 +127,22 @@ def choose_notes(
         chosen = candidates[:count]
     types = dict.fromkeys(i.note_type for i in chosen)
     return [i for t in types for i in chosen if i.note_type == t]
+
+
+def _room(
+    ranked: Sequence[Item], minutes: int, per_block: int, minutes_per: Mapping[str, float]
+) -> int:
+    """How many of `ranked`, in order, a block holds: its fixed count, else as many as its
+    minutes fit (at least one), as the planner fills a block."""
+    if per_block:
+        return min(per_block, len(ranked))
+    used, n = 0.0, 0
+    for item in ranked:
+        cost = minutes_per.get(item.note_type, minutes_per.get("progress", planner.DEFAULT_MINUTES))
+        if n and used + cost > minutes:
+            break
+        used, n = used + cost, n + 1
+    return n
 
 
 def log_block(
@@ -141,9 +164,14 @@ def log_block(
     """
     sprint, block = next_block(store, now, day)
     outstanding = [i for i in store.items(open_only=True) if rules.is_outstanding(i)]
-    strategy = sp.Choices.from_params(sprint.params).strategy or settings.sprint.strategy
+    chosen_params = sp.Choices.from_params(sprint.params)
+    strategy = chosen_params.strategy or settings.sprint.strategy
     ranked = planner.order(outstanding, strategy, settings.rules, now.date())
-    written = choose_notes(block, ranked, notes, ids)
+    current = sp.minutes_per_type(settings.sprint.minutes_per_type, store.pace())
+    per_block = chosen_params.notes_per_block
+    per_block = settings.sprint.notes_per_block if per_block is None else per_block
+    room = _room(ranked, block.minutes, per_block, current)
+    written = choose_notes(block, ranked, notes, ids, room)
     if from_memory and not any(i.high_risk for i in written):
         raise FieldError(
             "from_memory",
@@ -151,7 +179,6 @@ def log_block(
             "leave it out",
         )
     spent = block.minutes if minutes is None else minutes
-    current = sp.minutes_per_type(settings.sprint.minutes_per_type, store.pace())
     pace = store.pace()
     new_pace = sp.recalibrate(current, pace, Counter(i.note_type for i in written), spent)
     tz = now.tzinfo or UTC
