@@ -18,9 +18,9 @@ from screens.footer import Footer
 from screens.header import Header
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
-from screens.mark_done import MarkDone
+from screens.mark_done import MarkDone, Marked
 from screens.messages import DataChanged, OutsideChange, WorkFailed
-from tracker import backlog, checklists, entries, rules
+from tracker import backlog, checkin, checklists, entries, rules
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.words import plural
@@ -50,7 +50,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 | --- | --- |
 | a | add a note you owe |
 | e or Enter | edit the highlighted note (flags, blocker: "nobody" unblocks) |
-| d | mark it written now; a late one shows the late-entry line, c copies it |
+| d | mark it written now; a late one asks its reason (and, high-risk, if from memory), then shows the late-entry line, c copies it |
 | f | filter by tier: all, P1 ... P5 |
 | y | filter by note type |
 | g | group by note type, to stay in one frame of mind |"""
@@ -283,11 +283,12 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         if item.client_ref:
             summary += f" ({item.client_ref})"
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.mark_done(item)
+        def answered(marked: Marked | None) -> None:
+            if marked is not None:
+                self.mark_done(item, marked)
 
-        self.app.push_screen(MarkDone(summary, row.late_entry), answered)
+        reason = self.ws.settings.rules.late_entry_reason
+        self.app.push_screen(MarkDone(summary, row.late_entry, reason, item.high_risk), answered)
 
     def action_filter_tier(self) -> None:
         at = TIER_FILTERS.index(self.tier_filter)
@@ -310,8 +311,10 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
     def save_item(self, item: Item, changed: list[str]) -> None:
         ws = self.ws
         try:
+            placement = None
             if item.id is None:
-                (item_id,) = ws.store.add_items([item], ws.now())
+                (placed,) = ws.store.add_notes([item], ws.now())
+                item_id, placement = placed.id, checkin.placement_words([placed])
             else:
                 # Only the fields the form changed, onto the note as stored now: the row may be
                 # stale (a sprint block or the CLI may have marked the note written since).
@@ -321,22 +324,24 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("item", str(exc)))
             return
-        self.post_message(DataChanged("item", {"id": item_id}))
+        self.post_message(DataChanged("item", {"id": item_id, "placement": placement}))
 
     @work(thread=True, exclusive=True, group="backlog")
-    def mark_done(self, item: Item) -> None:
+    def mark_done(self, item: Item, marked: Marked) -> None:
         ws = self.ws
         at: datetime = ws.now()
+        r = ws.settings.rules
+
+        def notate(fresh: Item) -> str | None:
+            late = rules.late_notations([fresh], at, r, ws.tz, marked.reason, marked.from_memory)
+            return late.get(fresh.id or 0)
+
         try:
-            (done,) = ws.store.mark_done([item.id], at)
+            (done,) = ws.store.mark_done([item.id], at, notate)
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("done", str(exc)))
             return
-        r = ws.settings.rules
-        notation = None
-        if rules.is_late_entry(done, at, r, ws.tz):
-            notation = rules.late_entry_notation(done, at, r)
-        self.post_message(DataChanged("done", {"id": done.id, "notation": notation}))
+        self.post_message(DataChanged("done", {"id": done.id, "notation": done.notation}))
 
     @on(OutsideChange)
     def outside(self) -> None:
@@ -349,11 +354,12 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         if message.what == "done":
             notation = message.detail.get("notation")
             if notation:
-                self.app.push_screen(LateEntry(item_id, notation))
+                self.app.push_screen(LateEntry([(item_id, notation)]))
             else:
                 self.notify(f"Note #{item_id} written. Each one is progress.", title="Done")
         elif message.what == "item":
-            self.notify(f"Note #{item_id} saved.", title="Saved")
+            placement = message.detail.get("placement")
+            self.notify(f"Note #{item_id} saved. {placement or ''}".strip(), title="Saved")
 
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:

@@ -90,7 +90,8 @@ whose note is still missing; P3 high-risk clients; P4 routine; P5 admin. Within 
 nearest a payer's deadline come first, then the most recent (best remembered).
 
 **Late entries.** A note written more than {late} hours after the session is labelled a late
-entry, dated when written, naming the session date. Never backdate.
+entry, dated when written, naming the session date, with a reason (and, for a high-risk session,
+whether it was reconstructed from memory); the notation is kept with the note. Never backdate.
 
 **Waiting on others.** A note blocked on a result, a referral or a documentation gap is listed
 apart; after {escalation} days caughtup suggests chasing it. A coding query is yours to answer,

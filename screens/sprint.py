@@ -17,8 +17,9 @@ from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
 from screens.header import Header
+from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
-from tracker import plan_words
+from tracker import blocks, burndown, plan_words
 from tracker import sprint as sp
 from tracker.errors import InputError
 from tracker.settings import STRATEGIES
@@ -53,11 +54,13 @@ note type (so you stay in one frame of mind), and the day you would be caught up
   blocks by minutes per note type), a target date, new notes a week (`0`, a number, or `recent`)
   and the order (`risk`: court and legal first; `recent`: newest first). Enter, or `r`, re-plans
   and saves.
-- **Blocks**: done ones with a tick, then the next one and those planned after it.
-- **Burndown**: notes left as first planned (dots) against what really happened (filled dots).
-- **Block done** (`d`, or the button): marks the next block's notes written (or the number you
-  type), takes the minutes you spent to learn your pace, and re-plans the rest. New notes join the
-  plan at their tier.
+- **Blocks**: done ones with a tick, then the next one and those planned after it, each named by
+  its planned day (as `caughtup block show` names it).
+- **Burndown**: notes left as first planned, re-based on the new notes that arrived since (dots),
+  against what really happened (filled dots).
+- **Block done** (`d`, or the button): marks the notes of the block due written (or the number
+  you type, in triage order), shows the late-entry notations to copy, takes the minutes you spent
+  to learn your pace, and re-plans the rest. New notes join the plan at their tier.
 
 The plan assumes new notes are written within {hours} hours from now on; the line below the
 finish date shows what would happen at the rate notes slipped over the last 4 weeks. A target
@@ -140,22 +143,30 @@ that would need more than three blocks a week gets a later date suggested instea
         store = ws.store
         try:
             now = ws.now()
-            done = sp.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
+            done = blocks.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
             note = (
-                f"Block done: {plural(len(done.written), 'note')} in {done.minutes} minutes, "
+                f"Block {blocks.block_name(done.block)} done: "
+                f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
                 f"{done.remaining} left. Real progress."
             )
             self.post_message(self._ready(store, done.after, now.date(), note))
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("block_done", str(exc)))
             return
-        self.post_message(DataChanged("block_done", {"remaining": done.remaining}))
+        notations = [(i.id or 0, i.notation) for i in done.written if i.notation]
+        self.post_message(
+            DataChanged("block_done", {"remaining": done.remaining, "notations": notations})
+        )
 
     def _ready(self, store: Store, result: sp.SprintPlan, today: date, note: str) -> SprintReady:
-        if result.sprint is not None and not result.ended:
-            planned, actual = sp.burndown(result.sprint, result.done, today, result.outstanding)
+        sprint = result.sprint
+        if sprint is not None and not result.ended:
+            planned, actual = burndown.burndown(sprint, result.done, today, result.outstanding)
+            # Compared with the first plan re-based on the new notes since, as the CLI does.
+            arrived = burndown.arrivals(store.current_items(sprint.started_on), sprint, store.tz)
+            planned = burndown.rebase(planned, arrived, today)
         else:
-            planned, actual = sp.projection(result), [(today, result.outstanding)]
+            planned, actual = burndown.projection(result), [(today, result.outstanding)]
         return SprintReady(result, planned, actual, note)
 
     # -- showing a plan --------------------------------------------------------------------------
@@ -213,8 +224,8 @@ that would need more than three blocks a week gets a later date suggested instea
             if plan.params.target is not None:
                 if plan.meets_target:
                     text.append(" · target met ✓")
-                else:
-                    text.append(f" · target missed: {plan_words.target_words(plan)}")
+                else:  # what would meet it is in the plan's warnings below
+                    text.append(" · target missed")
             rule_set = self.app.workspace.settings.rules  # type: ignore[attr-defined]
             premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
             text.append(f"\nPremise: {premise}.")
@@ -237,8 +248,8 @@ that would need more than three blocks a week gets a later date suggested instea
         for b in result.done:
             n += 1
             written = len(b.done_ids or [])
-            day = b.done_at.date() if b.done_at else b.day
-            table.add_row(str(n), _day(day), b.goal, f"✓ {written} done", key=f"d{b.id}")
+            # Named by its planned day, as `caughtup block done` and `block show` name it.
+            table.add_row(str(n), _day(b.day), b.goal, f"✓ {written} done", key=f"d{b.id}")
         for k, b in enumerate(result.plan.blocks):
             n += 1
             state = "next" if k == 0 and result.sprint is not None else "planned"
@@ -365,6 +376,8 @@ that would need more than three blocks a week gets a later date suggested instea
     def changed(self, message: DataChanged) -> None:
         if message.what == "block_done":
             self.query_one("#blocks", DataTable).focus()
+            if message.detail["notations"]:
+                self.app.push_screen(LateEntry(message.detail["notations"]))
 
     def on_screen_resume(self) -> None:
         # Back from another screen: items may have changed, so re-plan (new ones join at their tier).

@@ -16,9 +16,10 @@ from textual.widgets import Button, Input, Static
 from screens.footer import Footer
 from screens.glance import Glance
 from screens.header import Header
+from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, WorkFailed
 from tracker import checkin
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.models import DayLog
 from tracker.summary import current_status
 
@@ -31,6 +32,7 @@ FIELDS: list[tuple[str, str, bool]] = [
     ("dread", "Dread about notes 0-4", True),
     ("drained", "Drained/detached 0-4", True),
 ]
+FIELD_LABELS = {name: label for name, label, _ in FIELDS}
 FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared",
         "after_hours": "--after-hours", "dread": "--dread", "drained": "--drained"}  # fmt: skip
 
@@ -218,7 +220,10 @@ class TodayScreen(Screen[None]):
     def save_checkin(self, day: date, changes: dict[str, int | None]) -> None:
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
-            result = checkin.save_changes(ws.store, day, changes, ws.now())
+            result = checkin.save_changes(ws.store, day, changes, ws.now(), ws.settings.rules)
+        except FieldError as exc:
+            self.post_message(WorkFailed("checkin", f"{FIELD_LABELS[exc.field]}: {exc.problem}"))
+            return
         except (InputError, OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("checkin", str(exc)))
             return
@@ -235,7 +240,16 @@ class TodayScreen(Screen[None]):
                 self.edited.discard(name)
         self.outside()
         if message.what == "checkin":
-            self.notify("Check-in saved. Logging it is already a step.", title="Saved")
+            result = message.detail
+            said = checkin.result_lines(result, result["written_at"].date())
+            # The notations go in their own window, to copy; the rest is said in the notice.
+            words = " ".join(line for line in said if not line.startswith(("Late", "  #")))
+            self.notify(
+                f"Check-in saved. Logging it is already a step. {words}".strip(), title="Saved"
+            )
+            notations = [(row["id"], row["notation"]) for row in result["notations"]]
+            if notations:
+                self.app.push_screen(LateEntry(notations))
 
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:

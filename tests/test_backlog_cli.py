@@ -262,6 +262,7 @@ def test_done_json_fields(run_json: Callable[..., Any]) -> None:
     assert by_id[late]["late_entry"] is True
     assert by_id[late]["notation"] == (
         "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-19."
+        " Reason: Documentation delayed due to caseload volume."
     )
 
 

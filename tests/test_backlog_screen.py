@@ -73,6 +73,7 @@ async def test_add_an_item_mark_it_done_and_copy_the_notation(
         notation = app.screen.notation
         assert notation == (
             "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-17."
+            " Reason: Documentation delayed due to caseload volume."
         )
         assert notation in str(app.screen.query_one("#late-notation").render())
         await pilot.press("c")

@@ -81,7 +81,7 @@ def test_cleared_marks_oldest_backlog_and_relog_undoes(store: Store) -> None:
 
 def test_cleared_more_than_open_is_rejected_and_changes_nothing(store: Store) -> None:
     store.log_day(DayLog(date(2026, 11, 16), sessions=2, written=0), NOW)
-    with pytest.raises(InputError, match="--cleared 3 is more than the 2 open notes"):
+    with pytest.raises(InputError, match="cleared 3 is more than the 2 notes from before"):
         store.log_day(DayLog(TODAY, sessions=5, written=5, cleared=3), NOW)
     assert len(store.items()) == 2
     assert store.day(TODAY) is None

@@ -217,7 +217,9 @@ def test_the_apps_saves_change_only_what_the_user_changed(home: Path) -> None:
         "dread": "3",
         "drained": "",
     }
-    assert "3 of 3" in today["glance"] and "catch up now" in today["glance"]  # not "5 ok"
+    assert (
+        "3 outstanding, threshold 3" in today["glance"] and "catch up now" in today["glance"]
+    )  # not "5 ok"
     settings = tomllib.loads((home / "settings.toml").read_text())
     assert settings["notify"]["urls"] == ["json://127.0.0.1:9/b"]  # not brought back
     assert settings["notify"]["quiet_hours"] == "20:00-07:00"

@@ -162,4 +162,4 @@ def test_a_missed_target_never_suggests_more_than_three_blocks_a_week(
         run("log", "--date", f"2026-11-{day:02d}", "--sessions", "5", "--written", "0")
     out = run("plan", "--preview", "--notes-per-block", "4", "--target", "2026-12-04").stdout
     assert "4 blocks a week" not in out and "blocks a week would do it" not in out
-    assert "a later target: 3 blocks a week would finish" in out
+    assert "more than the 3 you can keep up: a later target such as" in out

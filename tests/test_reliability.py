@@ -27,6 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import digest
+
+# The check-in's module loaded before the writers fork, as `caughtup log` loads it before its
+# write: the store imports it on a first check-in only (status never needs it).
+from tracker import checkin  # noqa: F401
 from tracker.cli import COMMANDS, cli
 from tracker.models import DayLog, Item
 from tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, backup_path

@@ -123,7 +123,10 @@ def test_late_entry_wording_is_a_setting() -> None:
         datetime(2026, 11, 22, 9, 5, tzinfo=DUBLIN),
         Rules(late_entry_text="Late entry {written} re {session} {session_time}"),
     )
-    assert text == "Late entry 2026-11-22 09:05 re 2026-11-17 14:00"
+    assert text == (
+        "Late entry 2026-11-22 09:05 re 2026-11-17 14:00 "
+        "Reason: Documentation delayed due to caseload volume."
+    )
 
 
 def _open(n: int, **flags: object) -> list[Item]:

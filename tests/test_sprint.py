@@ -15,6 +15,7 @@ from click.testing import Result
 
 from tests.conftest import digest
 from tracker import sprint as sp
+from tracker.burndown import burndown
 
 PLAN_KEYS = {"blocks", "finish_date", "meets_target", "blocks_per_week_needed", "warnings"}
 
@@ -69,9 +70,10 @@ def test_inflow_recent_uses_the_measured_rate_and_never_prints_a_date(
         "finish_at_measured": None,
         "source": "recent",
     }
-    assert data["finish_date"] is None and data["blocks"] == []
+    # The blocks are still planned (most urgent first); only the finish date is missing.
+    assert data["finish_date"] is None and len(data["blocks"]) == 10
     (w,) = [w for w in data["warnings"] if w["code"] == "inflow_outruns"]
-    assert "by 2 a week" in w["message"]
+    assert "grows by about 2 a week" in w["message"]
     out = run("plan", "--notes-per-block", "4", "--inflow", "recent", "--preview").stdout
     assert (
         "Finish  none at this pace" in out and "2026" not in out.split("Finish")[1].split("\n")[0]
@@ -91,7 +93,10 @@ def test_block_done_marks_notes_learns_pace_and_replans(
     assert len(done["late_entries"]) == 3
     after = done["plan"]
     assert after["parameters"]["minutes_per_type"]["progress"] == 11.6
-    assert after["parameters"]["start"] == "2026-11-23"  # a block was done today
+    # Tuesday's block was done (worked ahead, on Sunday): its day gets no second block.
+    assert done["block"]["date"] == "2026-11-24"
+    assert after["parameters"]["start"] == "2026-11-22"
+    assert after["blocks"][0]["date"] == "2026-11-26"
     assert after["blocks"][0]["item_ids"][0] == block["item_ids"][3]
     assert after["sprint"]["blocks_done"] == 1 and after["sprint"]["notes_cleared"] == 3
     assert run_json("status")["outstanding"] == 37
@@ -200,7 +205,7 @@ def test_burndown_has_the_first_plan_and_what_happened(
         sprint = store.current_sprint()
         assert sprint is not None
         done = [b for b in store.sprint_blocks(sprint.id) if b.done_at]
-        planned, actual = sp.burndown(sprint, done, date(2026, 11, 22), 36)
+        planned, actual = burndown(sprint, done, date(2026, 11, 22), 36)
     assert planned[0] == (date(2026, 11, 22), 40) and planned[-1] == (date(2026, 12, 24), 0)
     assert len(planned) == 11
     assert actual == [(date(2026, 11, 22), 40), (date(2026, 11, 22), 36)]
@@ -294,12 +299,14 @@ def test_ics_export_parses_back_one_event_per_block_at_local_times(
     assert text(events[1]["SUMMARY"]) == "Catch-up block: 3 intakes"
     uids = [e["UID"][1] for e in events]
     assert len(set(uids)) == 3
-    # A re-export after a finished block updates the same events (same UIDs, later SEQUENCE).
+    # A re-export after a finished block updates the events of the blocks still planned (same
+    # UIDs, later SEQUENCE); the done block's slot (worked ahead) is no longer kept.
     run_json("block", "done")
     run_json("plan", "--ics", str(path))
-    again = parse_ics(path.read_bytes())
-    assert {e["UID"][1] for e in again} <= set(uids)
-    assert int(again[0]["SEQUENCE"][1]) > int(events[0]["SEQUENCE"][1])
+    again = {e["UID"][1]: e for e in parse_ics(path.read_bytes())}
+    assert set(uids[1:]) <= set(again)
+    assert int(again[uids[1]]["SEQUENCE"][1]) > int(events[1]["SEQUENCE"][1])
+    assert again[uids[0]]["STATUS"][1] == "CANCELLED"
 
 
 def test_a_re_plan_cancels_the_events_of_blocks_it_moved_or_dropped(
@@ -330,11 +337,12 @@ def test_a_re_plan_cancels_the_events_of_blocks_it_moved_or_dropped(
     assert len(mon_wed) == 10 and not set(mon_wed) & set(tue_thu)
     assert set(cancelled) == set(tue_thu)
     assert all(cancelled[uid] > tue_thu[uid] for uid in tue_thu)
-    # Monday's block logged done early (on Sunday): the re-plan starts on Monday, and its first
-    # block takes that slot, so the event stays (updated). The old events stay cancelled.
+    # Monday's block logged done early (on Sunday): that slot is used, so the re-plan leaves
+    # Monday free and its event is cancelled (the time is free again). The old ones stay so.
     done = run_json("block", "done")["block"]["date"].replace("-", "")
     after, cancelled = export()
-    assert any(f"-{done}-" in uid for uid in after)
+    assert not any(f"-{done}-" in uid for uid in after)
+    assert any(f"-{done}-" in uid for uid in cancelled)
     assert set(cancelled) == set(tue_thu) | (set(mon_wed) - set(after))
     # A preview changes nothing: no cancellations in its file, none remembered.
     run_json("plan", "--days", "tue", "--preview", "--ics", str(tmp_path / "preview.ics"))

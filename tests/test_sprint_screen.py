@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import CaughtupApp, make_app
+from screens.late_entry import LateEntry
 from tests.conftest import settled
 
 
@@ -56,6 +57,11 @@ async def test_mark_block_done_and_replan_with_keys(
         assert "Finish Thu 24 Dec · 10 blocks, 5 weeks · 40 left" in shown(app, "#summary")
         await pilot.press("d")
         await settle(app, pilot)
+        # The four notes were late: their notations come up to copy, kept with each note.
+        assert isinstance(app.screen, LateEntry) and len(app.screen.notations) == 4
+        assert all("LATE ENTRY" in text for _, text in app.screen.notations)
+        await pilot.press("escape")
+        await pilot.pause()
         table = rows(app)
         assert table[0][3] == "✓ 4 done" and table[1][3] == "next"
         assert "36 left" in shown(app, "#summary")

@@ -172,7 +172,7 @@ def draw_burndown(plt: Any, burndown: Burndown, settings: Settings, width: int, 
     """Draw the sprint burndown: notes left by day, the first plan against what happened."""
     col = _colours(colour, palette)
     start = burndown.started_on
-    planned = [((d - start).days, n) for d, n in burndown.planned]
+    planned = [((d - start).days, n) for d, n in burndown.compared]
     actual = [((d - start).days, n) for d, n in burndown.actual]
     today = (burndown.today - start).days
     last = max([today, *(x for x, _ in planned), *(x for x, _ in actual)], default=0)
@@ -191,25 +191,29 @@ def draw_burndown(plt: Any, burndown: Burndown, settings: Settings, width: int, 
     plt.xticks(
         days, [f"{(start + timedelta(days=x)).day} {start + timedelta(days=x):%b}" for x in days]
     )
-    plt.xlabel(key("burndown", settings))
+    label = key("burndown", settings)
+    plt.xlabel(label.replace("first plan", "plan + new notes") if burndown.arrived else label)
 
 
 def burndown_words(burndown: Burndown) -> str:
-    """The plain-words line under the burndown."""
+    """The plain-words line under the burndown: against the first plan re-based on the new
+    notes that arrived, as the first plan assumed none."""
     start = burndown.actual[0][1]
     left = burndown.actual[-1][1]
     days = plural((burndown.today - burndown.started_on).days, "day")
     line = f"sprint: {left} of {start} notes left after {days}"
+    plan = "the first plan"
+    if burndown.arrived:
+        line += f"; {plural(burndown.arrived, 'new note')} joined since it began"
+        plan = "the plan re-based on them"
     expected = burndown.planned_by(burndown.today)
     if expected is None:
         return line
     if left < expected:
-        return f"{line}; ahead of the first plan ({expected} expected by now)"
+        return f"{line}; ahead of {plan} ({expected} expected by now)"
     if left > expected:
-        return (
-            f"{line}; {left - expected} behind the first plan: `caughtup plan` re-plans from here"
-        )
-    return f"{line}; on the first plan"
+        return f"{line}; {left - expected} behind {plan}: `caughtup plan` re-plans from here"
+    return f"{line}; on {plan}"
 
 
 def render(name: str, weeks: Sequence[Week], settings: Settings, width: int, height: int, *,

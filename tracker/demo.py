@@ -139,18 +139,18 @@ def _selfcheck(ws: Workspace, day: date, strength: dict[str, float], at: datetim
 
 def _sprint_step(ws: Workspace, day: date, offset: int, evening: datetime) -> int:
     """Start the sprint on its day, and log each block that falls due; returns blocks done."""
-    from tracker import sprint
+    from tracker import blocks, sprint
 
     current = ws.store.current_sprint()
     if current is None:
         if offset <= SPRINT_DAYS_AGO:
             sprint.plan_and_save(ws.store, ws.settings, evening)
         return 0
-    _, block = sprint.next_block(ws.store)
+    _, block = blocks.next_block(ws.store, evening)
     if block.day != day:
         return 0
     end = datetime.combine(day, block.start, tzinfo=ws.tz) + timedelta(minutes=block.minutes)
-    sprint.log_block(ws.store, ws.settings, end, notes=NOTES_PER_DONE_BLOCK)
+    blocks.log_block(ws.store, ws.settings, end, notes=NOTES_PER_DONE_BLOCK)
     return 1
 
 

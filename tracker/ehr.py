@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from tracker.checkin import placement_words
 from tracker.clock import to_utc_text
 from tracker.errors import InputError
 from tracker.importer import _csv_rows, _read_bytes
@@ -323,10 +324,13 @@ def run(
     days = values[columns.index("session_date")]
     values += [[created] * len(records), _import_keys(raw_columns, days)]
     out = list(zip(*values, strict=True))
-    added = ws.store.import_items(columns, out)
+    added, placed = ws.store.import_items(columns, out)
     return {
         "source": str(path),
         "rows": len(out),
         "added": added,
         "skipped_duplicates": len(out) - added,
+        "replaced_anonymous": sum(1 for p in placed if p.replaced),
+        "extra_sessions": sum(1 for p in placed if p.extra),
+        "placement": placement_words(placed),
     }

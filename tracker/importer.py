@@ -27,6 +27,7 @@ from tracker.checkin import MAX_AFTER_HOURS, MAX_CLEARED, MAX_SESSIONS
 from tracker.errors import InputError
 from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, VERSION, restore_cell
 from tracker.models import MAX_CLIENT_REF
+from tracker.rules import MAX_NOTATION
 from tracker.settings import BLOCKERS, Settings
 from tracker.store import SCHEMA_VERSION, RowRejected, backup_path
 from tracker.tables import Column, Table
@@ -286,6 +287,11 @@ def _rules(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
         ("items", "created_at"): utc_rule,
         ("items", "source"): one_of(("item", "count")),
         ("items", "cleared_by"): date_rule,
+        ("items", "notation"): Rule(
+            (str,),
+            f"must be text of up to {MAX_NOTATION} characters",
+            lambda v: len(v) <= MAX_NOTATION and _storable(v),
+        ),
         ("days", "day"): date_rule,
         ("days", "sessions"): bounded(0, MAX_SESSIONS),
         ("days", "written"): bounded(0, MAX_SESSIONS),

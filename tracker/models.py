@@ -36,7 +36,10 @@ class Item(NamedTuple):
     source: str = "item"
     """"item" when entered one by one, "count" when made by a count-only check-in."""
     cleared_by: date | None = None
-    """The check-in day whose "backlog cleared" count marked this item written."""
+    """The check-in day whose count marked this item written (its own day for a same-day note,
+    a later day for a cleared one); None when the user marked it by hand (done, a block)."""
+    notation: str | None = None
+    """The late-entry notation given when it was marked written late."""
 
     @property
     def is_open(self) -> bool:

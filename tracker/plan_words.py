@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.planner import MAX_SUSTAINABLE, Plan
+from tracker.planner import Plan
 from tracker.settings import Rules
 from tracker.words import about, plural, within_rule
 
 
 def _date(d: date) -> str:
     return f"{d:%a %d %b %Y}"
-
-
-def target_words(plan: Plan) -> str:
-    """What to do about a missed target: more blocks only while that is sustainable."""
-    need = plan.blocks_per_week_needed
-    if need is not None and need <= MAX_SUSTAINABLE:
-        return f"{need} blocks a week would do it"
-    if plan.sustainable_finish is not None:
-        return (
-            f"a later target: {MAX_SUSTAINABLE} blocks a week would finish "
-            f"{_date(plan.sustainable_finish)}"
-        )
-    return "not reachable with these blocks; a later target or longer blocks would help"
 
 
 def premise_words(plan: Plan, inflow_source: str, rule_set: Rules) -> tuple[str, str | None]:

@@ -5,14 +5,16 @@ strategy's order (`risk`: triage order; `recent`: most recent session first) and
 blocks in that order, so no item waits behind a lower-priority one; inside a block they are
 grouped by note type, to stay in one mental mode.
 
-Inflow r (notes a week expected to join the backlog) takes its share of every block first: a
-block holds `capacity - r / blocks_per_week` backlog notes (or minutes), spread exactly over the
-weeks. When r reaches the blocks' capacity the backlog never shrinks, and the plan says so
-instead of giving a date.
+Blocks are filled to capacity with the notes known now. Inflow r (notes a week expected to join
+the backlog) decides when the plan finishes: the backlog shrinks by capacity - r a week, so the
+plan runs `backlog / (capacity per block - r per block)` blocks, the last ones left for new notes
+as they arrive. When r reaches capacity the backlog never shrinks: the known notes still get
+their blocks, most urgent first, and the plan says how many blocks a week would turn it.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -67,6 +69,8 @@ class PlanParams:
     strategy: str = "risk"
     inflow: float = 0.0
     """Notes a week expected to join the backlog during the sprint."""
+    taken: frozenset[date] = frozenset()
+    """Days whose block is already done (worked ahead): no second block on them."""
 
     @property
     def blocks_per_week(self) -> int:
@@ -90,6 +94,8 @@ class Block:
     minutes: int
     groups: tuple[tuple[str, tuple[int, ...]], ...]
     planned_minutes: int
+    expected_new: int = 0
+    """A block past the notes known now: about how many new notes it is kept for."""
 
     @property
     def item_ids(self) -> list[int]:
@@ -97,6 +103,8 @@ class Block:
 
     @property
     def goal(self) -> str:
+        if not self.groups and self.expected_new:
+            return f"new notes as they arrive (about {self.expected_new})"
         return goal_line(self.groups)
 
     def to_json(self) -> dict[str, Any]:
@@ -108,6 +116,7 @@ class Block:
             "groups": {t: list(ids) for t, ids in self.groups},
             "goal": self.goal,
             "planned_minutes": self.planned_minutes,
+            "expected_new": self.expected_new,
         }
 
 
@@ -143,9 +152,8 @@ class Plan:
     """Notes a week the blocks can write (before inflow)."""
     measured_inflow: float | None = None
     finish_at_measured: date | None = None
-    sustainable_finish: date | None = None
-    """When a missed target needs more blocks a week than is sustainable: the finish at that
-    most (a later target to suggest instead); else None."""
+    suggested_target: date | None = None
+    """When a target is missed: the finish at a sustainable number of blocks a week."""
 
     def to_json(self) -> dict[str, Any]:
         p = self.params
@@ -156,10 +164,10 @@ class Plan:
             "blocks_per_week_needed": self.blocks_per_week_needed,
             "warnings": [w.to_json() for w in self.warnings],
             "unscheduled": self.unscheduled,
-            "sustainable_finish": (
-                self.sustainable_finish.isoformat() if self.sustainable_finish else None
-            ),
             "capacity_per_week": round(self.capacity_per_week, 2),
+            "suggested_target": (
+                self.suggested_target.isoformat() if self.suggested_target else None
+            ),
             "inflow": {
                 "per_week": p.inflow,
                 "measured_per_week": self.measured_inflow,
@@ -222,6 +230,11 @@ def block_dates(days: Sequence[str], start: date, weeks: int = HORIZON_WEEKS) ->
             yield day + shift
 
 
+def _dates(params: PlanParams) -> Iterator[date]:
+    """The plan's block dates: its days from its start, less those a block was already done on."""
+    return (d for d in block_dates(params.days, params.start) if d not in params.taken)
+
+
 # -- the plan ------------------------------------------------------------------------------------
 
 
@@ -245,32 +258,19 @@ def _costs(ordered: Sequence[Item], params: PlanParams) -> list[float]:
     return [table[i.note_type] for i in ordered]
 
 
-def _spans(
-    costs: Sequence[float], params: PlanParams, mean_minutes: float
-) -> list[tuple[date, int, int]]:
-    """(date, first, end) per block: items are poured in order; each block first sets aside its
-    share of the inflow. Stops at the horizon, so some items may be left over."""
+def _spans(costs: Sequence[float], params: PlanParams) -> list[tuple[date, int, int]]:
+    """(date, first, end) per block: items poured in order, each block filled to capacity.
+    Stops at the horizon, so some items may be left over."""
     if not params.days or not costs:
         return []
-    per_block_inflow = params.inflow / params.blocks_per_week
     fixed = params.notes_per_block
     spans: list[tuple[date, int, int]] = []
     n, total = 0, len(costs)
-    for k, day in enumerate(block_dates(params.days, params.start), start=1):
-        if fixed:
-            # Whole notes: the inflow's share accumulates exactly, so 3.5 a block gives 3, 4, 3, 4.
-            reserved = math.floor(per_block_inflow * k + 1e-9) - math.floor(
-                per_block_inflow * (k - 1) + 1e-9
-            )
-            budget = float(fixed - reserved)
-        else:
-            budget = params.block_minutes - per_block_inflow * mean_minutes
-        if budget <= 0:
-            continue
+    for day in _dates(params):
         first, used = n, 0.0
         if fixed:
-            n = min(total, n + int(budget))
-        while n < total and used + costs[n] <= budget + 1e-9 and not fixed:
+            n = min(total, n + fixed)
+        while not fixed and n < total and used + costs[n] <= params.block_minutes + 1e-9:
             used += costs[n]
             n += 1
         if n == first:
@@ -279,6 +279,46 @@ def _spans(
         if n >= total:
             break
     return spans
+
+
+def _inflow_per_block(params: PlanParams, mean: float) -> float:
+    """New notes a block must absorb, in the unit blocks are filled by (notes or minutes)."""
+    return params.inflow / params.blocks_per_week * (1.0 if params.notes_per_block else mean)
+
+
+def _blocks_to_finish(
+    costs: Sequence[float], params: PlanParams, mean: float, known: int
+) -> int | None:
+    """Blocks until the backlog and the inflow meanwhile are written (`known` hold the notes
+    known now); None when the inflow reaches capacity."""
+    per_block = params.notes_per_block or params.block_minutes
+    inflow = _inflow_per_block(params, mean)
+    if inflow >= per_block - 1e-9:
+        return None
+    if inflow <= 0:
+        return known
+    return max(known, math.ceil(sum(costs) / (per_block - inflow) - 1e-9))
+
+
+def _finish(costs: Sequence[float], params: PlanParams, mean: float) -> date | None:
+    """The last block's date, or None if the plan never finishes within the horizon."""
+    if not costs:
+        return params.start
+    spans = _spans(costs, params)
+    if not spans or spans[-1][2] < len(costs):
+        return None
+    k = _blocks_to_finish(costs, params, mean, len(spans))
+    if k is None:
+        return None
+    return next(itertools.islice(_dates(params), k - 1, None), None)
+
+
+def first_day(start: date, days: Sequence[str], start_time: time, now: datetime) -> date:
+    """The first day a plan may use: never today once today's block has started."""
+    started = now.replace(tzinfo=None).time() >= start_time
+    if start == now.date() and WEEKDAYS[start.weekday()] in days and started:
+        return start + timedelta(days=1)
+    return start
 
 
 def _block(
@@ -295,16 +335,6 @@ def _block(
         groups=tuple((t, tuple(ids)) for t, ids in groups.items()),
         planned_minutes=round(planned),
     )
-
-
-def _finish(costs: Sequence[float], params: PlanParams, mean: float) -> date | None:
-    """The last block's date, or None if the plan never finishes within the horizon."""
-    if not costs:
-        return params.start
-    if params.inflow >= _capacity_per_week(params, mean) - 1e-9:
-        return None
-    spans = _spans(costs, params, mean)
-    return spans[-1][0] if spans and spans[-1][2] >= len(costs) else None
 
 
 def plan(
@@ -327,17 +357,19 @@ def plan(
 
     costs = _costs(ordered, params)
     outruns = params.inflow >= capacity - 1e-9 and bool(ordered)
-    spans = [] if outruns else _spans(costs, params, mean)
+    spans = _spans(costs, params)
     table = params.minutes_table(i.note_type for i in ordered)
     blocks = [_block(day, ordered[a:b], params, table) for day, a, b in spans]
     scheduled = {i for b in blocks for i in b.item_ids}
     unscheduled = [i.id or 0 for i in ordered if (i.id or 0) not in scheduled]
-    if not ordered:
-        finish: date | None = params.start
-    elif unscheduled:
-        finish = None
-    else:
-        finish = blocks[-1].date
+    finish: date | None = params.start if not ordered else None
+    k = None if unscheduled or outruns else _blocks_to_finish(costs, params, mean, len(spans))
+    if ordered and k is not None:
+        dates = list(itertools.islice(_dates(params), k))
+        if len(dates) == k:
+            finish = dates[-1]
+            blocks += _new_note_blocks(dates[len(blocks) :], params, mean, k, len(spans))
+    beyond = bool(unscheduled) or (bool(ordered) and k is not None and finish is None)
 
     meets = None if params.target is None else finish is not None and finish <= params.target
     needed = _blocks_needed(costs, params, mean)
@@ -400,48 +432,51 @@ def plan(
             )
         )
     if outruns:
+        turn = _blocks_to_turn(params, mean)
+        written = f"these blocks write about {capacity:.0f} a week"
         warnings.append(
             PlanWarning(
                 "inflow_outruns",
-                f"at {for_people(params.inflow)} new notes a week, new notes leak into the "
-                "backlog "
+                f"at {for_people(params.inflow)} new notes a week the backlog grows at this pace: "
+                f"{written}"
                 + (
-                    f"faster than these blocks clear it ({for_people(capacity)} a week), by "
-                    f"{for_people(params.inflow - capacity)} a week"
-                    if params.inflow > capacity + 0.05
-                    else f"as fast as these blocks clear it ({for_people(capacity)} a week)"
+                    f", so it grows by about {params.inflow - capacity:.0f} a week"
+                    if params.inflow > capacity + 0.5
+                    else ", no faster than they arrive"
                 )
-                + ": the backlog would never shrink, so there is no finish date. More or longer "
-                "blocks, or writing new notes the same day, turns it around.",
+                + ", and there is no finish date. The blocks below still take the most urgent "
+                "notes first. "
+                + (
+                    f"{turn} blocks a week would turn it"
+                    if turn is not None
+                    else "Even a block every day would not turn it: longer blocks would"
+                )
+                + ", or writing new notes the same day.",
             )
         )
-    elif unscheduled:
+    elif beyond:
         warnings.append(
             PlanWarning(
                 "beyond_horizon",
                 f"at this pace the plan runs past {HORIZON_WEEKS // 52} years, so it gives no "
-                f"finish date; {plural(len(unscheduled), 'note')} would still be waiting.",
+                "finish date"
+                + (
+                    f"; {plural(len(unscheduled), 'note')} would still be waiting."
+                    if unscheduled
+                    else "."
+                ),
             )
         )
-    sustainable = None
-    if meets is False and (needed is None or needed > MAX_SUSTAINABLE):
-        # More blocks than anyone keeps up is no advice: say when a sustainable pace finishes.
-        most = replace(params, days=days_for(MAX_SUSTAINABLE, params.days), target=None)
-        sustainable = _finish(costs, most, mean)
+    suggested = None
     if meets is False:
-        if needed is not None and needed <= MAX_SUSTAINABLE:
-            need = f"{needed} blocks a week would do it"
-        elif sustainable is not None:
-            need = (
-                f"{MAX_SUSTAINABLE} blocks a week, a realistic most, would finish by "
-                f"{sustainable:%a %d %b %Y}: a later target is kinder than more blocks"
-            )
-        else:
-            need = "a later target or longer blocks would: more blocks a week would not last"
+        if needed is None or needed > MAX_SUSTAINABLE:
+            suggested = _finish(costs, replace(params, days=_sustainable_days(params)), mean)
         warnings.append(
             PlanWarning(
                 "target_missed",
-                f"this plan does not finish by {params.target:%a %d %b %Y}; {need}.",
+                f"this plan does not finish by {params.target:%a %d %b %Y}; "
+                + target_advice(needed, suggested)
+                + ".",
             )
         )
 
@@ -459,8 +494,50 @@ def plan(
         capacity_per_week=capacity,
         measured_inflow=measured_inflow,
         finish_at_measured=finish_measured,
-        sustainable_finish=sustainable,
+        suggested_target=suggested,
     )
+
+
+def target_advice(needed: int | None, suggested: date | None) -> str:
+    """What would meet a missed target, never more blocks a week than is sustainable."""
+    if needed is not None and needed <= MAX_SUSTAINABLE:
+        return f"{needed} blocks a week would do it"
+    more = (
+        f"it would take {needed} blocks a week, more than the {MAX_SUSTAINABLE} you can keep up"
+        if needed is not None
+        else "even a block every day would not do it"
+    )
+    if suggested is None:
+        return f"{more}: longer blocks, or fewer new notes joining the backlog, would"
+    return f"{more}: a later target such as {suggested:%a %d %b %Y} is the kinder plan"
+
+
+def _sustainable_days(params: PlanParams) -> tuple[str, ...]:
+    """The plan's days, or at most the sustainable number of them."""
+    if params.blocks_per_week <= MAX_SUSTAINABLE:
+        return days_for(MAX_SUSTAINABLE, params.days)
+    return params.days[:MAX_SUSTAINABLE]
+
+
+def _new_note_blocks(
+    dates: Sequence[date], params: PlanParams, mean: float, k: int, known: int
+) -> list[Block]:
+    """The blocks after the notes known now, kept for the new notes the inflow brings."""
+    per_block = (params.notes_per_block or params.block_minutes / mean) if mean else 1.0
+    arriving = params.inflow / params.blocks_per_week * k
+    each = max(1, round(min(per_block, arriving / max(1, k - known))))
+    minutes = params.block_minutes
+    return [Block(d, params.start_time, minutes, (), minutes, expected_new=each) for d in dates]
+
+
+def _blocks_to_turn(params: PlanParams, mean: float) -> int | None:
+    """Fewest blocks a week (1 to 7) that write more notes than the inflow brings."""
+    for n in range(1, 8):
+        if _capacity_per_week(replace(params, days=days_for(n, params.days)), mean) > (
+            params.inflow + 1e-9
+        ):
+            return n
+    return None
 
 
 def _blocks_needed(costs: Sequence[float], params: PlanParams, mean: float) -> int | None:

@@ -39,6 +39,8 @@ class SprintRecord:
     start_outstanding: int
     revision: int
     ended_at: datetime | None = None
+    created_at: datetime | None = None
+    """When it began: notes added after it are the inflow the burndown is re-based on."""
 
 
 @dataclass(slots=True)

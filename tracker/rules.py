@@ -265,13 +265,48 @@ def is_late_entry(item: Item, written_at: datetime, rules: Rules, tz: tzinfo) ->
     return _after(written_at, _plus_hours(session_moment(item, tz), rules.late_entry_hours, tz))
 
 
-def late_entry_notation(item: Item, written_at: datetime, rules: Rules) -> str:
-    """The text to paste into the record: labelled late, dated now, naming the session date."""
-    return rules.late_entry_text.format(
+def late_entry_notation(
+    item: Item,
+    written_at: datetime,
+    rules: Rules,
+    reason: str | None = None,
+    from_memory: bool = False,
+) -> str:
+    """The text to paste into the record: labelled late, dated when written, naming the session
+    date, with a reason (the setting's unless given; "" for none) and, for a high-risk session,
+    whether it was reconstructed from memory."""
+    text = rules.late_entry_text.format(
         written=written_at.strftime("%Y-%m-%d %H:%M"),
         session=item.session_date.isoformat(),
         session_time=item.session_time.strftime("%H:%M") if item.session_time else "",
     )
+    why = (rules.late_entry_reason if reason is None else reason).strip().rstrip(".")
+    if why:
+        text += f" Reason: {why}."
+    if from_memory and item.high_risk:
+        text += f" {RECONSTRUCTED}"
+    return text
+
+
+RECONSTRUCTED = "Reconstructed from memory of the session."
+MAX_NOTATION = 1000
+"""Longer than any notation the settings' limits allow (an imported one is checked by it)."""
+
+
+def late_notations(
+    items: Iterable[Item],
+    written_at: datetime,
+    rules: Rules,
+    tz: tzinfo,
+    reason: str | None = None,
+    from_memory: bool = False,
+) -> dict[int, str]:
+    """The notation of each note that `written_at` makes a late entry, by id."""
+    return {
+        item.id or 0: late_entry_notation(item, written_at, rules, reason, from_memory)
+        for item in items
+        if is_late_entry(item, written_at, rules, tz)
+    }
 
 
 def blocked_since(item: Item, tz: tzinfo) -> datetime:

@@ -1,9 +1,10 @@
-"""The current catch-up sprint: plan and save it, log a finished block, learn the user's pace.
+"""The current catch-up sprint: plan and save it, export it to a calendar, learn the user's pace.
 
 A sprint keeps only the parameters the user chose explicitly (`caughtup plan --days ...`);
 everything else comes from the settings at each re-plan, so `caughtup config sprint.*` still
 applies mid-sprint. The plan itself is re-made from the current outstanding items every time
-(`caughtup plan`, a finished block, the Sprint screen), so a new item joins at its tier.
+(`caughtup plan`, a finished block in `blocks`, the Sprint screen), so a new item joins at its
+tier.
 
 Pace: after a block, the minutes spent are shared out over the note types written in proportion
 to their current estimates; each type's estimate then becomes a weighted average of the old one
@@ -16,15 +17,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from tracker import planner, rules
+from tracker.burndown import projection
 from tracker.errors import InputError
-from tracker.models import Item
 from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import STRATEGIES, WEEKDAYS, Settings
 from tracker.store import Store
@@ -182,12 +182,10 @@ def check_choices(c: Choices, today: date) -> None:
         parse_inflow(c.inflow)
 
 
-def next_start(today: date, blocks: Sequence[SprintBlock], chosen: date | None) -> date:
-    """Plan from today, or tomorrow once a block was logged today; never before a chosen start."""
-    start = today
-    if any(b.done_at is not None and b.done_at.date() == today for b in blocks):
-        start = today + timedelta(days=1)
-    return max(start, chosen) if chosen else start
+def next_start(today: date, chosen: date | None) -> date:
+    """Plan from today, never before a chosen start. (A day whose block is done gets no other:
+    the plan skips the days of done blocks, and today's once its start time has passed.)"""
+    return max(today, chosen) if chosen else today
 
 
 @dataclass
@@ -255,7 +253,8 @@ def build(
         days = tuple(sorted(dict.fromkeys(s.days), key=WEEKDAYS.index))
     if not days:
         raise InputError("no catch-up days set; give --days tue,thu or set sprint.days")
-    start = chosen.start or next_start(today, done_blocks, c.start)
+    start = chosen.start or next_start(today, c.start)
+    start = planner.first_day(start, days, time.fromisoformat(s.start), now)
 
     items = store.items(since=min(start, today) - timedelta(days=planner.INFLOW_WINDOW_DAYS))
     open_items = store.items(open_only=True)
@@ -278,6 +277,7 @@ def build(
         target=c.target,
         strategy=c.strategy or s.strategy,
         inflow=inflow,
+        taken=frozenset(b.day for b in done_blocks),
     )
     result = planner.plan(outstanding, params, settings.rules, today, measured)
     return SprintPlan(
@@ -424,154 +424,3 @@ def _exported(store: Store) -> dict[str, dict[str, Any]]:
 
 def _ahead(day: date, start: time, now: datetime) -> bool:
     return datetime.combine(day, start, tzinfo=now.tzinfo) > now
-
-
-# -- a finished block ----------------------------------------------------------------------------
-
-
-@dataclass
-class BlockDone:
-    block: SprintBlock
-    written: list[Item]
-    minutes: int
-    remaining: int
-    pace: dict[str, float]
-    """The new minutes per note type for the types written."""
-    after: SprintPlan
-
-    def to_json(self, settings: Settings, tz: Any) -> dict[str, Any]:
-        at = self.block.done_at
-        late = []
-        for item in self.written:
-            if at is not None and rules.is_late_entry(item, at, settings.rules, tz):
-                late.append(
-                    {
-                        "id": item.id,
-                        "notation": rules.late_entry_notation(item, at, settings.rules),
-                    }
-                )
-        return {
-            "block": {
-                "id": self.block.id,
-                "date": self.block.day.isoformat(),
-                "goal": self.block.goal,
-            },
-            "written_ids": [i.id for i in self.written],
-            "minutes": self.minutes,
-            "remaining": self.remaining,
-            "pace": {t: round(m, 1) for t, m in self.pace.items()},
-            "late_entries": late,
-            "plan": self.after.to_json(),
-        }
-
-
-def next_block(store: Store) -> tuple[SprintRecord, SprintBlock]:
-    """The current sprint and its earliest planned block; InputError when there is none."""
-    sprint = store.current_sprint()
-    if sprint is None:
-        raise InputError("there is no current sprint; `caughtup plan` makes one")
-    planned = [b for b in store.sprint_blocks(sprint.id) if b.done_at is None]
-    if not planned:
-        raise InputError("the sprint has no planned block left; `caughtup plan` re-plans it")
-    return sprint, planned[0]
-
-
-def log_block(
-    store: Store,
-    settings: Settings,
-    now: datetime,
-    *,
-    notes: int | None = None,
-    minutes: int | None = None,
-    ids: Sequence[int] = (),
-) -> BlockDone:
-    """Log the next planned block as done, then re-plan the rest.
-
-    `ids` names the notes written; otherwise `notes` (default: all of the block's open notes)
-    are taken from the block in its order, then from the blocks after it.
-    """
-    # One transaction from the first read to the re-plan: a note marked written elsewhere
-    # meanwhile, or a second "block done", waits rather than being counted twice or lost.
-    with store.transaction():
-        return _log_block(store, settings, now, notes, minutes, ids)
-
-
-def _log_block(
-    store: Store,
-    settings: Settings,
-    now: datetime,
-    notes: int | None,
-    minutes: int | None,
-    ids: Sequence[int],
-) -> BlockDone:
-    sprint, block = next_block(store)
-    open_by_id = {
-        i.id: i for i in store.items(open_only=True) if rules.is_outstanding(i) and i.id is not None
-    }
-    if ids:
-        if len(set(ids)) != len(ids):
-            raise InputError(f"item ids repeat in {' '.join(map(str, ids))}; give each id once")
-        missing = [i for i in ids if i not in open_by_id]
-        if missing:
-            raise InputError(
-                f"item {missing[0]} is not an outstanding note; `caughtup backlog` lists them"
-            )
-        chosen = list(ids)
-    else:
-        later = [i for b in store.sprint_blocks(sprint.id) if b.done_at is None for i in b.item_ids]
-        in_block = [i for i in block.item_ids if i in open_by_id]
-        if notes is None:
-            notes = len(in_block)
-        candidates = list(dict.fromkeys([*in_block, *(i for i in later if i in open_by_id)]))
-        seen = set(candidates)
-        candidates += [i for i in open_by_id if i not in seen]
-        if notes > len(candidates):
-            raise InputError(
-                f"--notes {notes} is more than the {len(candidates)} outstanding notes; "
-                f"use a number up to {len(candidates)}"
-            )
-        chosen = [int(i) for i in candidates[:notes]]
-    spent = block.minutes if minutes is None else minutes
-    written = [open_by_id[i] for i in chosen]
-    current = minutes_per_type(settings.sprint.minutes_per_type, store.pace())
-    pace = store.pace()
-    new_pace = recalibrate(current, pace, Counter(i.note_type for i in written), spent)
-    remaining = store.log_block_done(block.id, chosen, spent, now, new_pace)
-    block.done_at, block.done_ids, block.minutes_spent = now, chosen, spent
-    block.remaining_after = remaining
-    after = plan_and_save(store, settings, now)
-    return BlockDone(
-        block=block,
-        written=written,
-        minutes=spent,
-        remaining=remaining,
-        pace={t: m for t, (m, _) in new_pace.items()},
-        after=after,
-    )
-
-
-# -- the burndown --------------------------------------------------------------------------------
-
-
-def projection(sp: SprintPlan) -> list[tuple[date, int]]:
-    """Notes left by date as the plan expects: at its start and after each block."""
-    left = sp.outstanding
-    points = [(sp.plan.params.start, left)]
-    for b in sp.plan.blocks:
-        left -= len(b.item_ids)
-        points.append((b.date, left))
-    return points
-
-
-def burndown(
-    sprint: SprintRecord, done: Sequence[SprintBlock], today: date, outstanding: int
-) -> tuple[list[tuple[date, int]], list[tuple[date, int]]]:
-    """(planned, actual): the first plan's notes left by date, and what really happened."""
-    actual = [(sprint.started_on, sprint.start_outstanding)]
-    for b in done:
-        if b.done_at is not None and b.remaining_after is not None:
-            actual.append((b.done_at.date(), b.remaining_after))
-    last_day, last_left = actual[-1]
-    if today > last_day or (today == last_day and outstanding != last_left):
-        actual.append((today, outstanding))
-    return list(sprint.baseline), actual

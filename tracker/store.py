@@ -11,28 +11,29 @@ import _thread
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.checkin import written_moment
 from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
 from tracker.models import DayLog, Item
 from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir, newest_backup, touch_private
-from tracker.settings import OWN_BLOCKERS
+from tracker.settings import DEFAULTS, OWN_BLOCKERS, Rules
 
 if TYPE_CHECKING:  # built where read (tracker.records says why)
+    from tracker.checkin import Placement
     from tracker.records import Delivery, SprintBlock, SprintRecord
     from tracker.tables import Table
 
 # rules.waits_on_others as SQL: blocked on someone else; a coding query is the user's own.
 _OWN_BLOCKERS = ", ".join(f"'{b}'" for b in OWN_BLOCKERS)
 WAITS_ON_OTHERS_SQL = f"(blocked_on IS NOT NULL AND blocked_on NOT IN ({_OWN_BLOCKERS}))"
+DEFAULT_RULES: Rules = DEFAULTS.rules
 BUSY_TIMEOUT_S = 15.0
 APPLICATION_ID = 0x63617567  # "caug" in the file header: how caughtup recognises its own files
 CORE_TABLES = frozenset({"items", "days", "state"})
@@ -161,12 +162,22 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX items_import_key ON items (import_key) WHERE import_key IS NOT NULL;
     PRAGMA application_id = {APPLICATION_ID};
     """,
+    # v7: a late entry's notation kept with its note; anonymous notes a check-in wrote the same
+    # day name that day in cleared_by (as cleared ones name theirs), so a note marked written by
+    # hand (cleared_by empty) is told apart from one a count wrote, and never counted twice.
+    # Older ones are recognised by their written date (in UTC: SQL knows no time zone).
+    """
+    ALTER TABLE items ADD COLUMN notation TEXT;
+    UPDATE items SET cleared_by = session_date
+        WHERE source = 'count' AND cleared_by IS NULL AND substr(written_at, 1, 10) = session_date;
+    CREATE INDEX items_cleared_by ON items (cleared_by) WHERE cleared_by IS NOT NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 ITEM_COLUMNS = (
     "id, session_date, session_time, note_type, client_ref, billed, court, high_risk, admin, "
-    "blocked_on, blocked_since, written_at, created_at, source, cleared_by"
+    "blocked_on, blocked_since, written_at, created_at, source, cleared_by, notation"
 )
 
 
@@ -363,6 +374,7 @@ class Store:
             created_at=from_utc_text(row[12], tz) if row[12] else None,
             source=row[13],
             cleared_by=date.fromisoformat(row[14]) if row[14] else None,
+            notation=row[15],
         )
 
     def items(self, *, open_only: bool = False, since: date | None = None) -> list[Item]:
@@ -400,6 +412,13 @@ class Store:
             raise InputError(f"no item with id {item_id}; `caughtup backlog` lists the open ones")
         return self._item(row)
 
+    def item_or_none(self, item_id: int) -> Item | None:
+        """The item with `item_id`, or None when it was deleted."""
+        row = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        return self._item(row) if row else None
+
     def _item_values(self, item: Item) -> dict[str, Any]:
         return {
             "session_date": item.session_date.isoformat(),
@@ -416,22 +435,28 @@ class Store:
             "created_at": to_utc_text(item.created_at) if item.created_at else None,
             "source": item.source,
             "cleared_by": item.cleared_by.isoformat() if item.cleared_by else None,
+            "notation": item.notation,
         }
 
     def add_items(self, items: Iterable[Item], now: datetime) -> list[int]:
-        """Insert items in one transaction; returns their new ids."""
-        ids = []
+        """Insert items as they are in one transaction; returns their new ids."""
         with self.transaction() as conn:
-            for item in items:
-                values = self._item_values(item)
-                values["created_at"] = values["created_at"] or to_utc_text(now)
-                cols = ", ".join(values)
-                marks = ", ".join("?" * len(values))
-                cur = conn.execute(
-                    f"INSERT INTO items ({cols}) VALUES ({marks})", tuple(values.values())
-                )
-                assert cur.lastrowid is not None
-                ids.append(cur.lastrowid)
+            return self._insert_items(conn, items, now)
+
+    def _insert_items(
+        self, conn: sqlite3.Connection, items: Iterable[Item], now: datetime
+    ) -> list[int]:
+        ids = []
+        for item in items:
+            values = self._item_values(item)
+            values["created_at"] = values["created_at"] or to_utc_text(now)
+            cols = ", ".join(values)
+            marks = ", ".join("?" * len(values))
+            cur = conn.execute(
+                f"INSERT INTO items ({cols}) VALUES ({marks})", tuple(values.values())
+            )
+            assert cur.lastrowid is not None
+            ids.append(cur.lastrowid)
         return ids
 
     def update_item(self, item: Item, fields: Collection[str]) -> None:
@@ -448,8 +473,11 @@ class Store:
             if cur.rowcount != 1:
                 raise InputError(f"no item with id {item.id}")
 
-    def mark_done(self, ids: list[int], at: datetime) -> list[Item]:
-        """Mark items written at `at`, all or none; InputError for an unknown or written id."""
+    def mark_done(
+        self, ids: list[int], at: datetime, notate: Callable[[Item], str | None] | None = None
+    ) -> list[Item]:
+        """Mark items written at `at` by hand, all or none, each kept with its late-entry
+        notation (`notate`'s answer for it); InputError for an unknown or written id."""
         done = []
         with self.transaction() as conn:
             for item_id in ids:
@@ -460,19 +488,74 @@ class Store:
                         f"item {item_id} was already marked written on "
                         f"{item.written_at:%Y-%m-%d %H:%M}; nothing changed"
                     )
+                notation = notate(item) if notate else None
                 conn.execute(
-                    "UPDATE items SET written_at = ? WHERE id = ?", (to_utc_text(at), item_id)
+                    "UPDATE items SET written_at = ?, cleared_by = NULL, notation = ? WHERE id = ?",
+                    (to_utc_text(at), notation, item_id),
                 )
-                done.append(item._replace(written_at=at))
+                done.append(item._replace(written_at=at, cleared_by=None, notation=notation))
         return done
+
+    def add_notes(self, items: Sequence[Item], now: datetime) -> list[Placement]:
+        """Add itemized notes, each taking the place of an anonymous note of its day's check-in
+        where there is one of its kind (`checkin.place`); one transaction."""
+        with self.transaction() as conn:
+            ids = self._insert_items(conn, items, now)
+            return self._place(conn, [i._replace(id=n) for i, n in zip(items, ids, strict=True)])
+
+    def _place(self, conn: sqlite3.Connection, new: Sequence[Item]) -> list[Placement]:
+        """Apply `checkin.place` to notes just inserted, inside the caller's transaction."""
+        days = sorted({i.session_date.isoformat() for i in new})
+        logged: set[date] = set()
+        anonymous: list[Item] = []
+        for chunk in range(0, len(days), 500):  # SQLite's limit on bound parameters
+            part = days[chunk : chunk + 500]
+            marks = ", ".join("?" * len(part))
+            logged |= {
+                date.fromisoformat(r[0])
+                for r in conn.execute(f"SELECT day FROM days WHERE day IN ({marks})", part)
+            }
+            anonymous += [
+                self._item(row)
+                for row in conn.execute(
+                    f"SELECT {ITEM_COLUMNS} FROM items WHERE source = 'count' "
+                    f"AND session_date IN ({marks})",
+                    part,
+                )
+            ]
+        from tracker.checkin import MAX_SESSIONS, Placement, place
+
+        if not logged:
+            return [Placement(i.id or 0, i.session_date, None, False, False) for i in new]
+        placed = place(new, anonymous, logged, self.tz)
+        conn.executemany(
+            "DELETE FROM items WHERE id = ?", [(p.replaced,) for p in placed if p.replaced]
+        )
+        # A session more than a day's check-in listed: the check-in says so too (up to its
+        # bound), so re-logging that day keeps it.
+        conn.executemany(
+            "UPDATE days SET sessions = min(sessions + 1, ?), written = min(written + ?, ?) "
+            "WHERE day = ?",
+            [
+                (MAX_SESSIONS, int(p.written), MAX_SESSIONS, p.day.isoformat())
+                for p in placed
+                if p.extra
+            ],
+        )
+        return placed
 
     # -- day logs -----------------------------------------------------------------------------
 
     def day(self, day: date) -> DayLog | None:
+        """A day's check-in; its cleared count is at least the older notes written that day
+        since (by hand, or a block), so saving it again unchanged clears and opens nothing."""
+        start = to_utc_text(datetime.combine(day, time(0), self.tz))
+        end = to_utc_text(datetime.combine(day + timedelta(days=1), time(0), self.tz))
         row = self.conn.execute(
-            "SELECT day, sessions, written, cleared, after_hours, dread, drained, logged_at "
-            "FROM days WHERE day = ?",
-            (day.isoformat(),),
+            "SELECT day, sessions, written, max(cleared, (SELECT count(*) FROM items WHERE "
+            "+session_date < :day AND written_at >= :start AND written_at < :end)), "
+            "after_hours, dread, drained, logged_at FROM days WHERE day = :day",
+            {"day": day.isoformat(), "start": start, "end": end},
         ).fetchone()
         return self._daylog(row) if row else None
 
@@ -497,71 +580,67 @@ class Store:
             logged_at=from_utc_text(row[7], self.tz),
         )
 
-    def log_day(self, log: DayLog, now: datetime) -> dict[str, int]:
-        """Save a check-in and bring the day's anonymous items in line with it.
+    def log_day(self, log: DayLog, now: datetime, rules: Rules | None = None) -> dict[str, Any]:
+        """Save a check-in and bring the day's notes in line with it (`checkin.reconcile`).
 
-        The day's sessions and same-day notes are totals: itemized entries for that date count
-        towards them and anonymous ("count") items fill the rest. "Cleared" marks that many of
-        the oldest open notes from earlier days written, anonymous ones first. Re-logging a day
-        corrects all of this; it never adds twice.
+        The day's sessions and same-day notes are totals: notes marked by hand count towards
+        them and anonymous ("count") notes fill the rest. "Cleared" is the day's total of older
+        notes written, those already marked by hand included; the count clears the rest,
+        anonymous ones first, oldest first, late ones with their notation (`rules`, default
+        settings when None). Re-logging a day corrects all of this; it never adds twice.
         """
+        # Only writes reconcile: `status` skips the check-in module's records (about 0.3 ms).
+        from tracker.checkin import reconcile
+
         day = log.day.isoformat()
-        at = written_moment(log.day, now, self.tz)
-        at_text = to_utc_text(at)
-        log = log._replace(logged_at=now)
+        start = to_utc_text(datetime.combine(log.day, time(0), self.tz))
+        end = to_utc_text(datetime.combine(log.day + timedelta(days=1), time(0), self.tz))
         with self.transaction() as conn:
-            itemized = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT written_at FROM items WHERE session_date = ? AND source = 'item'",
-                    (day,),
-                )
-            ]
-            same_day = sum(1 for w in itemized if w and from_utc_text(w, self.tz).date() == log.day)
-            anon_total = max(0, log.sessions - len(itemized))
-            anon_written = max(0, min(log.written - same_day, anon_total))
-            rows = conn.execute(
-                "SELECT id, written_at FROM items WHERE session_date = ? AND source = 'count' "
-                "ORDER BY written_at IS NULL, written_at, id",
-                (day,),
-            ).fetchall()
-            written_ids = [r[0] for r in rows if r[1] is not None]
-            open_ids = [r[0] for r in rows if r[1] is None]
-            # Same-day notes: write or un-write anonymous items to match.
-            if len(written_ids) > anon_written:
-                extra = written_ids[anon_written:]
-                conn.executemany(
-                    "UPDATE items SET written_at = NULL WHERE id = ?", [(i,) for i in extra]
-                )
-                written_ids, open_ids = written_ids[:anon_written], extra + open_ids
-            elif len(written_ids) < anon_written:
-                take = open_ids[: anon_written - len(written_ids)]
-                conn.executemany(
-                    "UPDATE items SET written_at = ? WHERE id = ?", [(at_text, i) for i in take]
-                )
-                written_ids, open_ids = written_ids + take, open_ids[len(take) :]
-            # Sessions: add or remove anonymous items, removing open ones first.
-            count = len(written_ids) + len(open_ids)
-            added = removed = 0
-            if count < anon_total:
-                added = anon_total - count
-                conn.executemany(
-                    "INSERT INTO items (session_date, note_type, created_at, source, written_at) "
-                    "VALUES (?, 'progress', ?, 'count', ?)",
-                    [
-                        (
-                            day,
-                            to_utc_text(now),
-                            at_text if n < anon_written - len(written_ids) else None,
-                        )
-                        for n in range(added)
-                    ],
-                )
-            elif count > anon_total:
-                removed = count - anon_total
-                victims = (open_ids[::-1] + written_ids[::-1])[:removed]
-                conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in victims])
-            cleared = self._apply_cleared(conn, log, at_text)
+            day_items = self._select(conn, "session_date = ?", day)
+            # Two indexed halves (written that day; cleared by its count), not one `OR` scan.
+            backlog = self._select(
+                conn,
+                "+session_date < ? AND written_at >= ? AND written_at < ? UNION "
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE cleared_by = ? AND session_date < ?",
+                day,
+                start,
+                end,
+                day,
+                day,
+            )
+            candidates = self._select(
+                conn,
+                f"written_at IS NULL AND NOT {WAITS_ON_OTHERS_SQL} AND session_date < ? "
+                "ORDER BY source != 'count', session_date, session_time, id LIMIT ?",
+                day,
+                log.cleared,
+            )
+            change = reconcile(
+                log, day_items, backlog, candidates, now, self.tz, rules or DEFAULT_RULES
+            )
+            at = to_utc_text(change.at)
+            created = to_utc_text(now)
+            conn.executemany(
+                "UPDATE items SET written_at = ?, cleared_by = ?, notation = NULL WHERE id = ?",
+                [(at, day, i) for i in change.write],
+            )
+            conn.executemany(
+                "UPDATE items SET written_at = NULL, cleared_by = NULL, notation = NULL "
+                "WHERE id = ?",
+                [(i,) for i in change.unwrite + change.reopen],
+            )
+            conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in change.delete])
+            conn.executemany(
+                "INSERT INTO items (session_date, note_type, created_at, source, written_at, "
+                "cleared_by) VALUES (?, 'progress', ?, 'count', ?, ?)",
+                [(day, created, at, day)] * change.new_written
+                + [(day, created, None, None)] * change.new_open,
+            )
+            conn.executemany(
+                "UPDATE items SET written_at = ?, cleared_by = ?, notation = ? WHERE id = ?",
+                [(at, day, notation, i) for i, notation in change.clear],
+            )
+            kept = change.log
             conn.execute(
                 "INSERT INTO days (day, sessions, written, cleared, after_hours, dread, drained, logged_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET "
@@ -570,59 +649,32 @@ class Store:
                 "logged_at = excluded.logged_at",
                 (
                     day,
-                    log.sessions,
-                    log.written,
-                    log.cleared,
-                    log.after_hours,
-                    log.dread,
-                    log.drained,
-                    to_utc_text(now),
+                    kept.sessions,
+                    kept.written,
+                    kept.cleared,
+                    kept.after_hours,
+                    kept.dread,
+                    kept.drained,
+                    created,
                 ),
             )
         return {
-            "anonymous_items": anon_total,
-            "added": added,
-            "removed": removed,
-            "cleared": cleared,
+            "anonymous_items": change.anonymous,
+            "added": change.new_written + change.new_open,
+            "removed": len(change.delete),
+            "cleared": kept.cleared,
+            "already_written": change.already,
+            "cleared_ids": [i for i, _ in change.clear],
+            "reopened_ids": change.reopen,
+            "marked_written": len(change.write) + change.new_written + len(change.clear),
+            "written_at": change.at,
+            "backfilled": change.at != now,
+            "notations": [{"id": i, "notation": n} for i, n in change.clear if n],
         }
 
-    def _apply_cleared(self, conn: sqlite3.Connection, log: DayLog, at_text: str) -> int:
-        day = log.day.isoformat()
-        mine = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM items WHERE cleared_by = ? ORDER BY session_date DESC, id DESC",
-                (day,),
-            )
-        ]
-        if len(mine) > log.cleared:
-            conn.executemany(
-                "UPDATE items SET written_at = NULL, cleared_by = NULL WHERE id = ?",
-                [(i,) for i in mine[: len(mine) - log.cleared]],
-            )
-            return log.cleared
-        need = log.cleared - len(mine)
-        if need == 0:
-            return log.cleared
-        candidates = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM items WHERE written_at IS NULL AND blocked_on IS NULL AND session_date < ? "
-                "ORDER BY source != 'count', session_date, session_time, id LIMIT ?",
-                (day, need),
-            )
-        ]
-        if len(candidates) < need:
-            available = len(candidates) + len(mine)
-            raise InputError(
-                f"--cleared {log.cleared} is more than the {available} open notes from before "
-                f"{day}; use a number up to {available}"
-            )
-        conn.executemany(
-            "UPDATE items SET written_at = ?, cleared_by = ? WHERE id = ?",
-            [(at_text, day, i) for i in candidates],
-        )
-        return log.cleared
+    def _select(self, conn: sqlite3.Connection, where: str, *args: Any) -> list[Item]:
+        rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE {where}", args)
+        return [self._item(row) for row in rows]
 
     # -- backup and restore -------------------------------------------------------------------
 
@@ -706,13 +758,19 @@ class Store:
                 before_commit()
         return counts
 
-    def import_items(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-        """Insert items in one transaction, skipping any whose import key is already there."""
+    def import_items(
+        self, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> tuple[int, list[Placement]]:
+        """Insert items in one transaction, skipping any whose import key is already there;
+        (how many were added, where those of logged days went in their check-ins)."""
         target = f"items ({', '.join(_quote(c) for c in columns)})"
         with self.transaction() as conn:
+            last = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
             before = conn.total_changes
             _insert_rows(conn, target, len(columns), rows, range(len(columns)))
-            return conn.total_changes - before
+            added = conn.total_changes - before
+            new = self._select(conn, "id > ? AND session_date IN (SELECT day FROM days)", last)
+            return added, self._place(conn, new) if new else []
 
     def _insert(
         self,
@@ -840,11 +898,12 @@ class Store:
 
     # -- catch-up sprint ----------------------------------------------------------------------
 
-    def current_sprint(self) -> SprintRecord | None:
-        """The sprint not yet ended, if any."""
+    def current_sprint(self, *, or_last: bool = False) -> SprintRecord | None:
+        """The sprint not yet ended, if any; with `or_last`, else the last one that ended."""
         row = self.conn.execute(
-            "SELECT id, uid, started_on, params, baseline, start_outstanding, revision, ended_at "
-            "FROM sprints WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+            "SELECT id, uid, started_on, params, baseline, start_outstanding, revision, ended_at, "
+            f"created_at FROM sprints {'' if or_last else 'WHERE ended_at IS NULL'} "
+            "ORDER BY ended_at IS NOT NULL, id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
@@ -859,6 +918,7 @@ class Store:
             start_outstanding=row[5],
             revision=row[6],
             ended_at=from_utc_text(row[7], self.tz) if row[7] else None,
+            created_at=from_utc_text(row[8], self.tz),
         )
 
     def start_sprint(
@@ -965,12 +1025,15 @@ class Store:
         minutes: int,
         at: datetime,
         pace: dict[str, tuple[float, float]],
+        notations: Mapping[int, str] | None = None,
     ) -> int:
-        """Mark a block done and its items written, and save the new pace, all at once.
+        """Mark a block done and its items written (late ones with their notation), and save
+        the new pace, all at once.
 
         Returns the outstanding count after it. InputError (nothing changed) if an item is not
         open or the block is already done.
         """
+        notations = notations or {}
         at_text = to_utc_text(at)
         with self.transaction() as conn:
             row = conn.execute(
@@ -980,8 +1043,9 @@ class Store:
                 raise InputError(f"block {block_id} is not a planned block; nothing changed")
             for item_id in item_ids:
                 cur = conn.execute(
-                    "UPDATE items SET written_at = ? WHERE id = ? AND written_at IS NULL",
-                    (at_text, item_id),
+                    "UPDATE items SET written_at = ?, cleared_by = NULL, notation = ? "
+                    "WHERE id = ? AND written_at IS NULL",
+                    (at_text, notations.get(item_id), item_id),
                 )
                 if cur.rowcount != 1:
                     raise InputError(f"item {item_id} is not open; nothing changed")

@@ -176,10 +176,19 @@ class Burndown(NamedTuple):
     planned: list[tuple[date, int]]
     actual: list[tuple[date, int]]
     today: date
+    rebased: list[tuple[date, int]] | None = None
+    """The first plan plus the new notes that arrived (None: the same as `planned`)."""
+    arrived: int = 0
+    """New notes that joined the backlog since the sprint began."""
+
+    @property
+    def compared(self) -> list[tuple[date, int]]:
+        """The line the actual one is compared with: the plan re-based on the inflow."""
+        return self.rebased if self.rebased is not None else self.planned
 
     def planned_by(self, day: date) -> int | None:
-        """Notes the first plan expected to be left on `day` (None before the sprint)."""
-        known = [left for d, left in self.planned if d <= day]
+        """Notes the (re-based) plan expected to be left on `day` (None before the sprint)."""
+        known = [left for d, left in self.compared if d <= day]
         return known[-1] if known else None
 
     def to_json(self) -> dict[str, Any]:
@@ -187,6 +196,8 @@ class Burndown(NamedTuple):
             "started_on": self.started_on.isoformat(),
             "planned": [[d.isoformat(), n] for d, n in self.planned],
             "actual": [[d.isoformat(), n] for d, n in self.actual],
+            "rebased": [[d.isoformat(), n] for d, n in self.compared],
+            "arrived": self.arrived,
         }
 
 
@@ -195,9 +206,12 @@ def current_burndown(store: Store, now: datetime) -> Burndown | None:
     record = store.current_sprint()
     if record is None:
         return None
-    from tracker import sprint  # the planner's import (~30 ms): only while a sprint runs
+    from tracker import burndown  # only while a sprint runs
 
     done = [b for b in store.sprint_blocks(record.id) if b.done_at is not None]
-    outstanding = sum(1 for i in store.items(open_only=True) if is_outstanding(i))
-    planned, actual = sprint.burndown(record, done, now.date(), outstanding)
-    return Burndown(record.started_on, planned, actual, now.date())
+    items = store.current_items(record.started_on)
+    outstanding = sum(1 for i in items if is_outstanding(i))
+    planned, actual = burndown.burndown(record, done, now.date(), outstanding)
+    arrived = burndown.arrivals(items, record, now.tzinfo or store.tz)
+    rebased = burndown.rebase(planned, arrived, now.date())
+    return Burndown(record.started_on, planned, actual, now.date(), rebased, len(arrived))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from tracker import checkin
-from tracker.commands.common import Bounded, DateType, emit_json, json_option, workspace
+from tracker.commands.common import Bounded, DateType, emit_json, flagged, json_option, workspace
+from tracker.errors import FieldError
 from tracker.models import DayLog
 from tracker.summary import current_status, short_line
 from tracker.words import plural
@@ -65,10 +66,20 @@ def log(
         drained=drained,
     )
     checkin.validate(entry, now.date())
-    result = ws.store.log_day(entry, now)
+    try:
+        result = ws.store.log_day(entry, now, ws.settings.rules)
+    except FieldError as exc:
+        raise flagged(exc) from None
     st = current_status(ws)
     if as_json:
-        emit_json({"date": entry.day.isoformat(), **result, "status": st.to_json()})
+        emit_json(
+            {
+                "date": entry.day.isoformat(),
+                **result,
+                "written_at_kind": "end_of_day" if result["backfilled"] else "now",
+                "status": st.to_json(),
+            }
+        )
         return
     open_today = sessions - written
     message = f"Logged {entry.day:%a %d %b}: {sessions} sessions, {written} written the same day"
@@ -77,6 +88,8 @@ def log(
     if after_hours:
         message += f", {after_hours} min after hours"
     click.echo(message + ".")
+    for line in checkin.result_lines(result, entry.day):
+        click.echo(line)
     if sessions and open_today == 0:
         click.echo("Every note written the same day. That is the habit that keeps a backlog away.")
     elif written or cleared:

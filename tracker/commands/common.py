@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from tracker.cli import json_text
+from tracker.errors import FieldError, InputError
 from tracker.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,3 +105,8 @@ def workspace() -> Workspace:
 def localize(moment: datetime, ws: Workspace) -> datetime:
     """A user-typed date-time: local when it has no offset."""
     return moment.replace(tzinfo=ws.tz) if moment.tzinfo is None else moment.astimezone(ws.tz)
+
+
+def flagged(exc: FieldError) -> InputError:
+    """The core's error about one field, naming the option that sets it."""
+    return InputError(f"--{exc.field.replace('_', '-')} {exc.problem}")

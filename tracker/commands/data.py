@@ -144,6 +144,8 @@ def import_(
                     else ""
                 )
             )
+            if report["placement"]:
+                click.echo(report["placement"])
         return
     if date_format != "iso":
         raise InputError("--date-format is for an EHR list with --map")

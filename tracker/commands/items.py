@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
 import click
 
-from tracker import entries, rules
+from tracker import checkin, entries, rules
+from tracker import settings as settings_mod
 from tracker.backlog import due_text
 from tracker.commands.common import (
     ITEM_ID,
     DateTimeType,
     DateType,
+    F,
     TimeType,
     emit_json,
     json_option,
@@ -20,6 +23,7 @@ from tracker.commands.common import (
     workspace,
 )
 from tracker.errors import InputError
+from tracker.models import Item
 from tracker.settings import BLOCKERS
 
 
@@ -96,7 +100,8 @@ def add(
         admin=admin,
         blocked_on=blocked_on,
     )
-    (item_id,) = ws.store.add_items([item], now)
+    (placed,) = ws.store.add_notes([item], now)
+    item_id = placed.id
     if warning:
         click.echo(f"caughtup: warning: {warning}", err=True)
     deadline = rules.due(item, ws.settings.rules, ws.tz)
@@ -108,21 +113,79 @@ def add(
                 "tier": tier,
                 "due": deadline.isoformat(timespec="minutes"),
                 "breach": rules.breached(item, ws.settings.rules, ws.tz, now),
+                "replaced_anonymous": placed.replaced,
+                "extra_session": placed.extra,
             }
         )
     else:
         click.echo(f"{item_id}  {rules.TRIAGE_LABELS[tier]} {note_type}, due {due_text(deadline)}")
+        words = checkin.placement_words([placed])
+        if words:
+            click.echo(words)
+
+
+def late_options(func: F) -> F:
+    """--reason, --no-reason and --from-memory: what a late-entry notation says besides the dates."""
+    func = click.option(
+        "--from-memory",
+        is_flag=True,
+        help="For a high-risk (P3) note written late: say it was reconstructed from memory.",
+    )(func)
+    func = click.option(
+        "--no-reason", is_flag=True, help="Give no reason in a late-entry notation."
+    )(func)
+    return click.option(
+        "--reason",
+        help="Why a late note was delayed, for its notation (default: rules.late_entry_reason).",
+    )(func)
+
+
+def late_reason(reason: str | None, no_reason: bool) -> str | None:
+    """The reason a notation gives: the one typed, none, or (None) the setting's."""
+    if reason is not None and no_reason:
+        raise InputError("give --reason or --no-reason, not both")
+    if no_reason:
+        return ""
+    if reason is not None:
+        problem = settings_mod.check_reason(reason.strip()) if reason.strip() else "some text"
+        if problem:
+            raise InputError(f"--reason must be {problem}, got {reason[:40]!r}")
+        return reason.strip()
+    return None
+
+
+def check_from_memory(items: Sequence[Item], from_memory: bool) -> None:
+    """--from-memory is for high-risk notes: an error when none of `items` is one."""
+    if from_memory and not any(i.high_risk for i in items):
+        ids = " ".join(str(i.id) for i in items)
+        raise InputError(
+            f"--from-memory is for high-risk (P3) notes, and none of {ids} is one; leave it out"
+        )
+
+
+def notations_json(finished: Sequence[Item]) -> list[dict[str, Any]]:
+    """The `notations` of a command's JSON: each late note's id and notation."""
+    return [{"id": i.id, "notation": i.notation} for i in finished if i.notation]
 
 
 @click.command()
 @click.argument("ids", nargs=-1, type=ITEM_ID, required=True)
 @click.option("--at", type=DateTimeType(), help="When the note was written (default now).")
+@late_options
 @json_option
-def done(ids: tuple[int, ...], at: datetime | None, as_json: bool) -> None:
-    """Mark notes written; prints a late-entry notation for any written late."""
+def done(
+    ids: tuple[int, ...],
+    at: datetime | None,
+    reason: str | None,
+    no_reason: bool,
+    from_memory: bool,
+    as_json: bool,
+) -> None:
+    """Mark notes written; prints a late-entry notation for any written late, and keeps it."""
     ws = workspace()
     now = ws.now()
     moment = localize(at, ws) if at else now
+    why = late_reason(reason, no_reason)
     if moment > now:
         raise InputError(
             f"--at {moment:%Y-%m-%d %H:%M} is in the future; give the time the note was written"
@@ -130,28 +193,28 @@ def done(ids: tuple[int, ...], at: datetime | None, as_json: bool) -> None:
     if len(set(ids)) != len(ids):
         raise InputError(f"item ids repeat in {' '.join(map(str, ids))}; give each id once")
     with ws.store.transaction():  # checked as they are when written
-        for item_id in ids:
-            item = ws.store.item(item_id)
+        items = [ws.store.item(item_id) for item_id in ids]
+        for item in items:
             if moment < rules.session_moment(item, ws.tz) and item.session_time is not None:
                 raise InputError(
-                    f"--at {moment:%Y-%m-%d %H:%M} is before item {item_id}'s session; "
+                    f"--at {moment:%Y-%m-%d %H:%M} is before item {item.id}'s session; "
                     "check the date"
                 )
-        finished = ws.store.mark_done(list(ids), moment)
-    out = []
-    for item in finished:
-        late = rules.is_late_entry(item, moment, ws.settings.rules, ws.tz)
-        out.append(
-            {
-                "id": item.id,
-                "late_entry": late,
-                "notation": rules.late_entry_notation(item, moment, ws.settings.rules)
-                if late
-                else None,
-            }
-        )
+        check_from_memory(items, from_memory)
+        r = ws.settings.rules
+
+        def notate(item: Item) -> str | None:
+            return rules.late_notations([item], moment, r, ws.tz, why, from_memory).get(
+                item.id or 0
+            )
+
+        finished = ws.store.mark_done(list(ids), moment, notate)
+    out = [
+        {"id": item.id, "late_entry": item.notation is not None, "notation": item.notation}
+        for item in finished
+    ]
     if as_json:
-        emit_json({"items": out})
+        emit_json({"items": out, "notations": notations_json(finished)})
         return
     for row in out:
         click.echo(f"{row['id']}  written")

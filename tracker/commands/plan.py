@@ -8,11 +8,20 @@ from typing import Any
 
 import click
 
-from tracker import plan_words
+from tracker import blocks, plan_words
 from tracker import sprint as sp
-from tracker.commands.common import ITEM_ID, Bounded, DateType, emit_json, json_option, workspace
-from tracker.errors import InputError
-from tracker.planner import Plan
+from tracker.commands.common import (
+    ITEM_ID,
+    Bounded,
+    DateType,
+    emit_json,
+    flagged,
+    json_option,
+    workspace,
+)
+from tracker.commands.items import late_options, late_reason
+from tracker.errors import FieldError, InputError
+from tracker.planner import Plan, target_advice
 from tracker.settings import STRATEGIES, Rules
 from tracker.words import plural
 
@@ -83,7 +92,8 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
         if plan.meets_target:
             lines.append(f"Target  {_day(p.target)}: met")
         else:
-            lines.append(f"Target  {_day(p.target)}: not met; {plan_words.target_words(plan)}")
+            advice = target_advice(plan.blocks_per_week_needed, plan.suggested_target)
+            lines.append(f"Target  {_day(p.target)}: not met; {advice}")
     premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
     lines.append(f"Premise {premise}.")
     if measured is not None:
@@ -209,39 +219,74 @@ def block() -> None:
 @click.option(
     "--notes",
     type=Bounded(0, 200),
-    help="Notes you wrote in the block (default: all of its notes).",
+    help="Notes you wrote in the block (default: all of its notes), taken in triage order.",
 )
 @click.option(
     "--minutes", type=Bounded(1, 600), help="Minutes it took (default: the block length)."
 )
+@click.option(
+    "--date",
+    "day",
+    type=DateType(),
+    help="The planned day of the block you did (default: today's, else the one due).",
+)
+@late_options
 @json_option
-def done(ids: tuple[int, ...], notes: int | None, minutes: int | None, as_json: bool) -> None:
-    """Log the next planned block as done: marks its notes written, learns your pace, re-plans.
+def done(
+    ids: tuple[int, ...],
+    notes: int | None,
+    minutes: int | None,
+    day: date | None,
+    reason: str | None,
+    no_reason: bool,
+    from_memory: bool,
+    as_json: bool,
+) -> None:
+    """Log a block as done: marks its notes written, learns your pace, re-plans.
 
-    Give IDS to name exactly which notes you wrote; otherwise --notes N marks the block's first N.
+    The block is the one planned today, else the latest one whose time has passed, else the next
+    one; --date names another. Give IDS to name exactly which notes you wrote; otherwise --notes
+    N marks N of the block's notes in triage order. Late ones get a late-entry notation.
     """
     if ids and notes is not None:
         raise InputError("give either item ids or --notes, not both")
+    why = late_reason(reason, no_reason)
     ws = workspace()
     now = ws.now()
-    result = sp.log_block(ws.store, ws.settings, now, notes=notes, minutes=minutes, ids=ids)
+    try:
+        result = blocks.log_block(
+            ws.store,
+            ws.settings,
+            now,
+            notes=notes,
+            minutes=minutes,
+            ids=ids,
+            day=day,
+            reason=why,
+            from_memory=from_memory,
+        )
+    except FieldError as exc:
+        raise flagged(exc) from None
+    data = result.to_json()
     if as_json:
-        emit_json(result.to_json(ws.settings, ws.tz))
+        emit_json(data)
         return
-    data = result.to_json(ws.settings, ws.tz)
     lines = [
-        f"Block of {result.block.day:%a %d %b} done: {plural(len(result.written), 'note')} "
+        f"Block {blocks.block_name(result.block)} done: {plural(len(result.written), 'note')} "
         f"written in {result.minutes} minutes. {result.remaining} left. That is real progress."
     ]
     if result.pace:
         paces = ", ".join(f"{t} {m:.1f}" for t, m in sorted(result.pace.items()))
         lines.append(f"Your pace, minutes a note: {paces}.")
-    if data["late_entries"]:
+    late = data["notations"]
+    if late:
         lines.append(
-            f"{plural(len(data['late_entries']), 'note')} are late entries; add the notation to "
-            "each (`caughtup block done --json` lists them):"
+            f"{plural(len(late), 'note')} {'is a late entry' if len(late) == 1 else 'are late entries'}"
+            f"; paste each notation at the top of its note (`{SHOW_COMMAND}` lists them again):"
         )
-        lines += [f"  {row['id']}: {row['notation']}" for row in data["late_entries"][:5]]
+        lines += [f"  #{row['id']}: {row['notation']}" for row in late[:MAX_NOTATIONS]]
+        if len(late) > MAX_NOTATIONS:
+            lines.append(f"  … and {len(late) - MAX_NOTATIONS} more")
     after = result.after
     if after.ended:
         lines.append("Nothing outstanding: the sprint is complete. You caught up.")
@@ -249,3 +294,20 @@ def done(ids: tuple[int, ...], notes: int | None, minutes: int | None, as_json: 
         lines.append("")
         lines += describe(after, ws.settings.rules)
     click.echo("\n".join(lines))
+
+
+SHOW_COMMAND = "caughtup block show"
+MAX_NOTATIONS = 5
+
+
+@block.command("show")
+@json_option
+def show(as_json: bool) -> None:
+    """List the current sprint's blocks: done ones with their notes' late-entry notations, then
+    the planned ones, the due one marked. Reads only: changes nothing."""
+    ws = workspace()
+    listing = blocks.show_blocks(ws.store, ws.now())
+    if as_json:
+        emit_json(listing)
+        return
+    click.echo("\n".join(blocks.show_lines(listing)))
