@@ -27,6 +27,7 @@ from tests.http_sink import serve
 from tests.processes import Runner
 
 THEMES = {"textual-dark": "textual-light", "textual-light": "textual-dark"}
+TODAY = 22  # the pinned clock's day (tests.conftest.NOW)
 
 
 def no_failure(answer: dict[str, Any]) -> None:
@@ -55,6 +56,11 @@ class Together(RuleBasedStateMachine):
         self.app = self.stack.enter_context(AppProcess(self.home))
         self.notes: dict[int, dict[str, Any]] = {}  # id -> written, billed, client
         self.day: dict[str, int | None] | None = None
+        # Today's notes without details (from the check-in) still open, and today's itemized
+        # notes: an itemized note added for a logged day takes the place of an open one
+        # (tracker.checkin.place), or counts as one session more when none is left.
+        self.anonymous_open = 0
+        self.today_notes: set[int] = set()
         self.theme, self.threshold, self.sent = "textual-dark", 5, 0
 
     def teardown(self) -> None:
@@ -75,6 +81,12 @@ class Together(RuleBasedStateMachine):
         note = self.cli.json("add", "--date", f"2026-11-{day}", "--client", client)
         assert note["id"] not in self.notes, "an id given twice"
         self.notes[note["id"]] = {"written": False, "billed": False, "client": client}
+        if day == TODAY:
+            self.today_notes.add(note["id"])
+            if self.anonymous_open:
+                self.anonymous_open -= 1
+            elif self.day is not None:
+                self.day["sessions"] = (self.day["sessions"] or 0) + 1
 
     @precondition(lambda self: self.open_ids())
     @rule(data=st.data())
@@ -99,6 +111,12 @@ class Together(RuleBasedStateMachine):
         )  # fmt: skip
         self.day = {"sessions": sessions, "written": written, "after_hours": after_hours}
         self.day["dread"] = None
+        # tracker.checkin.reconcile: today's itemized notes count towards the totals first
+        # (a note marked written here is written today, the pinned clock's day).
+        itemized = len(self.today_notes)
+        written_today = sum(1 for i in self.today_notes if self.notes[i]["written"])
+        room = max(0, sessions - itemized)
+        self.anonymous_open = room - min(max(0, written - written_today), room)
 
     @rule(threshold=st.integers(1, 20))
     def cli_threshold(self, threshold: int) -> None:
