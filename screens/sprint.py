@@ -18,6 +18,7 @@ from screens.footer import Footer
 from screens.header import Header
 from screens.messages import DataChanged, SprintReady, WorkFailed
 from tracker import sprint as sp
+from tracker.clock import DATE_RANGE, date_in_range
 from tracker.errors import InputError
 from tracker.planner import plural
 from tracker.settings import STRATEGIES
@@ -306,11 +307,13 @@ date shows what would happen at the rate notes slipped over the last 4 weeks."""
             target = date.fromisoformat(target_raw) if target_raw else None
         except ValueError:
             raise InputError(f"Target must be a date as YYYY-MM-DD, got {target_raw!r}") from None
+        if target is not None and not date_in_range(target):
+            raise InputError(f"Target must be a date {DATE_RANGE}, got {target_raw!r}")
         strategy = self.query_one("#p-strategy", Select).value
         return sp.Choices(
             days=sp.parse_days(days_raw) if days_raw else None,
-            block_minutes=number("p-minutes", 15, 480, "Minutes"),
-            notes_per_block=number("p-notes", 0, 50, "Notes/block"),
+            block_minutes=number("p-minutes", *sp.BLOCK_MINUTES, "Minutes"),
+            notes_per_block=number("p-notes", *sp.NOTES_PER_BLOCK, "Notes/block"),
             target=target,
             no_target=not target_raw,
             strategy=str(strategy) if isinstance(strategy, str) else None,

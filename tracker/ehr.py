@@ -17,11 +17,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from tracker import backups
 from tracker.clock import to_utc_text
 from tracker.errors import InputError
 from tracker.importer import _csv_rows, _read_bytes
 from tracker.models import check_client_ref
 from tracker.settings import BLOCKERS
+from tracker.store import backup_path
 from tracker.workspace import Workspace
 
 # --map field -> what it means; `date` is required.
@@ -178,6 +180,11 @@ class EhrCell(BaseModel):
         return text.strip()
 
 
+# What makes a row without an EHR id the same row in a later export: its session, as stored.
+IDENTITY = ("session_date", "session_time", "note_type", "client_ref")
+IDENTITY_DEFAULTS = {"note_type": "progress"}
+ROW_KEY = "ehr-row:v2:"
+
 # The items column each mapped field fills, and how its checked value is stored there.
 COLUMN = {
     "date": "session_date",
@@ -240,18 +247,25 @@ def _check_written(
             )
 
 
-def _import_keys(raw_columns: dict[str, list[str]], days: list[str]) -> list[str]:
-    """The EHR's id when mapped; else the row's mapped cells and how often they occurred so far.
+def _import_keys(raw_columns: dict[str, list[str]], stored: dict[str, list[Any]]) -> list[str]:
+    """The EHR's id when mapped; else the row's identity and how often it occurred so far.
 
-    The session date leads, so the keys of a date-sorted list arrive in index order.
+    The identity is the session (date, time, note type, client) as stored, so a cell that gained
+    a space or a different spelling of the same type, and a row signed since, are the same row;
+    flags and the signature may change between exports. The session date leads, so the keys of
+    a date-sorted list arrive in index order.
     """
     if "id" in raw_columns:
-        return ["ehr:" + raw.strip() for raw in raw_columns["id"]]
+        return ["ehr:" + " ".join(raw.split()) for raw in raw_columns["id"]]
+    n = len(stored["session_date"])
+    # An unmapped column holds its default, as the items table does.
+    parts = [stored.get(c) or [IDENTITY_DEFAULTS.get(c)] * n for c in IDENTITY]
     seen: dict[str, int] = {}
     keys = []
-    for row_text in map("\x1f".join, zip(days, *raw_columns.values(), strict=True)):
-        seen[row_text] = count = seen.get(row_text, 0) + 1
-        keys.append(f"ehr-row:{row_text}\x1e{count}")
+    for row in zip(*parts, strict=True):
+        identity = "\x1f".join("" if v is None else str(v) for v in row)
+        seen[identity] = count = seen.get(identity, 0) + 1
+        keys.append(f"{ROW_KEY}{identity}\x1e{count}")
     return keys
 
 
@@ -319,14 +333,24 @@ def run(
         if name == "blocked_on":
             columns.append("blocked_since")
             values.append([created if v else None for v in values[-1]])
+    keys = _import_keys(raw_columns, dict(zip(columns, values, strict=True)))
     columns += ["created_at", "import_key"]
-    days = values[columns.index("session_date")]
-    values += [[created] * len(records), _import_keys(raw_columns, days)]
+    values += [[created] * len(records), keys]
     out = list(zip(*values, strict=True))
-    added = ws.store.import_items(columns, out)
+    store = ws.store
+    # Every import is undone by restoring this copy (refused, like any write, when damaged).
+    backup = store.backup(backup_path(ws.home, "before-import"))
+    try:
+        added, updated = store.import_items(columns, out, row_key=(ROW_KEY, IDENTITY))
+    except BaseException:
+        backup.unlink(missing_ok=True)  # nothing changed: the copy would only be a duplicate
+        raise
+    backups.prune_by(ws.home, ws.settings.backups)
     return {
         "source": str(path),
         "rows": len(out),
         "added": added,
         "skipped_duplicates": len(out) - added,
+        "updated_written": updated,
+        "backup": str(backup),
     }
