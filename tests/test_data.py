@@ -172,8 +172,16 @@ def bad_doc(run: Run, tmp_path: Path, row: int, column: str, value: Any) -> Path
         ("note_type", "poem", "items row 3, field note_type: must be one of progress"),
         ("written_at", "yesterday", "items row 3, field written_at: must be a UTC date-time"),
         ("client_ref", "x" * 5000, "items row 3, field client_ref: must be a short pseudonym"),
-        ("id", "seven", "items row 3, field id: must be a whole number from 1 (an id), got 'seven'"),
-        ("id", 2**70, "field id: must be a whole number from 1 (an id), got 1180591620717411303424"),
+        (
+            "id",
+            "seven",
+            "items row 3, field id: must be a whole number from 1 (an id), got 'seven'",
+        ),
+        (
+            "id",
+            2**70,
+            "field id: must be a whole number from 1 (an id), got 1180591620717411303424",
+        ),
         ("billed", True, "items row 3, field billed: must be 0 or 1, got True"),
         ("court", 1.0, "items row 3, field court: must be 0 or 1, got 1.0"),
         ("session_time", "24:00", "items row 3, field session_time: must be a time as HH:MM"),
@@ -318,6 +326,7 @@ def test_ehr_item_list_imports_once(
         "--date-format",
         "%m/%d/%Y",
     ]
+
     def counts(report: dict[str, Any]) -> tuple[int, int, int, int]:
         assert report["source"] == str(ehr) and Path(report["backup"]).exists()
         return (

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 NAME = re.compile(r"caughtup-(?P<stamp>[0-9]{8}T[0-9]{6}Z)(?:-(?P<label>.+?))?(?:-[0-9]+)?\.db")
 NEVER_PRUNED = "damaged"
+SIDE_FILES = 64 * 1024
+"""Room SQLite needs to open a database in WAL mode (its -shm and first -wal frames)."""
 # The hint after damage checks copies newest first; this many at most (each is read whole).
 MAX_CHECKED = 20
 
@@ -164,8 +166,15 @@ def restore(home: Path, tz: tzinfo, source: Path) -> dict[str, Any]:
     db = home / DB_NAME
     version = st.check_file(source)
     incoming = source.stat().st_size
+    size = db.stat().st_size if db.exists() else 0
+    # The copy before it, the new pages in the WAL, the file growing to their size, and room
+    # for SQLite's shared-memory and WAL files to open it at all.
+    need = size + incoming + max(0, incoming - size) + SIDE_FILES
     try:
         current = st.Store(db, tz)
+    except st.DiskProblem:
+        _room(home, need, "restoring")
+        raise
     except st.DatabaseProblem:
         _room(home, incoming, "restoring")  # setting the damaged file aside is a rename
         previous = st.set_aside(db, "damaged")
@@ -177,9 +186,7 @@ def restore(home: Path, tz: tzinfo, source: Path) -> dict[str, Any]:
         st.Store(db, tz).close()  # upgrades an older schema, backing it up first
     else:
         with current:
-            size = db.stat().st_size
-            # The copy before it, the new pages in the WAL, and the file growing to their size.
-            _room(home, size + incoming + max(0, incoming - size), "restoring")
+            _room(home, need, "restoring")
             previous = current.backup(st.backup_path(home, "before-restore"))
             try:
                 current.restore_from(source)

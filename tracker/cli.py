@@ -147,23 +147,11 @@ def user_errors() -> Iterator[None]:
 
 
 def _database_error(exc: sqlite3.DatabaseError) -> str:
-    """Damage found mid-command (the cheap checks at open passed): name the file and a backup.
-
-    A full disk or a read-only folder is said as such: the file is fine.
-    """
+    """An error from SQLite mid-command (the cheap checks at open passed), in one line."""
     from tracker.paths import DB_NAME, data_dir
-    from tracker.store import DatabaseProblem, disk_words
+    from tracker.store import error_words
 
-    if "locked" in str(exc) or "busy" in str(exc):
-        return (
-            "the database stayed busy for 15 s (another caughtup is writing); nothing was "
-            "changed; try again"
-        )
-    db = data_dir() / DB_NAME
-    words = disk_words(exc, db.parent)
-    if words:
-        return f"cannot write {db}: {words}; nothing was changed"
-    return str(DatabaseProblem(db, f"is damaged ({exc})"))
+    return error_words(exc, data_dir() / DB_NAME)
 
 
 def _os_error(exc: OSError) -> str:

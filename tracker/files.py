@@ -48,8 +48,11 @@ READ_ONLY = "the folder is read-only"
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 # A temp file of write_private (".name.PID.tmp") or of a built database (".name.PID.HEX.tmp"),
-# with SQLite's side files: the PID says whether its writer may still be at work.
-STRAY = re.compile(r"\..+\.(?P<pid>[0-9]+)(?:\.[0-9a-f]{8})?\.tmp(?:-wal|-shm|-journal)?")
+# with SQLite's side files: the PID says whether its writer may still be at work. Compiled on
+# the first name that may be one: `status` lists the folder on every run, and compiling costs
+# more than the listing.
+STRAY = r"\..+\.(?P<pid>[0-9]+)(?:\.[0-9a-f]{8})?\.tmp(?:-wal|-shm|-journal)?"
+STRAY_ENDS = (".tmp", ".tmp-wal", ".tmp-shm", ".tmp-journal")
 # No caughtup write lasts this long: a temp file this old is a stray whoever has its PID now.
 STRAY_AGE_S = 24 * 3600
 
@@ -219,7 +222,10 @@ def clean_strays(home: Path, now: float | None = None) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            match = STRAY.fullmatch(entry.name)
+            name = entry.name
+            if not (name.startswith(".") and name.endswith(STRAY_ENDS)):
+                continue
+            match = re.fullmatch(STRAY, name)
             if match is None or not entry.is_file(follow_symlinks=False):
                 continue
             try:

@@ -197,6 +197,20 @@ def disk_words(exc: sqlite3.Error, folder: Path) -> str | None:
     return None
 
 
+def error_words(exc: sqlite3.DatabaseError, path: Path) -> str:
+    """An error SQLite raised mid-command in one line: busy, a full disk or a read-only folder
+    by name, anything else as damage to `path` with the newest good backup."""
+    if _is_busy(exc):
+        return (
+            "the database stayed busy for 15 s (another caughtup is writing); nothing was "
+            "changed; try again"
+        )
+    words = disk_words(exc, path.parent)
+    if words:
+        return f"cannot write {path}: {words}; nothing was changed"
+    return str(DatabaseProblem(path, f"is damaged ({exc})"))
+
+
 def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> InputError:
     """Why opening the database failed: the disk or folder when that is the cause, else damage."""
     words = disk_words(exc, path.parent)

@@ -173,7 +173,7 @@ def import_(
 @click.command()
 @click.option(
     "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="Where to write the copy (default: a new file in the data folder's backups/).",
 )
 @json_option

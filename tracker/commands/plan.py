@@ -144,7 +144,7 @@ def describe(result: sp.SprintPlan) -> list[str]:
 )
 @click.option(
     "--ics",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Also write the blocks as calendar events to this .ics file.",
 )
 @click.option(
