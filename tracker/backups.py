@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from tracker.settings import Backups
     from tracker.store import Store
 
-NAME = re.compile(r"caughtup-(?P<stamp>[0-9]{8}T[0-9]{6}Z)(?:-(?P<label>.+?))?(?:-[0-9]+)?\.db")
+NAME = re.compile(
+    r"caughtup-(?P<stamp>[0-9]{8}T[0-9]{6}Z)(?:-(?P<label>[a-z][a-z0-9-]*?))?(?:-[0-9]+)?\.db"
+)
 NEVER_PRUNED = "damaged"
 SIDE_FILES = 64 * 1024
 """Room SQLite needs to open a database in WAL mode (its -shm and first -wal frames)."""
 # The hint after damage checks copies newest first; this many at most (each is read whole).
-MAX_CHECKED = 20
+MAX_CHECKED = 50
 
 
 class Copy(NamedTuple):
@@ -78,9 +80,10 @@ def check(path: Path) -> list[str]:
         return [str(exc)]
 
 
-def newest_good(home: Path) -> Path | None:
-    """The newest copy that passes SQLite's integrity check (damaged ones set aside skipped)."""
-    for copy in [c for c in copies(home) if c.kind != NEVER_PRUNED][:MAX_CHECKED]:
+def newest_good(home: Path, most: int | None = MAX_CHECKED) -> Path | None:
+    """The newest copy that passes SQLite's integrity check (damaged ones set aside skipped),
+    among the newest `most` copies (all when None)."""
+    for copy in [c for c in copies(home) if c.kind != NEVER_PRUNED][:most]:
         if check(copy.path) == ["ok"]:
             return copy.path
     return None
@@ -112,7 +115,7 @@ def prune(home: Path, keep_last: int, keep_weeks: int, now: datetime) -> list[Pa
     doomed = to_prune(found, keep_last, keep_weeks, now)
     if not doomed:
         return []
-    good = newest_good(home)
+    good = newest_good(home, most=None)
     removed = []
     for copy in doomed:
         if copy.path == good:
