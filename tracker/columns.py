@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,9 +21,7 @@ from tracker.checkin import MAX_AFTER_HOURS, MAX_CLEARED, MAX_SESSIONS
 from tracker.clock import DATE_RANGE, date_in_range
 from tracker.errors import InputError
 from tracker.models import check_client_ref
-from tracker.selfcheck import DOMAINS, PROFILES
 from tracker.settings import BLOCKERS
-from tracker.sprint import EXPORTED_PREFIX, MAX_WEIGHT, params_problem
 from tracker.store import SENT_PREFIX
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -133,6 +131,8 @@ def _baseline(text: str) -> bool:
 
 
 def _params(text: str) -> bool:
+    from tracker.sprint import params_problem
+
     return params_problem(_json(text)) is None
 
 
@@ -146,12 +146,16 @@ def _answers(text: str) -> bool:
 
 def _scores(text: str) -> bool:
     """A self-check's scores: domain -> 0 to 100."""
+    from tracker.selfcheck import DOMAINS
+
     value = _json(text)
     return type(value) is dict and all(k in DOMAINS and _whole(v, 0, 100) for k, v in value.items())
 
 
 def state_problem(key: str, value: str) -> str | None:
     """What is wrong with a small-state row, by what its key says it holds (None: fine)."""
+    from tracker.sprint import EXPORTED_PREFIX
+
     if key.startswith(SENT_PREFIX):
         data = _json(value)
         if type(data) is not dict or not all(
@@ -192,8 +196,15 @@ def _exported(data: dict[str, Any]) -> bool:
 # -- the rules, by (table, column) ---------------------------------------------------------------
 
 
-def rules_for(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
-    """Every column's rule; `note_types` are the settings' (after the import's own settings)."""
+def rules_for(
+    note_types: Sequence[str], tables: Collection[str] | None = None
+) -> dict[tuple[str, str], Rule]:
+    """Every column's rule; `note_types` are the settings' (after the import's own settings).
+
+    Only `tables` need theirs (all when None): the self-check's and the sprint's rules import
+    those modules (about 15 ms), which an import of items alone does without.
+    """
+    wanted = set(tables) if tables is not None else {"selfchecks", "sprints"}
     date_rule = Rule(
         (str,), f"must be a date as YYYY-MM-DD {DATE_RANGE}", ISO_DATE.fullmatch, dated=True
     )
@@ -228,7 +239,7 @@ def rules_for(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
         note_types,
         " (the note types in settings; add one with caughtup config rules.note_types)",
     )
-    return {
+    rules = {
         ("items", "id"): row_id,
         ("items", "session_date"): date_rule,
         ("items", "session_time"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
@@ -257,52 +268,6 @@ def rules_for(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
         ("days", "logged_at"): utc_rule,
         ("state", "key"): text(200),
         ("state", "value"): Rule((str,), "must be text", storable),
-        ("selfchecks", "id"): row_id,
-        ("selfchecks", "taken_on"): date_rule,
-        ("selfchecks", "taken_at"): utc_rule,
-        ("selfchecks", "questionnaire"): text(64),
-        ("selfchecks", "answers"): json_rule("an object of item ids and answers 0 to 9", _answers),
-        ("selfchecks", "scores"): json_rule(
-            f"an object of domains ({', '.join(DOMAINS)}) and scores 0 to 100", _scores
-        ),
-        ("selfchecks", "profile"): one_of(PROFILES),
-        ("selfchecks", "safety_flag"): flag,
-        ("sprints", "id"): row_id,
-        ("sprints", "uid"): Rule(
-            (str,),
-            "must be a token of 1 to 64 letters and digits",
-            re.compile(r"\w{1,64}").fullmatch,
-        ),
-        ("sprints", "started_on"): date_rule,
-        ("sprints", "params"): json_rule(
-            "the plan's options, as `caughtup plan` takes them", _params
-        ),
-        ("sprints", "baseline"): json_rule("a list of [date, notes left] pairs", _baseline),
-        ("sprints", "start_outstanding"): bounded(0, 2**31),
-        ("sprints", "revision"): bounded(1, 2**31),
-        ("sprints", "created_at"): utc_rule,
-        ("sprints", "ended_at"): utc_rule,
-        ("sprint_blocks", "id"): row_id,
-        ("sprint_blocks", "sprint_id"): row_id,
-        ("sprint_blocks", "day"): date_rule,
-        ("sprint_blocks", "start"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
-        ("sprint_blocks", "minutes"): bounded(1, 24 * 60),
-        ("sprint_blocks", "groups"): json_rule("a list of [note type, [item ids]] pairs", _groups),
-        ("sprint_blocks", "goal"): text(),
-        ("sprint_blocks", "done_at"): utc_rule,
-        ("sprint_blocks", "done_ids"): json_rule("a list of item ids", _done_ids),
-        ("sprint_blocks", "minutes_spent"): bounded(1, 24 * 60),
-        ("sprint_blocks", "remaining_after"): bounded(0, 2**31),
-        ("pace", "note_type"): text(64),
-        ("pace", "minutes"): Rule(
-            (int, float), "must be a number from 1 to 240", lambda v: 1 <= v <= 240
-        ),
-        ("pace", "weight"): Rule(
-            (int, float),
-            f"must be a number from 0 to {MAX_WEIGHT:g}",
-            lambda v: 0 <= v <= MAX_WEIGHT,
-        ),
-        ("pace", "updated_at"): utc_rule,
         ("deliveries", "id"): row_id,
         ("deliveries", "at"): utc_rule,
         ("deliveries", "kind"): text(64),
@@ -311,3 +276,68 @@ def rules_for(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
         ("deliveries", "ok"): flag,
         ("deliveries", "error"): text(),
     }
+    if "selfchecks" in wanted:
+        from tracker.selfcheck import DOMAINS, PROFILES
+
+        rules.update(
+            {
+                ("selfchecks", "id"): row_id,
+                ("selfchecks", "taken_on"): date_rule,
+                ("selfchecks", "taken_at"): utc_rule,
+                ("selfchecks", "questionnaire"): text(64),
+                ("selfchecks", "answers"): json_rule(
+                    "an object of item ids and answers 0 to 9", _answers
+                ),
+                ("selfchecks", "scores"): json_rule(
+                    f"an object of domains ({', '.join(DOMAINS)}) and scores 0 to 100", _scores
+                ),
+                ("selfchecks", "profile"): one_of(PROFILES),
+                ("selfchecks", "safety_flag"): flag,
+            }
+        )
+    if wanted & {"sprints", "sprint_blocks", "pace"}:
+        from tracker.sprint import MAX_WEIGHT
+
+        rules.update(
+            {
+                ("sprints", "id"): row_id,
+                ("sprints", "uid"): Rule(
+                    (str,),
+                    "must be a token of 1 to 64 letters and digits",
+                    re.compile(r"\w{1,64}").fullmatch,
+                ),
+                ("sprints", "started_on"): date_rule,
+                ("sprints", "params"): json_rule(
+                    "the plan's options, as `caughtup plan` takes them", _params
+                ),
+                ("sprints", "baseline"): json_rule("a list of [date, notes left] pairs", _baseline),
+                ("sprints", "start_outstanding"): bounded(0, 2**31),
+                ("sprints", "revision"): bounded(1, 2**31),
+                ("sprints", "created_at"): utc_rule,
+                ("sprints", "ended_at"): utc_rule,
+                ("sprint_blocks", "id"): row_id,
+                ("sprint_blocks", "sprint_id"): row_id,
+                ("sprint_blocks", "day"): date_rule,
+                ("sprint_blocks", "start"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
+                ("sprint_blocks", "minutes"): bounded(1, 24 * 60),
+                ("sprint_blocks", "groups"): json_rule(
+                    "a list of [note type, [item ids]] pairs", _groups
+                ),
+                ("sprint_blocks", "goal"): text(),
+                ("sprint_blocks", "done_at"): utc_rule,
+                ("sprint_blocks", "done_ids"): json_rule("a list of item ids", _done_ids),
+                ("sprint_blocks", "minutes_spent"): bounded(1, 24 * 60),
+                ("sprint_blocks", "remaining_after"): bounded(0, 2**31),
+                ("pace", "note_type"): text(64),
+                ("pace", "minutes"): Rule(
+                    (int, float), "must be a number from 1 to 240", lambda v: 1 <= v <= 240
+                ),
+                ("pace", "weight"): Rule(
+                    (int, float),
+                    f"must be a number from 0 to {MAX_WEIGHT:g}",
+                    lambda v: 0 <= v <= MAX_WEIGHT,
+                ),
+                ("pace", "updated_at"): utc_rule,
+            }
+        )
+    return rules

@@ -423,7 +423,7 @@ def _run(
     tables = {t.name: t for t in store.tables()}
     order = list(tables)
     new_settings, settings_count = apply_settings(ws.settings, incoming.settings)
-    rules = rules_for(new_settings.rules.note_types)
+    rules = rules_for(new_settings.rules.note_types, {t.name for t in incoming.tables if t.rows})
     plan = []
     for part in sorted(
         incoming.tables, key=lambda t: order.index(t.name) if t.name in tables else -1
