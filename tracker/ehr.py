@@ -18,9 +18,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from tracker import backups
-from tracker.clock import to_utc_text
+from tracker.clock import DATE_RANGE, date_in_range, to_utc_text
 from tracker.errors import InputError
-from tracker.importer import _csv_rows, _read_bytes
+from tracker.files import read_input
+from tracker.importer import _csv_rows
 from tracker.models import check_client_ref
 from tracker.settings import BLOCKERS
 from tracker.store import backup_path
@@ -69,13 +70,17 @@ def _field_checkers(
     date_format: str, note_types: Sequence[str], today: date
 ) -> dict[str, Callable[[str], Any]]:
     def parse_date(text: str) -> date:
+        hint = "YYYY-MM-DD" if date_format == "iso" else date_format
         try:
             if date_format == "iso":
-                return date.fromisoformat(text)
-            return datetime.strptime(text, date_format).date()
+                day = date.fromisoformat(text)
+            else:
+                day = datetime.strptime(text, date_format).date()
         except ValueError:
-            hint = "YYYY-MM-DD" if date_format == "iso" else date_format
             raise ValueError(f"must be a date as {hint} (set --date-format to match)") from None
+        if not date_in_range(day):
+            raise ValueError(f"must be a date {DATE_RANGE}")
+        return day
 
     def session_date(text: str) -> date:
         day = parse_date(text)
@@ -130,7 +135,7 @@ def _field_checkers(
     def written(text: str) -> datetime | date | None:
         if not text:
             return None
-        try:
+        try:  # its range follows from _check_written: after the session, not in the future
             return datetime.fromisoformat(text)
         except ValueError:
             pass
@@ -278,7 +283,7 @@ def run(
     date_format: str,
 ) -> dict[str, Any]:
     """Read, check and import the mapped CSV; all rows or none. Returns counts."""
-    rows = _csv_rows(path, _read_bytes(path), encoding)
+    rows = _csv_rows(path, read_input(path), encoding)
     header = [h.strip() for h in rows[0][1]]
     positions: dict[str, int] = {}
     for name, column in mapping.items():

@@ -59,7 +59,7 @@ def read(path: Path, encoding: str, table: str | None) -> ImportFile:
     """The tables and settings in a caughtup export at `path`; InputError naming any problem."""
     if path.is_dir():
         return _read_folder(path, encoding)
-    data = _read_bytes(path)
+    data = files.read_input(path)
     if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
         if table is not None:
             raise InputError("--table is for a CSV file; a JSON export names its tables")
@@ -67,10 +67,6 @@ def read(path: Path, encoding: str, table: str | None) -> ImportFile:
     name = table or path.stem
     rows = _csv_rows(path, data, encoding)
     return ImportFile(tables=[_csv_table(name, path, rows)])
-
-
-def _read_bytes(path: Path) -> bytes:
-    return files.read_input(path)
 
 
 def _read_json(path: Path, data: bytes) -> ImportFile:
@@ -189,15 +185,15 @@ def _csv_table(name: str, path: Path, rows: list[tuple[int, list[str]]]) -> Inco
 
 
 def _read_folder(folder: Path, encoding: str) -> ImportFile:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
-    if not any(p.name == ABOUT_FILE for p in files):
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+    if not any(p.name == ABOUT_FILE for p in found):
         raise InputError(
             f"{folder} is not a caughtup CSV export (no {ABOUT_FILE}); import one table's CSV "
             "file by its own name"
         )
     out = ImportFile()
-    for path in files:
-        rows = _csv_rows(path, _read_bytes(path), encoding)
+    for path in found:
+        rows = _csv_rows(path, files.read_input(path), encoding)
         if path.name == ABOUT_FILE:
             about = {c[0]: c[1] for _, c in rows[1:] if len(c) >= 2}
             try:
