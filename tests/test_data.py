@@ -409,7 +409,7 @@ def test_backup_is_consistent_private_and_never_overwrites(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
     result = run("backup", "--out", str(path))
-    assert result.exit_code == 2 and "one of caughtup's own files" in result.stderr
+    assert result.exit_code == 2 and "caughtup's own data folder" in result.stderr
     outside = Path(run_json("backup", "--out", str(tmp_path / "mine.db"))["path"])
     result = run("backup", "--out", str(outside))
     assert result.exit_code == 2 and "already exists" in result.stderr

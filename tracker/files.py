@@ -3,7 +3,7 @@ the data folder kept tidy (stray temp files, owner-only permissions).
 
 Every file caughtup writes for the user (an export, a calendar, a printed self-check) goes
 through `write_output`: through a symlink to its target, atomically beside it, and never onto a
-device, a FIFO, a folder or one of caughtup's own files. Messages here name paths, never flags:
+device, a FIFO, a folder or into caughtup's own data folder. Messages here name paths, never flags:
 the CLI adds the flag.
 """
 
@@ -18,31 +18,8 @@ import time
 from pathlib import Path
 
 from tracker.errors import InputError
-from tracker.paths import (
-    BACKUP_DIR,
-    DB_NAME,
-    REPORTS_DIR,
-    SETTINGS_CACHE_NAME,
-    SETTINGS_NAME,
-    write_private,
-)
+from tracker.paths import BACKUP_DIR, REPORTS_DIR, write_private
 
-# What caughtup keeps in its data folder (besides hidden temp files and caches): an output
-# there would replace the user's data, settings or backups, or be taken for one of them.
-OWN_NAMES = frozenset(
-    {
-        DB_NAME,
-        f"{DB_NAME}-wal",
-        f"{DB_NAME}-shm",
-        f"{DB_NAME}-journal",
-        SETTINGS_NAME,
-        SETTINGS_CACHE_NAME,
-        "remind.lock",
-        "crisis.toml",
-        BACKUP_DIR,
-        "questionnaires",
-    }
-)
 DISK_FULL = "the disk is full"
 READ_ONLY = "the folder is read-only"
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -85,22 +62,21 @@ def kind(mode: int) -> str | None:
 
 
 def own_file(target: Path, home: Path) -> bool:
-    """Whether `target` (resolved) is, or would be taken for, one of caughtup's own files."""
+    """Whether `target` (resolved) lies in caughtup's data folder, where its database, settings
+    and backups live; only its reports/ folder (the app's printouts) takes outputs."""
     root = Path(os.path.realpath(home))
     try:
         parts = target.relative_to(root).parts
     except ValueError:
         return False
-    if not parts or parts[0] == REPORTS_DIR:
-        return not parts  # the data folder itself is caughtup's; reports/ is for printouts
-    return parts[0] in OWN_NAMES or parts[0].startswith(".") or os.path.lexists(target)
+    return not (len(parts) > 1 and parts[0] == REPORTS_DIR)
 
 
 def output_target(path: Path, home: Path, *, folder: bool = False) -> Path:
     """The path an output to `path` really writes: symlinks followed to their final target.
 
     InputError when that is a device, a FIFO, a socket, a folder (unless `folder`: an empty
-    one is fine), one of caughtup's own files, or in a folder that does not exist.
+    one is fine), in caughtup's own data folder, or in a folder that does not exist.
     """
     target = Path(os.path.realpath(path))
     try:
@@ -114,8 +90,8 @@ def output_target(path: Path, home: Path, *, folder: bool = False) -> Path:
     if own_file(target, home):
         shown = f"{path} (which points to {target})" if target != Path(path).absolute() else path
         raise InputError(
-            f"{shown} is one of caughtup's own files in its data folder {home}; "
-            "write it somewhere else"
+            f"{shown} is in caughtup's own data folder {home}, beside its database, settings "
+            "and backups; write it somewhere else"
         )
     if info is not None:
         what = None if folder and stat.S_ISDIR(info.st_mode) else kind(info.st_mode)
