@@ -318,12 +318,15 @@ def test_stray_temp_files_are_cleaned_on_the_next_start(run: Run, home: Path) ->
         home / f".export.json.{gone}.tmp.keep",
     ]
     old = home / f".settings.toml.{alive}.0badc0de.tmp"  # a PID alive, but a day old: a stray
-    for path in [*strays, *kept, old]:
+    fresh = home / f".settings.toml.{gone}.0badc0de.tmp"  # a minute's grace: another namespace?
+    for path in [*strays, *kept, old, fresh]:
         path.write_text("x")
+        os.utime(path, (time.time() - 120,) * 2)
     os.utime(old, (time.time() - 2 * 86400,) * 2)
+    os.utime(fresh, None)
     assert run("status").exit_code == 0
     assert not [p for p in [*strays, old] if p.exists()]
-    assert all(p.exists() for p in kept)
+    assert all(p.exists() for p in [*kept, fresh])
 
 
 def _copy_named(source: Path, folder: Path, when: datetime, kind: str = "") -> Path:

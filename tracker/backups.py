@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -49,14 +50,17 @@ def copies(home: Path) -> list[Copy]:
     found = []
     for path in entries:
         match = NAME.fullmatch(path.name)
-        if match is None or not path.is_file():
+        if match is None:
             continue
-        made = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        kind = re.sub(r"-[0-9]+$", "", match["label"] or "backup")
-        found.append(Copy(path, made, kind))
-    return sorted(
-        found, key=lambda c: (c.made, c.path.stat().st_mtime_ns, c.path.name), reverse=True
-    )
+        try:
+            info = path.stat()
+        except OSError:  # pruned by another caughtup meanwhile
+            continue
+        if stat.S_ISREG(info.st_mode):
+            made = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            kind = re.sub(r"-[0-9]+$", "", match["label"] or "backup")
+            found.append((made, info.st_mtime_ns, path.name, Copy(path, made, kind)))
+    return [copy for *_, copy in sorted(found, reverse=True)]
 
 
 def open_copy(path: Path) -> sqlite3.Connection:

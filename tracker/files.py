@@ -32,6 +32,9 @@ STRAY = r"\..+\.(?P<pid>[0-9]+)(?:\.[0-9a-f]{8})?\.tmp(?:-wal|-shm|-journal)?"
 STRAY_ENDS = (".tmp", ".tmp-wal", ".tmp-shm", ".tmp-journal")
 # No caughtup write lasts this long: a temp file this old is a stray whoever has its PID now.
 STRAY_AGE_S = 24 * 3600
+# A younger one is left for a while even when no process here has its PID: its writer may run
+# in another PID namespace (a container sharing the folder).
+STRAY_GRACE_S = 60
 
 _warned: set[str] = set()
 
@@ -188,7 +191,8 @@ def clean_strays(home: Path, now: float | None = None) -> list[Path]:
     """Remove temp files a killed caughtup left in the data folder and its backups; returns them.
 
     A temp file is left alone while a process with its PID runs (it may be writing it), unless
-    it is older than any caughtup write takes. Nothing else is ever removed.
+    it is older than any caughtup write takes, and for its first minute. Nothing else is ever
+    removed.
     """
     moment = time.time() if now is None else now
     removed = []
@@ -205,8 +209,9 @@ def clean_strays(home: Path, now: float | None = None) -> list[Path]:
             if match is None or not entry.is_file(follow_symlinks=False):
                 continue
             try:
-                old = moment - entry.stat(follow_symlinks=False).st_mtime > STRAY_AGE_S
-                if old or not _alive(int(match["pid"])) or int(match["pid"]) == 0:
+                age = moment - entry.stat(follow_symlinks=False).st_mtime
+                pid = int(match["pid"])
+                if age > STRAY_AGE_S or (age > STRAY_GRACE_S and (pid == 0 or not _alive(pid))):
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
             except OSError:
