@@ -201,7 +201,11 @@ def test_an_import_that_would_plant_a_crash_is_refused_by_row_and_field(
 
 
 def test_every_import_takes_a_backup_first(
-    run: Run, run_json: Callable[..., Any], home: Path, tmp_path: Path
+    run: Run,
+    run_json: Callable[..., Any],
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     populate(run, 3)
     export = tmp_path / "e.json"
@@ -217,6 +221,8 @@ def test_every_import_takes_a_backup_first(
     assert copy.execute("SELECT count(*) FROM items").fetchone()[0] == items  # as it was before
     copy.close()
     assert "The data before the import is in" in run("import", str(export)).stdout
+    monkeypatch.setenv("CAUGHTUP_HOME", str(tmp_path / "new"))  # an empty database: nothing to
+    assert run_json("import", str(export))["backup"] is None  # lose, so no copy
 
 
 # -- an EHR list imported again ----------------------------------------------------------------

@@ -14,6 +14,8 @@ import os
 import re
 import sqlite3
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -141,6 +143,22 @@ def make(store: Store, home: Path, keep: Backups, label: str = "") -> tuple[Path
 
     made = store.backup(backup_path(home, label))
     return made, prune_by(home, keep)
+
+
+@contextmanager
+def before_import(store: Store, home: Path, keep: Backups) -> Iterator[Path | None]:
+    """A copy of the data before an import (None for an empty database: nothing to lose); it is
+    removed again if the import fails (nothing changed), older ones pruned if it succeeds."""
+    from tracker.store import backup_path
+
+    made = store.backup(backup_path(home, "before-import")) if store.holds_data() else None
+    try:
+        yield made
+    except BaseException:
+        if made is not None:
+            made.unlink(missing_ok=True)
+        raise
+    prune_by(home, keep)
 
 
 def prune_by(home: Path, keep: Backups) -> list[Path]:

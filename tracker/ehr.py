@@ -24,7 +24,6 @@ from tracker.files import read_input
 from tracker.importer import _csv_rows
 from tracker.models import check_client_ref
 from tracker.settings import BLOCKERS
-from tracker.store import backup_path
 from tracker.workspace import Workspace
 
 # --map field -> what it means; `date` is required.
@@ -344,18 +343,13 @@ def run(
     out = list(zip(*values, strict=True))
     store = ws.store
     # Every import is undone by restoring this copy (refused, like any write, when damaged).
-    backup = store.backup(backup_path(ws.home, "before-import"))
-    try:
+    with backups.before_import(store, ws.home, ws.settings.backups) as backup:
         added, updated = store.import_items(columns, out, row_key=(ROW_KEY, IDENTITY))
-    except BaseException:
-        backup.unlink(missing_ok=True)  # nothing changed: the copy would only be a duplicate
-        raise
-    backups.prune_by(ws.home, ws.settings.backups)
     return {
         "source": str(path),
         "rows": len(out),
         "added": added,
         "skipped_duplicates": len(out) - added,
         "updated_written": updated,
-        "backup": str(backup),
+        "backup": str(backup) if backup else None,
     }

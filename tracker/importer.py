@@ -26,7 +26,7 @@ from tracker.columns import INT64, Rule, real_date, rules_for, state_problem, st
 from tracker.errors import InputError
 from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, VERSION, restore_cell
 from tracker.settings import Settings
-from tracker.store import SCHEMA_VERSION, RowRejected, backup_path
+from tracker.store import SCHEMA_VERSION, RowRejected
 from tracker.tables import Column, Table
 from tracker.workspace import Workspace
 
@@ -431,33 +431,29 @@ def _run(
             )
         columns, rows = check_table(tables[part.name], part, rules)
         plan.append((tables[part.name], columns, rows, part))
-    # Every import is undone by restoring this copy (refused, like any write, when damaged).
-    backup = store.backup(backup_path(ws.home, "before-import"))
     settings_changed = new_settings != ws.settings
 
     def save_settings() -> None:
         if settings_changed:
             ws.save_settings(new_settings)
 
-    try:
-        counts = store.load_rows(
-            [(t, cols, rows) for t, cols, rows, _ in plan],
-            replace=replace,
-            before_commit=save_settings,
-        )
-    except BaseException as exc:
-        backup.unlink(missing_ok=True)  # nothing changed: the copy would only be a duplicate
-        if isinstance(exc, RowRejected):
+    # Every import is undone by restoring this copy (refused, like any write, when damaged).
+    with backups.before_import(store, ws.home, ws.settings.backups) as backup:
+        try:
+            counts = store.load_rows(
+                [(t, cols, rows) for t, cols, rows, _ in plan],
+                replace=replace,
+                before_commit=save_settings,
+            )
+        except RowRejected as exc:
             part = next(p for t, _, _, p in plan if t.name == exc.table)
             raise InputError(
                 f"{part.where(exc.index)}: {exc.problem}; nothing was imported"
             ) from None
-        raise
-    backups.prune_by(ws.home, ws.settings.backups)
     return {
         "source": str(path),
         "tables": counts,
         "settings": settings_count if settings_changed else 0,
         "replaced": replace,
-        "backup": str(backup),
+        "backup": str(backup) if backup else None,
     }

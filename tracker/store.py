@@ -701,6 +701,18 @@ class Store:
 
         return read(self.conn)
 
+    def holds_data(self) -> bool:
+        """Whether any table has a row (an empty database needs no backup before an import)."""
+        names = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return any(
+            self.conn.execute(f"SELECT 1 FROM {_quote(n)} LIMIT 1").fetchone() for n in names
+        )
+
     def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
         """Every row of `table` in the order it was stored, its columns in `table.columns` order."""
         cols = ", ".join(_quote(c.name) for c in table.columns)

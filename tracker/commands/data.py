@@ -149,7 +149,8 @@ def import_(
                     else ""
                 )
             )
-            click.echo(f"The data before the import is in {report['backup']}")
+            if report["backup"]:
+                click.echo(f"The data before the import is in {report['backup']}")
         return
     if date_format != "iso":
         raise InputError("--date-format is for an EHR list with --map")
