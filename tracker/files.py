@@ -123,7 +123,7 @@ def read_input(path: Path) -> bytes:
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{path} is {kind(mode) or 'not a regular file'}; give a saved file")
+            raise InputError(f"{path} is {kind(mode)}")
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path} does not exist") from None
