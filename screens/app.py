@@ -26,6 +26,8 @@ from textual.worker import WorkerState
 from screens.messages import OutsideChange
 from tracker import settings as settings_mod
 from tracker.errors import InputError
+from tracker.paths import DB_NAME
+from tracker.store import DatabaseProblem, DiskProblem, error_words
 from tracker.workspace import Workspace
 
 
@@ -103,12 +105,26 @@ class CaughtupApp(App[str | None]):
     def __init__(self, workspace: Workspace, *, demo: bool = False, welcome: bool = False) -> None:
         super().__init__()
         self.workspace = workspace
+        self.fault: str | None = None
+        """Why the app closed early (a damaged database, a full disk), in one line."""
         self.demo = demo
         self.welcome = welcome and not demo
         self.history: list[str] = []
         if demo:
             self.title = "caughtup · demo"
             self.sub_title = "sample data; your own is untouched"
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A damaged database or a full disk met by a screen or a worker: close the app and say
+        # it in one line (run_app prints it), as the CLI does; anything else is a bug to show.
+        if self.fault is not None:
+            return  # a screen that could not read its data fails again as the app closes
+        fault = fault_words(error, self.workspace.home / DB_NAME)
+        if fault is None:
+            super()._handle_exception(error)
+            return
+        self.fault = fault
+        self.exit(return_code=2)
 
     def _exit_if_terminal_gone(self) -> None:
         # Textual's input thread spins at full CPU once its terminal hangs up (tmux kill, a closed
@@ -263,6 +279,15 @@ def _commands_provider() -> type[Any]:
     return CaughtupCommands
 
 
+def fault_words(error: BaseException, db: Path) -> str | None:
+    """A fault of the data folder (not of the app) in one line, or None."""
+    if isinstance(error, DatabaseProblem | DiskProblem):
+        return str(error)
+    if isinstance(error, sqlite3.DatabaseError):
+        return error_words(error, db)
+    return None
+
+
 def make_app(home: Path | None = None, *, demo: bool = False, welcome: bool = False) -> CaughtupApp:
     """The one factory the CLI and the tests use; `welcome` offers onboarding on a first run."""
     return CaughtupApp(Workspace(home), demo=demo, welcome=welcome)
@@ -277,6 +302,8 @@ def run_app(home: Path | None = None) -> None:
             chosen = app.run()
         finally:
             app.workspace.close()  # the app's workers have finished: run() waited for them
+        if app.fault:
+            raise InputError(app.fault)
         if chosen != OPEN_DEMO:
             return
         run_demo(theme=app.theme)

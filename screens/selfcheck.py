@@ -19,6 +19,7 @@ from screens.header import Header
 from screens.messages import DataChanged, FileSaved, OutsideChange, WorkFailed
 from tracker import crisis, report
 from tracker.errors import InputError
+from tracker.paths import REPORTS_DIR, ensure_dir
 from tracker.selfcheck import (
     Questionnaire,
     Result,
@@ -317,13 +318,15 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
             )
             kind = "-private" if self.private else ""
             name = f"selfcheck-{self.result.taken_on.isoformat()}{kind}.pdf"
-            self.print_pdf(printed, ws.home / "reports" / name)
+            self.print_pdf(printed, ws.home / REPORTS_DIR / name)
 
     @work(thread=True, exclusive=True, group="selfcheck-pdf")
     def print_pdf(self, summary: report.Summary, path: Path) -> None:
+        ws = self.app.workspace  # type: ignore[attr-defined]
         try:
-            report.write_pdf(path, summary, self.app.workspace.now())  # type: ignore[attr-defined]
-        except OSError as exc:
+            ensure_dir(path.parent)
+            report.write_pdf(path, summary, ws.home, ws.now())
+        except (InputError, OSError) as exc:
             self.post_message(WorkFailed("selfcheck-pdf", f"PDF not saved: {exc}"))
             return
         self.post_message(FileSaved("selfcheck-pdf", str(path)))

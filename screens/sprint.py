@@ -21,6 +21,7 @@ from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
 from tracker import blocks, burndown, plan_words
 from tracker import sprint as sp
+from tracker.clock import DATE_RANGE, date_in_range
 from tracker.errors import InputError
 from tracker.settings import STRATEGIES
 from tracker.store import Store
@@ -310,11 +311,13 @@ that would need more than three blocks a week gets a later date suggested instea
             target = date.fromisoformat(target_raw) if target_raw else None
         except ValueError:
             raise InputError(f"Target must be a date as YYYY-MM-DD, got {target_raw!r}") from None
+        if target is not None and not date_in_range(target):
+            raise InputError(f"Target must be a date {DATE_RANGE}, got {target_raw!r}")
         strategy = self.query_one("#p-strategy", Select).value
         return sp.Choices(
             days=sp.parse_days(days_raw) if days_raw else None,
-            block_minutes=number("p-minutes", 15, 480, "Minutes"),
-            notes_per_block=number("p-notes", 0, 50, "Notes/block"),
+            block_minutes=number("p-minutes", *sp.BLOCK_MINUTES, "Minutes"),
+            notes_per_block=number("p-notes", *sp.NOTES_PER_BLOCK, "Notes/block"),
             target=target,
             no_target=not target_raw,
             strategy=str(strategy) if isinstance(strategy, str) else None,

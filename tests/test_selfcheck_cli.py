@@ -133,7 +133,7 @@ def test_bad_answers_in_an_empty_home_create_nothing(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--answers", "/nonexistent/a.json"], "--answers /nonexistent/a.json: no such file"),
+        (["--answers", "/nonexistent/a.json"], "--answers /nonexistent/a.json does not exist"),
         (["--pdf", "/nonexistent/dir/s.pdf"], "the folder /nonexistent/dir does not exist"),
         (["--questionnaire", "nope"], "--questionnaire 'nope' is unknown; choose one of selfcheck"),
         (["--json"], "--json needs --answers FILE"),

@@ -132,22 +132,39 @@ def user_errors() -> Iterator[None]:
     except sqlite3.DatabaseError as exc:
         print(f"caughtup: {one_line(_database_error(exc))}", file=sys.stderr)
         sys.exit(2)
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        print(f"caughtup: {one_line(_os_error(exc))}", file=sys.stderr)
+        sys.exit(2)
+    except (MemoryError, RecursionError) as exc:
+        # Last resort, for input too large or too deep somewhere not checked for it already.
+        what = "too large" if isinstance(exc, MemoryError) else "nested too deeply"
+        print(f"caughtup: the input is {what} to handle; nothing was changed", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:  # under click this arrives as click.Abort, reported the same way
         print(f"\n{ABORTED}", file=sys.stderr)
         sys.exit(130)
 
 
 def _database_error(exc: sqlite3.DatabaseError) -> str:
-    """Damage found mid-command (the cheap checks at open passed): name the file and a backup."""
+    """An error from SQLite mid-command (the cheap checks at open passed), in one line."""
     from tracker.paths import DB_NAME, data_dir
-    from tracker.store import DatabaseProblem
+    from tracker.store import error_words
 
-    if "locked" in str(exc) or "busy" in str(exc):
-        return (
-            "the database stayed busy for 15 s (another caughtup is writing); nothing was "
-            "changed; try again"
-        )
-    return str(DatabaseProblem(data_dir() / DB_NAME, f"is damaged ({exc})"))
+    return error_words(exc, data_dir() / DB_NAME)
+
+
+def _os_error(exc: OSError) -> str:
+    """A file caughtup could not read or write, named, with a full disk or a read-only folder
+    said as such."""
+    from pathlib import Path
+
+    from tracker.files import os_words
+
+    name = exc.filename or "a file"
+    folder = Path(exc.filename).parent if exc.filename else None
+    return f"cannot use {name}: {os_words(exc, folder)}"
 
 
 def one_line(text: str) -> str:

@@ -34,6 +34,18 @@ def resolve_tz(name: str) -> tzinfo:
         return UTC
 
 
+# Every date a user gives (an option, an imported cell, CAUGHTUP_NOW, a field on screen) lies in
+# this range: far from the ends of Python's dates, where moving a moment by a time zone or a day
+# overflows, and wide enough for any note a clinician owes.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+DATE_RANGE = f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def date_in_range(day: date) -> bool:
+    """Whether `day` (or a moment's date) lies in the range every user-given date must."""
+    return FIRST_DAY <= (day.date() if isinstance(day, datetime) else day) <= LAST_DAY
+
+
 def now(tz: tzinfo) -> datetime:
     """The current moment in `tz`, or CAUGHTUP_NOW (ISO 8601, local when it has no offset)."""
     pinned = os.environ.get("CAUGHTUP_NOW")
@@ -44,6 +56,8 @@ def now(tz: tzinfo) -> datetime:
             raise InputError(
                 f"CAUGHTUP_NOW must be an ISO date-time like 2026-11-22T09:30, got {pinned!r}"
             ) from None
+        if not date_in_range(moment):
+            raise InputError(f"CAUGHTUP_NOW must be a date-time {DATE_RANGE}, got {pinned!r}")
         return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
     return datetime.now(tz)
 

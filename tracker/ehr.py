@@ -17,10 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from tracker import backups
 from tracker.checkin import placement_words
-from tracker.clock import to_utc_text
+from tracker.clock import DATE_RANGE, date_in_range, to_utc_text
 from tracker.errors import InputError
-from tracker.importer import _csv_rows, _read_bytes
+from tracker.files import read_input
+from tracker.importer import _csv_rows
 from tracker.models import check_client_ref
 from tracker.settings import BLOCKERS
 from tracker.workspace import Workspace
@@ -68,13 +70,17 @@ def _field_checkers(
     date_format: str, note_types: Sequence[str], today: date
 ) -> dict[str, Callable[[str], Any]]:
     def parse_date(text: str) -> date:
+        hint = "YYYY-MM-DD" if date_format == "iso" else date_format
         try:
             if date_format == "iso":
-                return date.fromisoformat(text)
-            return datetime.strptime(text, date_format).date()
+                day = date.fromisoformat(text)
+            else:
+                day = datetime.strptime(text, date_format).date()
         except ValueError:
-            hint = "YYYY-MM-DD" if date_format == "iso" else date_format
             raise ValueError(f"must be a date as {hint} (set --date-format to match)") from None
+        if not date_in_range(day):
+            raise ValueError(f"must be a date {DATE_RANGE}")
+        return day
 
     def session_date(text: str) -> date:
         day = parse_date(text)
@@ -129,7 +135,7 @@ def _field_checkers(
     def written(text: str) -> datetime | date | None:
         if not text:
             return None
-        try:
+        try:  # its range follows from _check_written: after the session, not in the future
             return datetime.fromisoformat(text)
         except ValueError:
             pass
@@ -178,6 +184,11 @@ class EhrCell(BaseModel):
             raise ValueError("is longer than 200 characters")
         return text.strip()
 
+
+# What makes a row without an EHR id the same row in a later export: its session, as stored.
+IDENTITY = ("session_date", "session_time", "note_type", "client_ref")
+IDENTITY_DEFAULTS = {"note_type": "progress"}
+ROW_KEY = "ehr-row:v2:"
 
 # The items column each mapped field fills, and how its checked value is stored there.
 COLUMN = {
@@ -241,18 +252,25 @@ def _check_written(
             )
 
 
-def _import_keys(raw_columns: dict[str, list[str]], days: list[str]) -> list[str]:
-    """The EHR's id when mapped; else the row's mapped cells and how often they occurred so far.
+def _import_keys(raw_columns: dict[str, list[str]], stored: dict[str, list[Any]]) -> list[str]:
+    """The EHR's id when mapped; else the row's identity and how often it occurred so far.
 
-    The session date leads, so the keys of a date-sorted list arrive in index order.
+    The identity is the session (date, time, note type, client) as stored, so a cell that gained
+    a space or a different spelling of the same type, and a row signed since, are the same row;
+    flags and the signature may change between exports. The session date leads, so the keys of
+    a date-sorted list arrive in index order.
     """
     if "id" in raw_columns:
-        return ["ehr:" + raw.strip() for raw in raw_columns["id"]]
+        return ["ehr:" + " ".join(raw.split()) for raw in raw_columns["id"]]
+    n = len(stored["session_date"])
+    # An unmapped column holds its default, as the items table does.
+    parts = [stored.get(c) or [IDENTITY_DEFAULTS.get(c)] * n for c in IDENTITY]
     seen: dict[str, int] = {}
     keys = []
-    for row_text in map("\x1f".join, zip(days, *raw_columns.values(), strict=True)):
-        seen[row_text] = count = seen.get(row_text, 0) + 1
-        keys.append(f"ehr-row:{row_text}\x1e{count}")
+    for row in zip(*parts, strict=True):
+        identity = "\x1f".join("" if v is None else str(v) for v in row)
+        seen[identity] = count = seen.get(identity, 0) + 1
+        keys.append(f"{ROW_KEY}{identity}\x1e{count}")
     return keys
 
 
@@ -265,7 +283,7 @@ def run(
     date_format: str,
 ) -> dict[str, Any]:
     """Read, check and import the mapped CSV; all rows or none. Returns counts."""
-    rows = _csv_rows(path, _read_bytes(path), encoding)
+    rows = _csv_rows(path, read_input(path), encoding)
     header = [h.strip() for h in rows[0][1]]
     positions: dict[str, int] = {}
     for name, column in mapping.items():
@@ -320,16 +338,21 @@ def run(
         if name == "blocked_on":
             columns.append("blocked_since")
             values.append([created if v else None for v in values[-1]])
+    keys = _import_keys(raw_columns, dict(zip(columns, values, strict=True)))
     columns += ["created_at", "import_key"]
-    days = values[columns.index("session_date")]
-    values += [[created] * len(records), _import_keys(raw_columns, days)]
+    values += [[created] * len(records), keys]
     out = list(zip(*values, strict=True))
-    added, placed = ws.store.import_items(columns, out)
+    store = ws.store
+    # Every import is undone by restoring this copy (refused, like any write, when damaged).
+    with backups.before_import(store, ws.home, ws.settings.backups) as backup:
+        added, updated, placed = store.import_items(columns, out, row_key=(ROW_KEY, IDENTITY))
     return {
         "source": str(path),
         "rows": len(out),
         "added": added,
         "skipped_duplicates": len(out) - added,
+        "updated_written": updated,
+        "backup": str(backup) if backup else None,
         "replaced_anonymous": sum(1 for p in placed if p.replaced),
         "extra_sessions": sum(1 for p in placed if p.extra),
         "placement": placement_words(placed),

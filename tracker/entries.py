@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from tracker.clock import local_moment
+from tracker.clock import DATE_RANGE, date_in_range, local_moment
 from tracker.errors import InputError
 from tracker.models import Item, check_client_ref
 from tracker.settings import BLOCKERS, Settings
@@ -30,6 +30,8 @@ EDITABLE = {
 def check(item: Item, settings: Settings, now: datetime) -> tuple[Item, str | None]:
     """InputError when `item` cannot be saved as it is; else the item with its client reference
     tidied, and a warning (or None)."""
+    if not date_in_range(item.session_date):
+        raise InputError(f"--date must be a date {DATE_RANGE}, got {item.session_date.isoformat()}")
     if item.session_date > now.date():
         raise InputError(
             f"--date {item.session_date.isoformat()} is in the future; "

@@ -13,11 +13,13 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tracker import files
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.paths import ensure_dir, write_private
@@ -154,15 +156,15 @@ def _pairs_csv(pairs: list[tuple[str, Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_csv_folder(snap: Snapshot, folder: Path) -> list[Path]:
+def write_csv_folder(snap: Snapshot, out: Path, home: Path) -> list[Path]:
     """One CSV per table plus settings.csv and about.csv in a new (or empty) folder, 0700/0600."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    folder = files.output_target(out, home, folder=True)
+    if folder.exists() and any(folder.iterdir()):
         raise InputError(
-            f"--out {folder} already exists and is not an empty folder; a CSV export is a "
+            f"{out} already exists and is not an empty folder; a CSV export is a "
             "folder of files: give a new folder name"
         )
-    ensure_dir(folder)
-    files = {
+    contents = {
         ABOUT_FILE: _pairs_csv(
             [
                 ("format", FORMAT),
@@ -174,9 +176,19 @@ def write_csv_folder(snap: Snapshot, folder: Path) -> list[Path]:
         SETTINGS_FILE: _pairs_csv(list(snap.settings.items())),
     }
     for table, rows in snap.tables:
-        files[f"{table.name}.csv"] = table_csv(table, rows)
-    written = []
-    for name, data in files.items():
-        write_private(folder / name, data)
-        written.append(folder / name)
-    return written
+        contents[f"{table.name}.csv"] = table_csv(table, rows)
+    created = not folder.exists()
+    written: list[Path] = []
+    try:
+        ensure_dir(folder)
+        for name, data in contents.items():
+            write_private(folder / name, data)
+            written.append(folder / name)
+    except OSError as exc:
+        for path in written:  # no half export: a spreadsheet would open it as if whole
+            path.unlink(missing_ok=True)
+        if created:
+            with suppress(OSError):
+                folder.rmdir()
+        raise InputError(f"cannot write {out}: {files.os_words(exc, folder.parent)}") from None
+    return [out / p.name for p in written]

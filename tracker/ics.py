@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from tracker.paths import write_private
+from tracker.files import write_output
 from tracker.planner import Block
 from tracker.words import plural
 
@@ -43,9 +43,11 @@ def write(
     revision: int,
     tz: tzinfo,
     now: datetime,
+    home: Path,
     cancelled: Sequence[Slot] = (),
 ) -> Path:
-    """Write the blocks, and the cancelled ones, as a VCALENDAR file: atomically, owner-only."""
+    """Write the blocks, and the cancelled ones, as a VCALENDAR file: atomically, owner-only
+    (`tracker.files.write_output`; `home` is the data folder it refuses to write into)."""
     from icalendar import Calendar, Event  # ~90 ms: only when exporting
 
     zone = _event_tz(tz)
@@ -100,5 +102,4 @@ def write(
         )
     if zone is not UTC:
         cal.add_missing_timezones()
-    write_private(path, cal.to_ical())
-    return path
+    return write_output(path, cal.to_ical(), home)

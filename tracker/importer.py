@@ -13,36 +13,24 @@ import csv
 import gc
 import io
 import json
-import math
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from tracker import backups, files
 from tracker import settings as settings_mod
-from tracker.checkin import MAX_AFTER_HOURS, MAX_CLEARED, MAX_SESSIONS
+from tracker.columns import INT64, Rule, real_date, rules_for, state_problem, storable
 from tracker.errors import InputError
 from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, VERSION, restore_cell
-from tracker.models import MAX_CLIENT_REF
-from tracker.rules import MAX_NOTATION
-from tracker.settings import BLOCKERS, Settings
-from tracker.store import SCHEMA_VERSION, RowRejected, backup_path
+from tracker.settings import Settings
+from tracker.store import SCHEMA_VERSION, RowRejected
 from tracker.tables import Column, Table
 from tracker.workspace import Workspace
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-UTC_TEXT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\+00:00"
-)
-HHMM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
-# Printable: no control characters, and no lone surrogate (JSON's "\ud800"), which SQLite refuses.
-PSEUDONYM = re.compile(rf"[^\x00-\x1f\x7f\ud800-\udfff]{{1,{MAX_CLIENT_REF}}}")
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
-INT64 = range(-(2**63), 2**63)
-"""What an SQLite INTEGER holds."""
 
 
 @dataclass
@@ -71,7 +59,7 @@ def read(path: Path, encoding: str, table: str | None) -> ImportFile:
     """The tables and settings in a caughtup export at `path`; InputError naming any problem."""
     if path.is_dir():
         return _read_folder(path, encoding)
-    data = _read_bytes(path)
+    data = files.read_input(path)
     if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
         if table is not None:
             raise InputError("--table is for a CSV file; a JSON export names its tables")
@@ -79,15 +67,6 @@ def read(path: Path, encoding: str, table: str | None) -> ImportFile:
     name = table or path.stem
     rows = _csv_rows(path, data, encoding)
     return ImportFile(tables=[_csv_table(name, path, rows)])
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def _read_json(path: Path, data: bytes) -> ImportFile:
@@ -101,6 +80,10 @@ def _read_json(path: Path, data: bytes) -> ImportFile:
         raise InputError(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "nothing was imported"
+        ) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputError(
+            f"{path} holds a number too long to read ({exc}); nothing was imported"
         ) from None
     except RecursionError:
         raise InputError(f"{path} is nested too deeply to be a caughtup export") from None
@@ -202,15 +185,15 @@ def _csv_table(name: str, path: Path, rows: list[tuple[int, list[str]]]) -> Inco
 
 
 def _read_folder(folder: Path, encoding: str) -> ImportFile:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
-    if not any(p.name == ABOUT_FILE for p in files):
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+    if not any(p.name == ABOUT_FILE for p in found):
         raise InputError(
             f"{folder} is not a caughtup CSV export (no {ABOUT_FILE}); import one table's CSV "
             "file by its own name"
         )
     out = ImportFile()
-    for path in files:
-        rows = _csv_rows(path, _read_bytes(path), encoding)
+    for path in found:
+        rows = _csv_rows(path, files.read_input(path), encoding)
         if path.name == ABOUT_FILE:
             about = {c[0]: c[1] for _, c in rows[1:] if len(c) >= 2}
             try:
@@ -236,94 +219,14 @@ def _read_folder(folder: Path, encoding: str) -> ImportFile:
 # -- checking rows -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rule:
-    """How one column's values are checked, and the words for a bad one."""
-
-    types: tuple[type, ...]
-    words: str
-    test: Callable[[Any], object] | None = None
-    """Whether one value (of one of `types`) is good."""
-    span: range | None = None
-    """The whole numbers allowed (checked by the smallest and largest value: fast)."""
-    dated: bool = False
-    """The value starts with a date (YYYY-MM-DD) that must be a real one (no 30 February)."""
-
-
-def _rules(note_types: Sequence[str]) -> dict[tuple[str, str], Rule]:
-    date_rule = Rule((str,), "must be a date as YYYY-MM-DD", ISO_DATE.fullmatch, dated=True)
-    utc_rule = Rule(
-        (str,),
-        "must be a UTC date-time like 2026-11-22T18:00:00+00:00",
-        UTC_TEXT.fullmatch,
-        dated=True,
-    )
-    flag = Rule((int,), "must be 0 or 1", span=range(2))
-
-    def bounded(lo: int, hi: int) -> Rule:
-        return Rule((int,), f"must be a whole number from {lo} to {hi}", span=range(lo, hi + 1))
-
-    def one_of(choices: Sequence[str], hint: str = "") -> Rule:
-        return Rule(
-            (str,), f"must be one of {', '.join(choices)}{hint}", frozenset(choices).__contains__
-        )
-
-    return {
-        ("items", "session_date"): date_rule,
-        ("items", "session_time"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
-        ("items", "note_type"): one_of(
-            note_types,
-            " (the note types in settings; add one with caughtup config rules.note_types)",
-        ),
-        ("items", "client_ref"): Rule(
-            (str,),
-            f"must be a short pseudonym of 1 to {MAX_CLIENT_REF} printable characters",
-            PSEUDONYM.fullmatch,
-        ),
-        **{("items", f): flag for f in ("billed", "court", "high_risk", "admin")},
-        ("items", "blocked_on"): one_of(BLOCKERS),
-        ("items", "blocked_since"): utc_rule,
-        ("items", "written_at"): utc_rule,
-        ("items", "created_at"): utc_rule,
-        ("items", "source"): one_of(("item", "count")),
-        ("items", "cleared_by"): date_rule,
-        ("items", "notation"): Rule(
-            (str,),
-            f"must be text of up to {MAX_NOTATION} characters",
-            lambda v: len(v) <= MAX_NOTATION and _storable(v),
-        ),
-        ("days", "day"): date_rule,
-        ("days", "sessions"): bounded(0, MAX_SESSIONS),
-        ("days", "written"): bounded(0, MAX_SESSIONS),
-        ("days", "cleared"): bounded(0, MAX_CLEARED),
-        ("days", "after_hours"): bounded(0, MAX_AFTER_HOURS),
-        ("days", "dread"): bounded(0, 4),
-        ("days", "drained"): bounded(0, 4),
-        ("days", "logged_at"): utc_rule,
-    }
-
-
-def _storable(value: Any) -> bool:
-    """SQLite takes it as it is: UTF-8 text, a 64-bit integer, or a finite float."""
-    if type(value) is str:
-        try:
-            value.encode()
-        except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\ud800"
-            return False
-        return True
-    if type(value) is int:
-        return value in INT64
-    return math.isfinite(value)
-
-
 # A column without a rule of its own: any value its type affinity stores as it is (SQLite would
 # turn "7" into 7 in an INTEGER column, and refuse a Python int beyond 64 bits with a traceback).
 _BY_AFFINITY: dict[str, Rule] = {
     "INTEGER": Rule((int,), "must be a whole number", span=INT64),
-    "REAL": Rule((int, float), "must be a number", _storable),
-    "TEXT": Rule((str,), "must be text", _storable),
-    "NUMERIC": Rule((int, float, str), "must be a number or text", _storable),
-    "BLOB": Rule((int, float, str), "must be a number or text", _storable),
+    "REAL": Rule((int, float), "must be a number", storable),
+    "TEXT": Rule((str,), "must be text", storable),
+    "NUMERIC": Rule((int, float, str), "must be a number or text", storable),
+    "BLOB": Rule((int, float, str), "must be a number or text", storable),
 }
 
 
@@ -382,6 +285,12 @@ def check_table(
         for index, pair in enumerate(rows):
             if pair[w] > pair[s]:
                 _reject(incoming, index, "written", f"{pair[w]} is more than sessions {pair[s]}")
+    if table.name == "state" and {"key", "value"} <= seen:
+        k, v = incoming.columns.index("key"), incoming.columns.index("value")
+        for index, pair in enumerate(rows):
+            found = state_problem(pair[k], pair[v])
+            if found:
+                _reject(incoming, index, "value", f"{found}, got {_show(pair[v])}")
     return list(incoming.columns), rows
 
 
@@ -419,15 +328,7 @@ def _breaks(values: Collection[Any], rule: Rule, required: bool) -> bool:
         return True
     if rule.span is not None and not (min(values) in rule.span and max(values) in rule.span):
         return True
-    return rule.dated and not all(map(_real_date, {v[:10] for v in values}))
-
-
-def _real_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    return rule.dated and not all(map(real_date, {v[:10] for v in values}))
 
 
 def _reject(incoming: Incoming, index: int, column: str, problem: str) -> NoReturn:
@@ -519,7 +420,7 @@ def _run(
     tables = {t.name: t for t in store.tables()}
     order = list(tables)
     new_settings, settings_count = apply_settings(ws.settings, incoming.settings)
-    rules = _rules(new_settings.rules.note_types)
+    rules = rules_for(new_settings.rules.note_types, {t.name for t in incoming.tables if t.rows})
     plan = []
     for part in sorted(
         incoming.tables, key=lambda t: order.index(t.name) if t.name in tables else -1
@@ -531,24 +432,25 @@ def _run(
             )
         columns, rows = check_table(tables[part.name], part, rules)
         plan.append((tables[part.name], columns, rows, part))
-    backup = None
-    if replace:
-        backup = store.backup(backup_path(ws.home, "before-import"))
     settings_changed = new_settings != ws.settings
 
     def save_settings() -> None:
         if settings_changed:
             ws.save_settings(new_settings)
 
-    try:
-        counts = store.load_rows(
-            [(t, cols, rows) for t, cols, rows, _ in plan],
-            replace=replace,
-            before_commit=save_settings,
-        )
-    except RowRejected as exc:
-        part = next(p for t, _, _, p in plan if t.name == exc.table)
-        raise InputError(f"{part.where(exc.index)}: {exc.problem}; nothing was imported") from None
+    # Every import is undone by restoring this copy (refused, like any write, when damaged).
+    with backups.before_import(store, ws.home, ws.settings.backups) as backup:
+        try:
+            counts = store.load_rows(
+                [(t, cols, rows) for t, cols, rows, _ in plan],
+                replace=replace,
+                before_commit=save_settings,
+            )
+        except RowRejected as exc:
+            part = next(p for t, _, _, p in plan if t.name == exc.table)
+            raise InputError(
+                f"{part.where(exc.index)}: {exc.problem}; nothing was imported"
+            ) from None
     return {
         "source": str(path),
         "tables": counts,

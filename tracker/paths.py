@@ -10,6 +10,7 @@ DB_NAME = "caughtup.db"
 SETTINGS_NAME = "settings.toml"
 SETTINGS_CACHE_NAME = ".settings.toml.json"  # the last parse of settings.toml (settings.load)
 BACKUP_DIR = "backups"
+REPORTS_DIR = "reports"  # printouts the app saves (the self-check PDF)
 
 
 def data_dir() -> Path:
@@ -55,16 +56,9 @@ def write_private(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):
+            # name the file the user knows, not the temp file beside it
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
-
-
-def newest_backup(home: Path) -> Path | None:
-    """The most recent database copy in the data folder's backups/, if any."""
-    folder = home / BACKUP_DIR
-    try:
-        copies = [p for p in folder.iterdir() if p.suffix == ".db" and p.is_file()]
-    except OSError:
-        return None
-    return max(copies, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)

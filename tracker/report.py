@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.crisis import Resources
-from tracker.paths import ensure_dir, write_private
+from tracker.files import write_output
 from tracker.selfcheck import (
     NOT_A_DIAGNOSIS,
     PROFILE_LABELS,
@@ -294,14 +294,10 @@ def _render(s: Summary, k: float, created: datetime | None) -> tuple[bytes, int]
     return bytes(pdf.output()), pdf.pages_count
 
 
-def write_pdf(path: Path, s: Summary, created: datetime | None = None) -> Path:
-    """Print the summary to `path`, owner-only."""
-    ensure_dir(path.parent)
-    write_private(path, pdf_bytes(s, created))
-    return path
+def write_pdf(path: Path, s: Summary, home: Path, created: datetime | None = None) -> Path:
+    """Print the summary to `path`, owner-only (`home`: the data folder, see `files`)."""
+    return write_output(path, pdf_bytes(s, created), home)
 
 
-def write_markdown(path: Path, s: Summary) -> Path:
-    ensure_dir(path.parent)
-    write_private(path, markdown(s).encode("utf-8"))
-    return path
+def write_markdown(path: Path, s: Summary, home: Path) -> Path:
+    return write_output(path, markdown(s).encode("utf-8"), home)

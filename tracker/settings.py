@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tracker.errors import InputError
+from tracker.files import warn_once
 from tracker.paths import SETTINGS_CACHE_NAME, SETTINGS_NAME, ensure_dir, write_private
 
 LOCK_NAME = ".settings.toml.lock"
@@ -79,6 +79,13 @@ class Sprint(NamedTuple):
     strategy: str = "risk"
 
 
+class Backups(NamedTuple):
+    """Copies of the database in the data folder's backups/."""
+
+    keep_last: int = 10
+    keep_weeks: int = 8
+
+
 class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
@@ -92,9 +99,10 @@ class Settings(NamedTuple):
     rules: Rules = Rules()
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
+    backups: Backups = Backups()
 
 
-SECTIONS = ("rules", "notify", "sprint")
+SECTIONS = ("rules", "notify", "sprint", "backups")
 
 
 def _check_hhmm(value: str) -> str | None:
@@ -166,6 +174,10 @@ def check_reason(value: str) -> str | None:
     return None
 
 
+def _check_note_types(value: list[str]) -> str | None:
+    return None if value else "a comma-separated list of at least one note type, e.g. progress"
+
+
 def _lookup_country(value: str) -> tuple[str | None, str]:
     from tracker import crisis  # the crisis data (and pydantic): only when a country is typed
 
@@ -235,7 +247,7 @@ KEYS: dict[str, Key] = {
         "Reason a late-entry notation gives unless you give another (empty: none).",
         check=check_reason,
     ),
-    "rules.note_types": Key("Note types you use; add your own."),
+    "rules.note_types": Key("Note types you use; add your own.", check=_check_note_types),
     "notify.urls": Key(
         "Apprise URLs to notify (secrets: shown masked).", check=_check_urls, secret=True
     ),
@@ -250,6 +262,10 @@ KEYS: dict[str, Key] = {
     "sprint.minutes_per_type": Key("Catch-up minutes per note type.", lo=1, hi=240),
     "sprint.strategy": Key(
         "Catch-up order: risk (triage order) or recent (most recent first).", choices=STRATEGIES
+    ),
+    "backups.keep_last": Key("Backups of each kind kept, newest first.", lo=1, hi=1000),
+    "backups.keep_weeks": Key(
+        "Weeks back for which the newest backup of each week is also kept.", lo=0, hi=520
     ),
 }
 DEFAULTS = Settings()
@@ -459,12 +475,9 @@ def load(home: Path) -> Settings:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     if os.stat(path).st_mode & 0o077:
-        print(
-            f"caughtup: warning: {path} is readable by other users; run chmod 600 {path}",
-            file=sys.stderr,
-        )
+        warn_once(f"{path} is readable by other users; run chmod 600 {path}")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors save
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not valid TOML ({exc}); fix or delete the file") from None
     # The last good parse is kept beside the file as JSON, with the text it came from: importing
@@ -476,7 +489,7 @@ def load(home: Path) -> Settings:
     try:
         last = json.loads(kept.read_bytes())
         tables = last["tables"] if last["toml"] == text else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         tables = None  # none kept yet, or damaged: parse
     if isinstance(tables, dict):
         return from_dict(tables, str(path))
@@ -486,6 +499,11 @@ def load(home: Path) -> Settings:
         tables = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path} is not valid TOML ({exc}); fix or delete the file") from None
+    except RecursionError:
+        raise InputError(
+            f"{path} nests tables or lists too deeply to be caughtup's settings; fix or delete "
+            "the file"
+        ) from None
     settings = from_dict(tables, str(path))
     # Not kept from a read-only folder, or with dates and times (no setting is one): parsed again.
     with contextlib.suppress(OSError, TypeError, ValueError):

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from tracker import planner, rules
 from tracker.burndown import projection
+from tracker.clock import date_in_range
 from tracker.errors import InputError
 from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import STRATEGIES, WEEKDAYS, Settings
@@ -154,6 +155,62 @@ def parse_inflow(text: str) -> str:
             f"got {text!r}"
         )
     return f"{number:g}"
+
+
+# The bounds of the choices a plan takes (the CLI's options and the Sprint screen use them too).
+BLOCKS_PER_WEEK = (1, 7)
+BLOCK_MINUTES = (15, 480)
+NOTES_PER_BLOCK = (0, 50)
+
+
+def params_problem(data: Any) -> str | None:
+    """What is wrong with a sprint's stored choices (`Choices.to_params`), or None.
+
+    The same bounds as `caughtup plan` takes; an import checks them, so a re-plan never trips.
+    """
+    if type(data) is not dict:
+        return "must be an object of plan options"
+    numbers = {
+        "blocks_per_week": BLOCKS_PER_WEEK,
+        "block_minutes": BLOCK_MINUTES,
+        "notes_per_block": NOTES_PER_BLOCK,
+    }
+    for key, value in data.items():
+        if key in numbers:
+            lo, hi = numbers[key]
+            ok = type(value) is int and lo <= value <= hi
+        elif key == "days":
+            ok = (
+                type(value) is list
+                and bool(value)
+                and all(d in WEEKDAYS for d in value)
+                and len(set(value)) == len(value)
+            )
+        elif key in ("start", "target"):
+            ok = type(value) is str and _iso_day(value)
+        elif key == "strategy":
+            ok = value in STRATEGIES
+        elif key == "inflow":
+            ok = type(value) is str and _inflow_ok(value)
+        else:
+            return f"has an unknown option {key!r}"
+        if not ok:
+            return f"has a bad {key}: {value!r}"[:120]
+    return None
+
+
+def _iso_day(text: str) -> bool:
+    try:
+        return date_in_range(date.fromisoformat(text)) and len(text) == 10
+    except ValueError:
+        return False
+
+
+def _inflow_ok(text: str) -> bool:
+    try:
+        return parse_inflow(text) == text
+    except InputError:
+        return False
 
 
 def check_choices(c: Choices, today: date) -> None:

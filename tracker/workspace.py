@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from tracker import clock, settings
+from tracker import clock, files, settings
 from tracker.errors import InputError
-from tracker.paths import data_dir
+from tracker.paths import DB_NAME, data_dir
 from tracker.settings import Settings
 from tracker.store import Store
 
@@ -51,6 +51,11 @@ class Workspace:
         """This thread's store, opened on first use and kept until `close`."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
+            if not self._stores:
+                # The data folder kept tidy before the first open (a stat and two short folder
+                # listings, ~30 µs): temp files a killed caughtup left, a database others could read.
+                files.clean_strays(self.home)
+                files.tighten(self.home / DB_NAME)
             store = Store.open(self.home, self.tz)
             self._local.store = store
             with self._lock:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from tracker import files
 from tracker.cli import json_text
+from tracker.clock import DATE_RANGE, date_in_range
 from tracker.errors import FieldError, InputError
 from tracker.workspace import Workspace
 
@@ -49,9 +52,12 @@ class DateType(click.ParamType[date, Any]):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
+            day = date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{_opt(param)} must be a date as YYYY-MM-DD, got {value!r}")
+        if not date_in_range(day):
+            self.fail(f"{_opt(param)} must be a date {DATE_RANGE}, got {value!r}")
+        return day
 
 
 class TimeType(click.ParamType[time, Any]):
@@ -74,9 +80,12 @@ class DateTimeType(click.ParamType[datetime, Any]):
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> datetime:
         try:
-            return datetime.fromisoformat(str(value).strip())
+            moment = datetime.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{_opt(param)} must be a date-time like 2026-11-22T17:30, got {value!r}")
+        if not date_in_range(moment):
+            self.fail(f"{_opt(param)} must be a date-time {DATE_RANGE}, got {value!r}")
+        return moment
 
 
 def _opt(param: click.Parameter | None) -> str:
@@ -94,12 +103,27 @@ def emit_json(data: Any) -> None:
 
 
 def workspace() -> Workspace:
-    """The user's workspace, closed when the command ends."""
-    ws = Workspace()
+    """The user's workspace, one per command (an option type may ask for it too), closed when
+    the command ends."""
     ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.call_on_close(ws.close)
+    if ctx is None:
+        return Workspace()
+    root = ctx.find_root()
+    ws: Workspace | None = root.meta.get("caughtup.workspace")
+    if ws is None:
+        ws = root.meta["caughtup.workspace"] = Workspace()
+        root.call_on_close(ws.close)
     return ws
+
+
+def output_path(flag: str, path: Path, ws: Workspace, *, folder: bool = False) -> Path:
+    """Refuse an output path that cannot be written before anything changes (see
+    `tracker.files.output_target`); the message names the flag."""
+    try:
+        files.output_target(path, ws.home, folder=folder)
+    except InputError as exc:
+        raise InputError(f"{flag} {exc}") from None
+    return path
 
 
 def localize(moment: datetime, ws: Workspace) -> datetime:

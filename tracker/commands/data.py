@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from tracker.commands.common import emit_json, json_option, workspace
+from tracker import files
+from tracker.commands.common import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
-from tracker.paths import DB_NAME, write_private
+from tracker.paths import DB_NAME
 
 
 def _not_the_database(path: Path, home: Path, flag: str) -> None:
@@ -45,7 +46,7 @@ def export(fmt: str, out: Path | None, table: str | None, as_json: bool) -> None
 
     ws = workspace()
     if out is not None:
-        _not_the_database(out, ws.home, "--out")
+        output_path("--out", out, ws, folder=fmt == "csv" and table is None)
     elif as_json:
         raise InputError("--json needs --out: without it the export itself goes to stdout")
     if fmt == "csv" and table is None and out is None:
@@ -60,18 +61,17 @@ def export(fmt: str, out: Path | None, table: str | None, as_json: bool) -> None
         data = ex.table_csv(*snap.tables[0])
     else:
         assert out is not None
-        ex.write_csv_folder(snap, out)
+        try:
+            ex.write_csv_folder(snap, out, ws.home)
+        except InputError as exc:
+            raise InputError(f"--out {exc}") from None
         data = b""
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     if data:
-        if out.is_dir():
-            raise InputError(f"--out {out} is a folder; give a file name")
-        if not out.parent.is_dir():
-            raise InputError(f"--out {out}: folder {out.parent} does not exist; create it first")
-        write_private(out, data)
+        files.write_output(out, data, ws.home)
     counts = {t.name: len(rows) for t, rows in snap.tables}
     if as_json:
         emit_json(
@@ -143,9 +143,16 @@ def import_(
                     if report["skipped_duplicates"]
                     else ""
                 )
+                + (
+                    f", {report['updated_written']} of them now marked written (signed since)"
+                    if report["updated_written"]
+                    else ""
+                )
             )
             if report["placement"]:
                 click.echo(report["placement"])
+            if report["backup"]:
+                click.echo(f"The data before the import is in {report['backup']}")
         return
     if date_format != "iso":
         raise InputError("--date-format is for an EHR list with --map")
@@ -169,23 +176,33 @@ def import_(
 @click.command()
 @click.option(
     "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="Where to write the copy (default: a new file in the data folder's backups/).",
 )
 @json_option
 def backup(out: Path | None, as_json: bool) -> None:
-    """Make a consistent copy of the database, safe while the app is running."""
-    from tracker.store import backup_path
+    """Make a consistent copy of the database, safe while the app is running.
+
+    Refused for a database that fails SQLite's check. Copies in backups/ are pruned by the
+    backups.keep_last and backups.keep_weeks settings, never the newest good one.
+    """
+    from tracker import backups
 
     ws = workspace()
+    pruned: list[Path] = []
     if out is not None:
-        _not_the_database(out, ws.home, "--out")
-    target = ws.store.backup(out or backup_path(ws.home, ""))
+        output_path("--out", out, ws)
+        # through a symlink: the copy goes where it points
+        target = ws.store.backup(files.output_target(out, ws.home))
+    else:
+        target, pruned = backups.make(ws.store, ws.home, ws.settings.backups)
     size = target.stat().st_size
     if as_json:
-        emit_json({"path": str(target), "bytes": size})
+        emit_json({"path": str(target), "bytes": size, "pruned": [str(p) for p in pruned]})
     else:
         click.echo(f"Backed up to {target} ({size // 1024} KiB)")
+        if pruned:
+            click.echo(f"Removed {len(pruned)} older backups (caughtup config backups.keep_last).")
 
 
 @click.command()
@@ -193,31 +210,13 @@ def backup(out: Path | None, as_json: bool) -> None:
 @json_option
 def restore(source: Path, as_json: bool) -> None:
     """Put a backup back: checks it first, and backs up the current database before."""
-    from tracker import store as st
+    from tracker import backups
     from tracker.workspace import Workspace
 
     ws = Workspace()
-    db = ws.home / DB_NAME
     _not_the_database(source, ws.home, "FILE")
-    version = st.check_file(source)
-    set_aside = previous = None
-    try:
-        current = st.Store(db, ws.tz)
-    except st.DatabaseProblem:
-        # The current file is damaged: keep it (moved to backups/), then put the copy in place.
-        set_aside = st.set_aside(db, "damaged")
-        st.install_copy(source, db)
-        st.Store(db, ws.tz).close()  # upgrades an older schema, backing it up first
-    else:
-        with current:
-            previous = current.backup(st.backup_path(ws.home, "before-restore"))
-            current.restore_from(source)
-    report = {
-        "restored_from": str(source),
-        "schema_version": version,
-        "previous": str(previous or set_aside),
-    }
+    report = backups.restore(ws.home, ws.tz, source)
     if as_json:
         emit_json(report)
     else:
-        click.echo(f"Restored {source}; the database before it is in {previous or set_aside}")
+        click.echo(f"Restored {source}; the database before it is in {report['previous']}")

@@ -17,6 +17,7 @@ from tracker.commands.common import (
     emit_json,
     flagged,
     json_option,
+    output_path,
     workspace,
 )
 from tracker.commands.items import late_options, late_reason
@@ -104,12 +105,16 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
 
 
 @click.command()
-@click.option("--blocks-per-week", type=Bounded(1, 7), help="Catch-up blocks a week (1 to 7).")
-@click.option("--block-minutes", type=Bounded(15, 480), help="Length of a block in minutes.")
+@click.option(
+    "--blocks-per-week", type=Bounded(*sp.BLOCKS_PER_WEEK), help="Catch-up blocks a week (1 to 7)."
+)
+@click.option(
+    "--block-minutes", type=Bounded(*sp.BLOCK_MINUTES), help="Length of a block in minutes."
+)
 @click.option("--days", type=DaysType(), help="Weekdays of the blocks, e.g. tue,thu.")
 @click.option(
     "--notes-per-block",
-    type=Bounded(0, 50),
+    type=Bounded(*sp.NOTES_PER_BLOCK),
     help="A fixed note count per block (0: size blocks by minutes per note type).",
 )
 @click.option("--start", type=DateType(), help="First day of the plan (default today).")
@@ -128,7 +133,7 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
 )
 @click.option(
     "--ics",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Also write the blocks as calendar events to this .ics file.",
 )
 @click.option(
@@ -171,8 +176,8 @@ def plan(
     )
     if target and no_target:
         raise InputError("give either --target or --no-target, not both")
-    if ics is not None and ics.parent and not ics.parent.is_dir():
-        raise InputError(f"--ics {ics}: folder {ics.parent} does not exist; create it first")
+    if ics is not None:
+        output_path("--ics", ics, ws)
     if preview:
         result = sp.build(ws.store, ws.settings, now, chosen, new=new)
     else:
@@ -184,7 +189,7 @@ def plan(
         uid = result.sprint.uid if result.sprint else "preview"
         revision = result.sprint.revision if result.sprint else 1
         dropped = [] if preview else sp.dropped_slots(ws.store, result, now)
-        calendar.write(ics, result.plan.blocks, uid, revision, ws.tz, now, dropped)
+        calendar.write(ics, result.plan.blocks, uid, revision, ws.tz, now, ws.home, dropped)
         if not preview:
             sp.remember_exported(ws.store, result, now)
         data["ics"] = {

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from tracker import crisis, report
-from tracker.commands.common import emit_json, json_option, workspace
+from tracker import crisis, files, report
+from tracker.commands.common import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
 from tracker.selfcheck import (
     Questionnaire,
@@ -78,7 +78,7 @@ def selfcheck(
         return
     for flag, path in (("--pdf", pdf_file), ("--md", md_file)):
         if path is not None:
-            _check_target(flag, path)
+            output_path(flag, path, ws)
     if answers_file is not None:
         answers = _read_answers(answers_file)
     else:
@@ -110,9 +110,9 @@ def selfcheck(
     )
     written = []
     if pdf_file is not None:
-        written.append(report.write_pdf(pdf_file, printed, now))
+        written.append(report.write_pdf(pdf_file, printed, ws.home, now))
     if md_file is not None:
-        written.append(report.write_markdown(md_file, printed))
+        written.append(report.write_markdown(md_file, printed, ws.home))
     if as_json:
         emit_json(
             {
@@ -168,25 +168,20 @@ def _items(q: Questionnaire, as_json: bool) -> None:
         )
 
 
-def _check_target(flag: str, path: Path) -> None:
-    """Refuse an unusable output path before anything is written."""
-    if path.is_dir():
-        raise InputError(f"{flag} {path} is a folder; give a file name like summary.pdf")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{flag} {path}: the folder {parent} does not exist; create it first")
-
-
 def _read_answers(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"--answers {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = json.loads(files.read_input(path).decode("utf-8"))
+    except InputError as exc:
+        raise InputError(f"--answers {exc}") from None
+    except UnicodeDecodeError as exc:
         raise InputError(f"--answers {path}: cannot read it ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"--answers {path}: not valid JSON ({exc.msg}, line {exc.lineno})"
+        ) from None
+    except (ValueError, RecursionError):  # a number of more than 4,300 digits; deep nesting
+        raise InputError(
+            f'--answers {path} must be a JSON object of item id to value, like {{"notes_dread": 2}}'
         ) from None
     if not isinstance(data, dict):
         raise InputError(
