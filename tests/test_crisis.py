@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -39,6 +40,7 @@ def test_every_entry_names_its_source_and_the_day_it_was_checked(code: str) -> N
     assert isinstance(entry["checked"], date) and entry["checked"] <= date(2026, 12, 4)
     assert entry["lines"] and all(line["contact"] for line in entry["lines"])
     assert code == crisis.OTHER or (len(code) == 2 and code.isupper())
+    assert code == crisis.OTHER or re.fullmatch(r"\d{3}( or \d{3})*", entry["emergency"])
 
 
 def test_the_loader_refuses_an_entry_without_a_source(tmp_path: Path) -> None:
@@ -119,15 +121,35 @@ def test_crisis_command(run: Callable[..., Result], run_json: Callable[..., Any]
 def test_a_users_file_adds_a_country(
     run: Callable[..., Result], run_json: Callable[..., Any], home: Path
 ) -> None:
+    assert "IS" not in BUILTIN
     home.mkdir(mode=0o700)
     (home / "crisis.toml").write_text(
-        '[NZ]\ncountry = "New Zealand"\nemergency = "111"\n'
-        'source = "https://example.org/nz"\nchecked = 2026-12-01\n'
+        '[IS]\ncountry = "Iceland"\nemergency = "112"\n'
+        'source = "https://example.org/is"\nchecked = 2026-12-01\n'
         'lines = [{ name = "A line I checked", contact = "call 1234", hours = "24/7" }]\n'
     )
-    assert run("config", "locale", "nz").exit_code == 0
+    assert run("config", "locale", "is").exit_code == 0
     out = run_json("crisis")
-    assert out["code"] == "NZ" and out["resources"][0]["contact"] == "call 1234"
+    assert out["code"] == "IS" and out["resources"][0]["contact"] == "call 1234"
+
+
+def test_canada_gets_its_own_line_and_911(
+    run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    assert run("config", "locale", "ca").exit_code == 0
+    out = run_json("crisis")
+    assert out["code"] == "CA" and out["country"] == "Canada"
+    assert out["resources"][0]["contact"] == "call or text 988"
+    assert out["resources"][-1]["contact"] == "call 911"
+    assert out["source"].startswith("https://camh.ca/")
+
+
+def test_germany_lists_telefonseelsorge_third_number(
+    run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    run("config", "locale", "DE")
+    contact = run_json("crisis")["resources"][0]["contact"]
+    assert all(n in contact for n in ("0800 111 0 111", "0800 111 0 222", "116 123"))
 
 
 def test_a_broken_users_file_names_file_line_and_field(
