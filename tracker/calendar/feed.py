@@ -91,7 +91,13 @@ def _download(url: str, name: str, timeout: float, limit: int) -> bytes:
         def redirect_request(
             self, req: Request, fp: IO[bytes], code: int, msg: str, headers: object, newurl: str
         ) -> Request | None:
-            _feed_url(newurl)
+            try:
+                _feed_url(newurl)
+            except InputError:
+                raise InputError(
+                    f"{name} redirected to {describe(newurl).removeprefix('the calendar feed at ')}"
+                    ", which is not an https:// address; use the feed's https address"
+                ) from None
             return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
 
     opener = urllib.request.build_opener(_Redirects)
