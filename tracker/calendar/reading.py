@@ -163,8 +163,7 @@ def expand(
     import icalendar
     import x_wr_timezone
 
-    text = scan.decode(data, name)
-    trimmed = scan.trim(text, name, first.date(), last.date())
+    trimmed = scan.trim(scan.check(data, name), name, first.date(), last.date())
     try:
         calendar = icalendar.Calendar.from_ical(trimmed.text)
     except (ValueError, TypeError, KeyError, IndexError) as e:
