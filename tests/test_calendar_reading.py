@@ -393,3 +393,28 @@ def test_sessions_are_plain_records() -> None:
         "cpt",
         "client_ref",
     }
+
+
+def test_non_ascii_text_and_a_fold_inside_a_character() -> None:
+    """'ß' upper-cases to two letters and a fold may split a character's bytes: neither shifts
+    or breaks what is read."""
+    first = (
+        "BEGIN:VEVENT\nUID:1\nDTSTART:20261110T150000Z\nDTEND:20261110T155000Z\n"
+        f"DESCRIPTION:{'Straße ' * 50}\nSUMMARY:Fuß\nEND:VEVENT\n"
+    ).encode()
+    folded = "Größe 1".encode()
+    cut = folded.index("ö".encode()) + 1  # between the two bytes of "ö"
+    second = (
+        b"BEGIN:VEVENT\nUID:2\nDTSTART:20261111T150000Z\nDTEND:20261111T160000Z\nSUMMARY:"
+        + folded[:cut]
+        + b"\n "
+        + folded[cut:]
+        + b"\nEND:VEVENT\n"
+    )
+    data = b"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n" + first + second + b"END:VCALENDAR\n"
+    since, now, tz = window("UTC")
+    r = read_sessions(data, CalendarRules(client_ref=r"^(\S+)"), since, now, tz)
+    assert [(s.date.day, s.minutes, s.client_ref) for s in r.sessions] == [
+        (10, 50, "Fuß"),
+        (11, 60, "Größe"),
+    ]
