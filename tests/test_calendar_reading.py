@@ -418,3 +418,22 @@ def test_non_ascii_text_and_a_fold_inside_a_character() -> None:
         (10, 50, "Fuß"),
         (11, 60, "Größe"),
     ]
+
+
+def test_an_unknown_x_wr_timezone_leaves_times_as_written() -> None:
+    body = (
+        "BEGIN:VEVENT\nUID:u\nDTSTART:20261110T150000Z\nDTEND:20261110T155000Z\n"
+        "SUMMARY:UTC\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:f\nDTSTART:20261111T090000\nDTEND:20261111T095000\n"
+        "SUMMARY:Floating\nEND:VEVENT\n"
+    )
+    since, now, tz = window("Europe/Dublin")
+    r = read_sessions(
+        calendar(body, "X-WR-TIMEZONE:Mars/Olympus\n"), CalendarRules(), since, now, tz
+    )
+    assert [(s.date.day, s.start) for s in r.sessions] == [(10, time(15)), (11, time(9))]
+    google = read_sessions(
+        calendar(body, "X-WR-TIMEZONE:Asia/Tokyo\n"), CalendarRules(), since, now, tz
+    )
+    # with a known X-WR-TIMEZONE, the floating time is Tokyo's 09:00: midnight in Dublin
+    assert [(s.date.day, s.start) for s in google.sessions] == [(10, time(15)), (11, time(0))]
