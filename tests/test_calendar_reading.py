@@ -437,3 +437,18 @@ def test_an_unknown_x_wr_timezone_leaves_times_as_written() -> None:
     )
     # with a known X-WR-TIMEZONE, the floating time is Tokyo's 09:00: midnight in Dublin
     assert [(s.date.day, s.start) for s in google.sessions] == [(10, time(15)), (11, time(0))]
+
+
+def test_the_pre_pass_keeps_only_what_the_reading_uses() -> None:
+    from tracker.calendar import scan
+
+    data = scan.check((CALENDARS / "google.ics").read_bytes(), "google.ics")
+    trimmed = scan.trim(data, "google.ics", date(2026, 10, 1), date(2026, 10, 31))
+    # 10 events: the series and its 2 instances are kept whatever their date, the single
+    # events of October too; August (summer) and November 24 (future) are dropped
+    assert (trimmed.events, trimmed.kept) == (10, 8)
+    assert (trimmed.earliest, trimmed.latest) == (date(2026, 8, 1), date(2026, 11, 24))
+    for gone in ("DESCRIPTION", "LOCATION", "VALARM", "DTSTAMP", "Elm Street", "Olivia", "Henry"):
+        assert gone not in trimmed.text
+    assert "PARTSTAT=ACCEPTED" not in trimmed.text and trimmed.text.count("PARTSTAT=DECLINED") == 2
+    assert trimmed.people["dr.lee@example.com"] == 2 and trimmed.people["boss@clinic.example"] == 1

@@ -1,11 +1,11 @@
 """The occurrences of one UID's events, by recurring-ical-events, as light objects.
 
-The library's query copies the whole component for every occurrence (`as_component`): 0.72 s of
-the 5-year benchmark calendar's 9,700 instances. Its documented extension points (an adapter
-class, `Series.occurrence`) let an occurrence keep a reference to its source event instead. The
-expansion itself (RRULE, RDATE, EXDATE, RECURRENCE-ID with RANGE, SEQUENCE, DTEND or DURATION)
-is entirely the library's; a lone event without any of those is its adapter's own span, which
-skips building a series for it (2,000 single events: 0.25 s -> 0.03 s).
+The library's query copies the whole component for every occurrence (`as_component`): 0.88 s
+for the 9,740 instances of the 5-year benchmark calendar. Its extension points (an adapter
+class, `Series.occurrence`) let an occurrence keep a reference to its source event instead:
+0.14 s. The expansion itself (RRULE, RDATE, EXDATE, RECURRENCE-ID with RANGE, SEQUENCE, DTEND or
+DURATION) is entirely the library's; a lone event without any of those is its adapter's own
+span, which skips building a series for it (its 2,000 single events: 0.14 s -> 0.02 s).
 """
 
 from __future__ import annotations
