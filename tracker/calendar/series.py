@@ -30,7 +30,7 @@ class _Event(EventAdapter):  # type: ignore[misc]  # recurring-ical-events ships
         self.event = component
 
 
-class Instance(Occurrence):  # type: ignore[misc]
+class EventOccurrence(Occurrence):  # type: ignore[misc]
     """One occurrence: `start`, `end` (date or date-time), `recurrence_ids`, and its `event`
     (the series' component, or the moved instance's own)."""
 
@@ -55,8 +55,8 @@ class _Series(Series):  # type: ignore[misc]
         adapter: _Event,
         start: date | datetime | None = None,
         end: date | datetime | timedelta | None = None,
-    ) -> Instance:
-        return Instance(adapter, start, end, sequence=self.sequence)
+    ) -> EventOccurrence:
+        return EventOccurrence(adapter, start, end, sequence=self.sequence)
 
 
 def repeats(events: Sequence[Component]) -> bool:
@@ -64,9 +64,11 @@ def repeats(events: Sequence[Component]) -> bool:
     return len(events) > 1 or any(name in events[0] for name in REPEATS)
 
 
-def occurrences(events: Sequence[Component], start: datetime, stop: datetime) -> list[Instance]:
+def occurrences(
+    events: Sequence[Component], start: datetime, stop: datetime
+) -> list[EventOccurrence]:
     """The occurrences of one UID's events that touch [start, stop)."""
     if not repeats(events):
-        lone = Instance(_Event(events[0]))
+        lone = EventOccurrence(_Event(events[0]))
         return [lone] if lone.is_in_span(start, stop) else []
     return list(_Series([_Event(e) for e in events]).between(start, stop))
