@@ -16,14 +16,17 @@ HEAVY = (
     "apprise",
     "fpdf",
     "icalendar",
+    "recurring_ical_events",
+    "x_wr_timezone",
+    "holidays",
     "pydantic",
     "sqlite_utils",
     "plotext",
 )
 CORE_MODULES = sorted(
-    f"tracker.{p.stem}"
-    for p in Path("tracker").glob("*.py")
-    if p.stem not in ("__init__", "__main__")
+    ".".join(p.with_suffix("").parts).removesuffix(".__init__")
+    for p in [*Path("tracker").glob("*.py"), *Path("tracker/calendar").glob("*.py")]
+    if p.stem != "__main__" and p != Path("tracker/__init__.py")
 )
 
 
