@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import digest
-from tracker.cli import COMMANDS
+from tracker.cli.group import COMMANDS
 
 
 def test_log_then_status_in_an_empty_home(

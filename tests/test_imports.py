@@ -46,13 +46,13 @@ def test_core_module_loads_no_ui(module: str, tmp_path: Path) -> None:
 
 
 def test_status_path_imports_nothing_heavy(tmp_path: Path) -> None:
-    code = "from tracker.cli import cli\ntry:\n    cli.main(['status', '--json'])\nexcept SystemExit:\n    pass"
+    code = "from tracker.cli.group import cli\ntry:\n    cli.main(['status', '--json'])\nexcept SystemExit:\n    pass"
     loaded = loaded_after(code, tmp_path)
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 
 def test_log_path_imports_nothing_heavy(tmp_path: Path) -> None:
-    code = "from tracker.cli import cli\ntry:\n    cli.main(['log', '--sessions', '2', '--written', '1'])\nexcept SystemExit:\n    pass"
+    code = "from tracker.cli.group import cli\ntry:\n    cli.main(['log', '--sessions', '2', '--written', '1'])\nexcept SystemExit:\n    pass"
     loaded = loaded_after(code, tmp_path)
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
