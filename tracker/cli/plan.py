@@ -10,6 +10,7 @@ import click
 
 from tracker import blocks, plan_words
 from tracker import sprint as sp
+from tracker.cli.errors import input_words
 from tracker.cli.items import late_options, late_reason
 from tracker.cli.options import (
     ITEM_ID,
@@ -41,7 +42,7 @@ class DaysType(click.ParamType[list[str], Any]):
         try:
             return sp.parse_days(str(value))
         except InputError as exc:
-            self.fail(str(exc))
+            self.fail(input_words(exc))
 
 
 class InflowType(click.ParamType[str, Any]):
@@ -51,7 +52,7 @@ class InflowType(click.ParamType[str, Any]):
         try:
             return sp.parse_inflow(str(value))
         except InputError as exc:
-            self.fail(str(exc))
+            self.fail(input_words(exc))
 
 
 def _day(d: date) -> str:
