@@ -70,7 +70,8 @@ def _options(command: click.Command) -> Iterator[str]:
 
 def test_every_option_the_errors_name_is_a_real_option() -> None:
     ctx = click.Context(cli)
-    options = {o for name in COMMANDS for o in _options(cli.get_command(ctx, name))}  # type: ignore[arg-type]
+    commands = [cli.get_command(ctx, name) for name in COMMANDS]
+    options = {o for command in commands if command for o in _options(command)}
     assert set(FLAGS.values()) <= options
     for field in ("after_hours", "blocks_per_week", "date_format", "from_memory", "map"):
         assert flag(field) in options
