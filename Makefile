@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 $(STAMP): pyproject.toml constraints.txt
 	@# without the venv's own setuptools, whose .pth hook every Python start would pay for

@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -24,33 +24,13 @@ from textual.screen import Screen
 from textual.worker import WorkerState
 
 from screens.messages import OutsideChange
+from screens.places import FKEYS, PLACES, START, Place
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.paths import DB_NAME
 from tracker.store import DatabaseProblem, DiskProblem, error_words
 from tracker.workspace import Workspace
 
-
-class Place(NamedTuple):
-    key: str
-    mode: str
-    label: str
-    target: str  # "module:ScreenClass"
-
-
-# One entry per screen: its key, shown in the Footer. Issues that add a screen add a line here.
-PLACES: list[Place] = [
-    Place("t", "today", "Today", "screens.today:TodayScreen"),
-    Place("b", "backlog", "Backlog", "screens.backlog:BacklogScreen"),
-    Place("s", "sprint", "Sprint", "screens.sprint:SprintScreen"),
-    Place("c", "selfcheck", "Self-check", "screens.selfcheck:SelfCheckScreen"),
-    Place("w", "trends", "Trends", "screens.trends:TrendsScreen"),
-    Place("o", "settings", "Settings", "screens.settings:SettingsScreen"),
-]
-# The place the app opens on (Today).
-START = PLACES[0]
-# Keys that work even inside a text field, one per screen letter.
-FKEYS = {"t": "f2", "b": "f3", "s": "f4", "c": "f5", "w": "f6", "o": "f7"}
 DARK, LIGHT = "textual-dark", "textual-light"
 # Exit value asking `run_app` to open the demo, then come back to the user's own data.
 OPEN_DEMO = "demo"

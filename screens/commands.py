@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from screens.places import PLACES, key_words
+
+if TYPE_CHECKING:  # the app imports this module
+    from screens.app import CaughtupApp
 
 
 class CaughtupCommands(Provider):
     """Screens and actions by name, so nothing needs remembering."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
-        from screens.app import FKEYS, PLACES, CaughtupApp
-
-        app = self.app
-        assert isinstance(app, CaughtupApp)
+        app = cast("CaughtupApp", self.app)  # the palette is only ever CaughtupApp's
         for place in PLACES:
-            fkey = f" or {FKEYS[place.key].upper()}" if place.key in FKEYS else ""
             yield (
                 f"Go to {place.label}",
-                f"key {place.key}{fkey}",
+                f"key {key_words(place)}",
                 partial(app.action_go, place.mode),
             )
         yield ("Help for this screen", "key ? or F1: the screen and the rules", app.action_help)

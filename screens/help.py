@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
+from screens.places import PLACES, key_words
 from tracker.settings import Settings
 
 # Used when a screen has no `HELP` of its own (a screen's HELP, if set, wins). In either,
@@ -138,14 +139,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = screen
 
     def compose(self) -> ComposeResult:
-        from screens.app import FKEYS, PLACES
-
-        places = ", ".join(
-            f"{p.key} or {FKEYS[p.key].upper()} {p.label}"
-            if p.key in FKEYS
-            else f"{p.key} {p.label}"
-            for p in PLACES
-        )
+        places = ", ".join(f"{key_words(p)} {p.label}" for p in PLACES)
         settings = self.app.workspace.settings  # type: ignore[attr-defined]
         with Vertical() as box:
             box.border_title = "Help"

@@ -13,16 +13,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker import entries
-from tracker.errors import InputError
+from tracker.errors import InputError, spoken
 from tracker.models import Item
 from tracker.settings import BLOCKERS, Settings
 
-# The shared checks name the CLI's options; the form names its own fields instead.
-FIELD_NAMES = {
-    "--date": "Session date",
-    "--time": "Start time",
-    "--type": "Note type",
-    "--blocked-on": "Waiting on",
+# The shared checks name a field; the form says it with its label.
+FIELD_LABELS = {
+    "session_date": "Session date",
+    "session_time": "Start time",
+    "note_type": "Note type",
+    "client_ref": "Client ref",
+    "blocked_on": "Waiting on",
 }
 FLAGS = [("billed", "Billed"), ("court", "Court"), ("high_risk", "High-risk"), ("admin", "Admin")]
 
@@ -141,10 +142,7 @@ class ItemForm(ModalScreen[tuple[Item, list[str], str | None] | None]):
             else:
                 item, changed, warning = entries.edit(self.item, fields, self.settings, self.now)
         except InputError as exc:
-            message = str(exc)
-            for flag, name in FIELD_NAMES.items():
-                message = message.replace(flag, name)
-            error.update(message)
+            error.update(exc.words(lambda field: FIELD_LABELS.get(field, spoken(field))))
             return
         self.dismiss((item, changed, warning))
 

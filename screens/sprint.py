@@ -22,7 +22,7 @@ from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
 from tracker import blocks, burndown, plan_words
 from tracker import sprint as sp
 from tracker.clock import DATE_RANGE, date_in_range
-from tracker.errors import InputError
+from tracker.errors import InputError, spoken
 from tracker.settings import STRATEGIES
 from tracker.store import Store
 from tracker.words import plural
@@ -32,6 +32,23 @@ PARAMS: list[list[tuple[str, str]]] = [
     [("p-days", "Days"), ("p-minutes", "Minutes a block"), ("p-notes", "Notes a block")],
     [("p-target", "Target"), ("p-inflow", "New notes a week")],
 ]
+# A plan's fields as this screen labels them, for the core's errors about them.
+LABELS = {
+    "days": "Days",
+    "block_minutes": "Minutes a block",
+    "notes_per_block": "Notes a block",
+    "target": "Target",
+    "inflow": "New notes a week",
+    "strategy": "Order",
+    "notes": "Block done: notes",
+}
+
+
+def _said(exc: Exception) -> str:
+    """An error as this screen says it: each field by its label."""
+    if isinstance(exc, InputError):
+        return exc.words(lambda field: LABELS.get(field, spoken(field)))
+    return str(exc)
 
 
 def _day(d: date) -> str:
@@ -136,7 +153,7 @@ that would need more than three blocks a week gets a later date suggested instea
                     note = "Plan saved as your sprint." if save else ""
             self.post_message(self._ready(store, result, now.date(), note))
         except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("sprint", str(exc)))
+            self.post_message(WorkFailed("sprint", _said(exc)))
 
     @work(thread=True, exclusive=True, group="sprint")
     def log_done(self, notes: int | None, minutes: int | None) -> None:
@@ -152,7 +169,7 @@ that would need more than three blocks a week gets a later date suggested instea
             )
             self.post_message(self._ready(store, done.after, now.date(), note))
         except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("block_done", str(exc)))
+            self.post_message(WorkFailed("block_done", _said(exc)))
             return
         notations = [(i.id or 0, i.notation) for i in done.written if i.notation]
         self.post_message(
@@ -328,7 +345,7 @@ that would need more than three blocks a week gets a later date suggested instea
         try:
             chosen = self._read_choices()
         except InputError as exc:
-            self._error(str(exc))
+            self._error(_said(exc))
             return
         self.load(chosen, save=True)
 

@@ -19,7 +19,7 @@ from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, WorkFailed
 from tracker import checkin
-from tracker.errors import FieldError, InputError
+from tracker.errors import InputError, spoken
 from tracker.models import DayLog
 from tracker.summary import current_status
 
@@ -33,8 +33,11 @@ FIELDS: list[tuple[str, str, bool]] = [
     ("drained", "Drained/detached 0-4", True),
 ]
 FIELD_LABELS = {name: label for name, label, _ in FIELDS}
-FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared",
-        "after_hours": "--after-hours", "dread": "--dread", "drained": "--drained"}  # fmt: skip
+
+
+def _said(exc: InputError) -> str:
+    """A check-in error as the form says it: each field by its label."""
+    return exc.words(lambda field: FIELD_LABELS.get(field, spoken(field)))
 
 
 def _texts(log: DayLog | None) -> dict[str, str]:
@@ -190,7 +193,7 @@ class TodayScreen(Screen[None]):
             entry = self._read_form(ws.now().date())
             checkin.validate(entry, entry.day)
         except InputError as exc:
-            error.update(str(exc))
+            error.update(_said(exc))
             return
         error.update("")
         # Only what the user edited: the rest may have been logged elsewhere since it was shown
@@ -221,10 +224,10 @@ class TodayScreen(Screen[None]):
         ws = self.app.workspace  # type: ignore[attr-defined]
         try:
             result = checkin.save_changes(ws.store, day, changes, ws.now(), ws.settings.rules)
-        except FieldError as exc:
-            self.post_message(WorkFailed("checkin", f"{FIELD_LABELS[exc.field]}: {exc.problem}"))
+        except InputError as exc:
+            self.post_message(WorkFailed("checkin", _said(exc)))
             return
-        except (InputError, OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error) as exc:
             self.post_message(WorkFailed("checkin", str(exc)))
             return
         saved = {name: "" if value is None else str(value) for name, value in changes.items()}

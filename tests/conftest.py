@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from click.testing import CliRunner, Result
 
-from tracker.cli import cli
+from tracker.cli.group import cli
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot

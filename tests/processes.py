@@ -16,7 +16,7 @@ from tests.conftest import NOW
 # delay lines every part of one command up against every part of the other.
 RUNNER = """
 import contextlib, io, json, sys, time
-from tracker.cli import cli
+from tracker.cli.group import cli
 for line in sys.stdin:
     args, delay = json.loads(line)
     out, err, code = io.StringIO(), io.StringIO(), 0

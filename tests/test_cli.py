@@ -10,11 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import Result
 
 from tests.conftest import digest
-from tracker.cli import COMMANDS
+from tracker.cli.group import COMMANDS, cli
 
 
 def test_log_then_status_in_an_empty_home(
@@ -134,12 +135,25 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(
     assert digest(home) == before
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_every_command_has_help(run: Callable[..., Result], command: str) -> None:
-    result = run(command, "--help")
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command, and every subcommand of a group (`block done`)."""
+    ctx = click.Context(cli)
+    paths: list[tuple[str, ...]] = []
+    for name in sorted(COMMANDS):
+        command = cli.get_command(ctx, name)
+        paths.append((name,))
+        if isinstance(command, click.Group):
+            paths += [(name, sub) for sub in sorted(command.commands)]
+    return paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_has_help(run: Callable[..., Result], path: tuple[str, ...]) -> None:
+    result = run(*path, "--help")
     assert result.exit_code == 0
-    assert f"Usage: caughtup {command}" in result.stdout
-    assert len(result.stdout.splitlines()) > 3
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Usage: caughtup {' '.join(path)} ")
+    assert lines[2].strip() not in ("", "Options:") and "Options:" in lines  # what it does
 
 
 def test_config_roundtrip_masks_secrets(

@@ -171,7 +171,7 @@ def test_a_broken_users_file_names_file_line_and_field(
 def test_status_and_log_never_load_the_crisis_data(tmp_path: Path) -> None:
     env_home = tmp_path / "h"
     code = (
-        "import sys\nfrom tracker.cli import cli\n"
+        "import sys\nfrom tracker.cli.group import cli\n"
         "for args in (['log', '--sessions', '1', '--written', '1'], ['status', '--json']):\n"
         "    try:\n        cli.main(args)\n    except SystemExit:\n        pass\n"
         "print('tracker.crisis' in sys.modules)"

@@ -178,7 +178,7 @@ def test_a_new_clinician_start_to_finish(
     terminal.wait_for("3 outstanding, threshold 4")
 
     # Every screen opens by its key, and Escape comes back.
-    from screens.app import PLACES
+    from screens.places import PLACES
 
     markers = {
         "selfcheck": "Press Enter to begin",

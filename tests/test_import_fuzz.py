@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tracker.cli import cli
+from tracker.cli.group import cli
 
 pytestmark = pytest.mark.slow
 

@@ -37,4 +37,4 @@ def test_wheel_contains_packages_and_data(tmp_path: Path) -> None:
         assert str(source.relative_to(root)) in names, f"{source.name} missing from the wheel"
     assert any(n.endswith("entry_points.txt") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "caughtup = tracker.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "caughtup = tracker.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

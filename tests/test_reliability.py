@@ -31,7 +31,7 @@ from tests.conftest import digest
 # The check-in's module loaded before the writers fork, as `caughtup log` loads it before its
 # write: the store imports it on a first check-in only (status never needs it).
 from tracker import checkin  # noqa: F401
-from tracker.cli import COMMANDS, cli
+from tracker.cli.group import COMMANDS, cli
 from tracker.models import DayLog, Item
 from tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, backup_path
 
@@ -146,7 +146,7 @@ def test_sigkill_during_a_migration_leaves_old_or_new_never_half(fast_dir: Path)
 
 ADDER = """
 import sys
-from tracker.cli import cli
+from tracker.cli.group import cli
 start = float(sys.argv[2])
 import time
 while time.time() < start:
@@ -162,7 +162,7 @@ for n in range(100):
 
 CRON = """
 import sys, time
-from tracker.cli import cli
+from tracker.cli.group import cli
 start = float(sys.argv[1])
 while time.time() < start:
     time.sleep(0.002)

@@ -251,9 +251,7 @@ def test_schedule_prints_crontab_and_systemd_units(run: Callable[..., Result]) -
 def test_remind_with_nothing_to_send_does_not_load_apprise(tmp_path: Path) -> None:
     from tests.test_imports import loaded_after
 
-    code = (
-        "from tracker.cli import cli\ntry:\n    cli.main(['remind'])\nexcept SystemExit:\n    pass"
-    )
+    code = "from tracker.cli.group import cli\ntry:\n    cli.main(['remind'])\nexcept SystemExit:\n    pass"
     assert "apprise" not in loaded_after(code, tmp_path)
 
 

@@ -12,8 +12,9 @@ import pytest
 from click.testing import Result
 from textual.widgets import DataTable, Input, Static
 
-from screens.app import PLACES, make_app
+from screens.app import make_app
 from screens.help import help_markdown
+from screens.places import PLACES
 from tests.conftest import settled
 from tests.test_selfcheck import answers
 from tests.test_selfcheck_cli import answer_file

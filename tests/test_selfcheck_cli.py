@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.conftest import digest
 from tests.test_selfcheck import BUILTIN, answers
-from tracker.cli import cli
+from tracker.cli.group import cli
 from tracker.store import Store
 from tracker.workspace import Workspace
 

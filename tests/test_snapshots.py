@@ -12,7 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from screens.app import DARK, FKEYS, LIGHT, PLACES, make_app
+from screens.app import DARK, LIGHT, make_app
+from screens.places import FKEYS, PLACES
 from tests.conftest import NOW, settled
 from tracker import demo, settings
 

@@ -94,6 +94,29 @@ async def test_bad_parameter_shows_an_error_and_saves_nothing(
     assert run_json("plan", "--preview")["parameters"]["block_minutes"] == 90
 
 
+@pytest.mark.parametrize(
+    ("ident", "typed", "said"),
+    [
+        ("#p-days", "tue,xyz", "Days must be weekdays from mon,tue,wed,thu,fri,sat,sun"),
+        ("#p-target", "2026-11-01", "Target 2026-11-01 is before the start (2026-11-22)"),
+        ("#p-inflow", "-1", "New notes a week must be a number of notes a week from 0 to"),
+    ],
+)
+async def test_the_core_s_check_says_the_field_s_label(
+    forty: None, home: Path, ident: str, typed: str, said: str
+) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sprint(app, pilot)
+        field = app.screen.query_one(ident, Input)
+        field.focus()
+        field.value = typed
+        await pilot.press("enter")
+        await settle(app, pilot)
+        error = shown(app, "#sprint-error")
+        assert error.startswith(said) and "--" not in error
+
+
 async def test_without_a_sprint_the_screen_previews_until_r_saves(
     forty: None, home: Path, run_json: Callable[..., Any]
 ) -> None:

@@ -51,7 +51,10 @@ async def test_bad_value_shows_error_and_saves_nothing(
         await pilot.press("3", "enter", "5", "ctrl+s")
         await pilot.pause()
         error = str(app.screen.query_one("#checkin-error").render())
-        assert "more than --sessions 3" in error or "more than" in error
+        assert error == (
+            "Notes written same day 5 is more than Sessions held 3; same-day notes are for "
+            "today's sessions (count older notes with Backlog notes cleared)"
+        )
     assert run_json("status")["outstanding"] == 0
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import rules as r
-from tracker.errors import FieldError, InputError
+from tracker.errors import FieldError
 from tracker.models import DayLog, Item
 from tracker.settings import Rules
 
@@ -28,31 +28,34 @@ MAX_AFTER_HOURS = 1440
 EARLIEST = date(2000, 1, 1)
 
 
-def _bounded(name: str, value: int | None, lo: int, hi: int) -> None:
+def _bounded(field: str, value: int | None, lo: int, hi: int) -> None:
     if value is not None and not lo <= value <= hi:
-        raise InputError(f"{name} must be {lo} to {hi}, got {value}")
+        raise FieldError(field, f"must be {lo} to {hi}, got {value}")
 
 
 def validate(log: DayLog, today: date) -> None:
-    """Raise InputError naming the first bad field of a check-in."""
+    """Raise FieldError naming the first bad field of a check-in."""
     if log.day > today:
-        raise InputError(
-            f"--date {log.day.isoformat()} is in the future; log today ({today.isoformat()}) "
-            "or an earlier day"
+        raise FieldError(
+            "day",
+            f"{log.day.isoformat()} is in the future; log today ({today.isoformat()}) "
+            "or an earlier day",
         )
     if log.day < EARLIEST:
-        raise InputError(f"--date {log.day.isoformat()} is before {EARLIEST.isoformat()}")
-    _bounded("--sessions", log.sessions, 0, MAX_SESSIONS)
-    _bounded("--written", log.written, 0, MAX_SESSIONS)
+        raise FieldError("day", f"{log.day.isoformat()} is before {EARLIEST.isoformat()}")
+    _bounded("sessions", log.sessions, 0, MAX_SESSIONS)
+    _bounded("written", log.written, 0, MAX_SESSIONS)
     if log.written > log.sessions:
-        raise InputError(
-            f"--written {log.written} is more than --sessions {log.sessions}; same-day notes "
-            "are for today's sessions (count older notes with --cleared)"
+        raise FieldError(
+            "written",
+            f"{log.written} is more than {{sessions}} {log.sessions}; same-day notes are for "
+            "today's sessions (count older notes with {cleared})",
+            mentions=("sessions", "cleared"),
         )
-    _bounded("--cleared", log.cleared, 0, MAX_CLEARED)
-    _bounded("--after-hours", log.after_hours, 0, MAX_AFTER_HOURS)
-    _bounded("--dread", log.dread, 0, 4)
-    _bounded("--drained", log.drained, 0, 4)
+    _bounded("cleared", log.cleared, 0, MAX_CLEARED)
+    _bounded("after_hours", log.after_hours, 0, MAX_AFTER_HOURS)
+    _bounded("dread", log.dread, 0, 4)
+    _bounded("drained", log.drained, 0, 4)
 
 
 def written_moment(day: date, now: datetime, tz: tzinfo) -> datetime:

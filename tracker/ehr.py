@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from tracker import backups
 from tracker.checkin import placement_words
 from tracker.clock import DATE_RANGE, date_in_range, to_utc_text
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.files import read_input
 from tracker.importer import _csv_rows
 from tracker.models import check_client_ref
@@ -55,14 +55,14 @@ def parse_map(specs: tuple[str, ...]) -> dict[str, str]:
             name = name.strip().lower().replace("-", "_")
             column = column.strip().strip('"').strip("'").strip()
             if not sep or not column:
-                raise InputError(f'--map must be pairs like date="Service Date", got {chunk!r}')
+                raise FieldError("map", f'must be pairs like date="Service Date", got {chunk!r}')
             if name not in FIELDS:
-                raise InputError(f"--map {name!r} is not a field; map any of {', '.join(FIELDS)}")
+                raise FieldError("map", f"{name!r} is not a field; map any of {', '.join(FIELDS)}")
             if name in mapping:
-                raise InputError(f"--map {name} is given twice")
+                raise FieldError("map", f"{name} is given twice")
             mapping[name] = column
     if "date" not in mapping:
-        raise InputError('--map needs date=COLUMN (the session date), e.g. date="Service Date"')
+        raise FieldError("map", 'needs date=COLUMN (the session date), e.g. date="Service Date"')
     return mapping
 
 
@@ -77,7 +77,7 @@ def _field_checkers(
             else:
                 day = datetime.strptime(text, date_format).date()
         except ValueError:
-            raise ValueError(f"must be a date as {hint} (set --date-format to match)") from None
+            raise ValueError(f"must be a date as {hint} (set {{date_format}} to match)") from None
         if not date_in_range(day):
             raise ValueError(f"must be a date {DATE_RANGE}")
         return day
@@ -289,7 +289,9 @@ def run(
     for name, column in mapping.items():
         if column not in header:
             shown = ", ".join(repr(h) for h in header[:12])
-            raise InputError(f"--map {name}: {path.name} has no column {column!r} (it has {shown})")
+            raise FieldError(
+                "map", f"{name}: {path.name} has no column {column!r} (it has {shown})"
+            )
         positions[name] = header.index(column)
     now = ws.now()
     tz = ws.tz
@@ -321,7 +323,8 @@ def run(
                 line = body[cells_of.index(raw)][0]
                 raise InputError(
                     f"{path.name} line {line}, column {header[positions[name]]!r} ({name}): "
-                    f"{problem}; got {raw[:40]!r}; nothing was imported"
+                    f"{problem}; got {raw[:40]!r}; nothing was imported",
+                    mentions=("date_format",),
                 ) from None
         parsed[name] = cache
     if "written" in positions:

@@ -6,46 +6,51 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from tracker.clock import DATE_RANGE, date_in_range, local_moment
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.models import Item, check_client_ref
 from tracker.settings import BLOCKERS, Settings
 
 if TYPE_CHECKING:
     from tracker.store import Store
 
-# The fields an edit may change, with the option that sets each (for error messages).
-EDITABLE = {
-    "session_date": "--date",
-    "session_time": "--time",
-    "note_type": "--type",
-    "client_ref": "--client",
-    "billed": "--billed",
-    "court": "--court",
-    "high_risk": "--high-risk",
-    "admin": "--admin",
-    "blocked_on": "--blocked-on",
-}
+# The fields an edit may change.
+EDITABLE = (
+    "session_date",
+    "session_time",
+    "note_type",
+    "client_ref",
+    "billed",
+    "court",
+    "high_risk",
+    "admin",
+    "blocked_on",
+)
 
 
 def check(item: Item, settings: Settings, now: datetime) -> tuple[Item, str | None]:
-    """InputError when `item` cannot be saved as it is; else the item with its client reference
-    tidied, and a warning (or None)."""
+    """InputError when `item` cannot be saved as it is (FieldError naming a field the user
+    gave); else the item with its client reference tidied, and a warning (or None)."""
     if not date_in_range(item.session_date):
-        raise InputError(f"--date must be a date {DATE_RANGE}, got {item.session_date.isoformat()}")
+        raise FieldError(
+            "session_date", f"must be a date {DATE_RANGE}, got {item.session_date.isoformat()}"
+        )
     if item.session_date > now.date():
-        raise InputError(
-            f"--date {item.session_date.isoformat()} is in the future; "
-            "notes are owed for sessions already held"
+        raise FieldError(
+            "session_date",
+            f"{item.session_date.isoformat()} is in the future; "
+            "notes are owed for sessions already held",
         )
     types = settings.rules.note_types
     if item.note_type not in types:
-        raise InputError(
-            f"--type must be one of {', '.join(types)}, got {item.note_type!r} "
-            "(add your own with `caughtup config rules.note_types ...`)"
+        raise FieldError(
+            "note_type",
+            f"must be one of {', '.join(types)}, got {item.note_type!r} "
+            "(add your own with `caughtup config rules.note_types ...`)",
         )
     if item.blocked_on is not None and item.blocked_on not in BLOCKERS:
-        raise InputError(
-            f"--blocked-on must be one of {', '.join(BLOCKERS)} or none, got {item.blocked_on!r}"
+        raise FieldError(
+            "blocked_on",
+            f"must be one of {', '.join(BLOCKERS)} or none, got {item.blocked_on!r}",
         )
     if item.written_at is not None and item.session_time is not None:
         tz = now.tzinfo

@@ -21,7 +21,7 @@ from typing import Any
 
 from tracker import files
 from tracker import settings as settings_mod
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.paths import ensure_dir, write_private
 from tracker.settings import Settings
 from tracker.store import SCHEMA_VERSION, Store
@@ -80,7 +80,7 @@ def snapshot(store: Store, current: Settings, now: datetime, only: str | None = 
     if only is not None:
         names = [t.name for t in tables]
         if only not in names:
-            raise InputError(f"--table must be one of {', '.join(names)}, got {only!r}")
+            raise FieldError("table", f"must be one of {', '.join(names)}, got {only!r}")
         tables = [t for t in tables if t.name == only]
     secrets = secrets_of(current)
     with store.reading():

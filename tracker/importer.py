@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 from tracker import backups, files
 from tracker import settings as settings_mod
 from tracker.columns import INT64, Rule, real_date, rules_for, state_problem, storable
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.export import ABOUT_FILE, FORMAT, SETTINGS_FILE, VERSION, restore_cell
 from tracker.settings import Settings
 from tracker.store import SCHEMA_VERSION, RowRejected
@@ -62,7 +62,7 @@ def read(path: Path, encoding: str, table: str | None) -> ImportFile:
     data = files.read_input(path)
     if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
         if table is not None:
-            raise InputError("--table is for a CSV file; a JSON export names its tables")
+            raise FieldError("table", "is for a CSV file; a JSON export names its tables")
         return _read_json(path, data)
     name = table or path.stem
     rows = _csv_rows(path, data, encoding)
@@ -90,7 +90,8 @@ def _read_json(path: Path, data: bytes) -> ImportFile:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise InputError(
             f'{path} is not a caughtup export (no "format": "{FORMAT}"); to import an item '
-            "list from an EHR, save it as CSV and map its columns with --map"
+            "list from an EHR, save it as CSV and map its columns with {map}",
+            mentions=("map",),
         )
 
     def bad(where: str, value: Any, should: str) -> NoReturn:
@@ -140,11 +141,12 @@ def decode(path: Path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except LookupError:
-        raise InputError(f"--encoding {encoding!r} is not an encoding Python knows") from None
+        raise FieldError("encoding", f"{encoding!r} is not an encoding Python knows") from None
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path} is not {encoding} text (byte {exc.start}); save it as CSV UTF-8, or name "
-            "its encoding with --encoding (e.g. cp1252)"
+            "its encoding with {encoding} (e.g. cp1252)",
+            mentions=("encoding",),
         ) from None
 
 
@@ -428,7 +430,8 @@ def _run(
         if part.name not in tables:
             raise InputError(
                 f"{path}: no table named {part.name!r} (caughtup's tables: {', '.join(order)}); "
-                "use --table NAME, or --map to import an EHR item list; nothing was imported"
+                "use {table} NAME, or {map} to import an EHR item list; nothing was imported",
+                mentions=("table", "map"),
             )
         columns, rows = check_table(tables[part.name], part, rules)
         plan.append((tables[part.name], columns, rows, part))
@@ -448,8 +451,9 @@ def _run(
             )
         except RowRejected as exc:
             part = next(p for t, _, _, p in plan if t.name == exc.table)
-            raise InputError(
-                f"{part.where(exc.index)}: {exc.problem}; nothing was imported"
+            raise InputError(  # the store's words may mention {replace}
+                f"{part.where(exc.index)}: {exc.problem}; nothing was imported",
+                mentions=("replace",),
             ) from None
     return {
         "source": str(path),

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 import questionnaires
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.selfcheck import DEFAULT_THRESHOLD, Question, Questionnaire, Scale
 from tracker.words import plural
 
@@ -235,7 +235,7 @@ def load(name: str, home: Path) -> Questionnaire:
             assert entry.questionnaire is not None
             return entry.questionnaire
     names = ", ".join(sorted({e.name for e in entries}))
-    raise InputError(
-        f"--questionnaire {name!r} is unknown; choose one of {names}, or add "
-        f"{user_dir(home) / (name + '.toml')}"
+    raise FieldError(
+        "questionnaire",
+        f"{name!r} is unknown; choose one of {names}, or add {user_dir(home) / (name + '.toml')}",
     )

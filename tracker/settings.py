@@ -218,7 +218,7 @@ KEYS: dict[str, Key] = {
     "theme": Key("TUI theme, e.g. textual-dark or textual-light."),
     "onboarded": Key("Whether first-run onboarding is done."),
     "private_print": Key(
-        "Print self-check summaries without the safety answers by default (--private)."
+        "Print self-check summaries without the safety answers by default (`selfcheck --private`)."
     ),
     "rules.threshold": Key("Outstanding notes that mean 'catch up now'.", lo=1, hi=100),
     "rules.rule_hours": Key("Hours after a session by which its note is due.", lo=1, hi=336),

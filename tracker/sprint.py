@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from tracker import planner, rules
 from tracker.burndown import projection
 from tracker.clock import date_in_range
-from tracker.errors import InputError
+from tracker.errors import FieldError, InputError
 from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import STRATEGIES, WEEKDAYS, Settings
 from tracker.store import Store
@@ -130,18 +130,19 @@ class Choices:
 
 
 def parse_days(text: str) -> list[str]:
-    """'tue,thu' (or 'Tuesday, Thursday') as weekday keys; InputError otherwise."""
+    """'tue,thu' (or 'Tuesday, Thursday') as weekday keys; FieldError otherwise."""
     days = [d.strip().lower()[:3] for d in text.split(",") if d.strip()]
     if not days or any(d not in WEEKDAYS for d in days):
-        raise InputError(
-            f"--days must be weekdays from {','.join(WEEKDAYS)} separated by commas, "
-            f"e.g. tue,thu; got {text!r}"
+        raise FieldError(
+            "days",
+            f"must be weekdays from {','.join(WEEKDAYS)} separated by commas, "
+            f"e.g. tue,thu; got {text!r}",
         )
     return list(dict.fromkeys(days))
 
 
 def parse_inflow(text: str) -> str:
-    """'recent' or a number of notes a week (0 to 500), as text; InputError otherwise."""
+    """'recent' or a number of notes a week (0 to 500), as text; FieldError otherwise."""
     value = text.strip().lower()
     if value == "recent":
         return value
@@ -150,9 +151,9 @@ def parse_inflow(text: str) -> str:
     except ValueError:
         number = -1.0
     if not 0 <= number <= MAX_INFLOW:
-        raise InputError(
-            f"--inflow must be a number of notes a week from 0 to {MAX_INFLOW:g}, or recent, "
-            f"got {text!r}"
+        raise FieldError(
+            "inflow",
+            f"must be a number of notes a week from 0 to {MAX_INFLOW:g}, or recent, got {text!r}",
         )
     return f"{number:g}"
 
@@ -214,27 +215,30 @@ def _inflow_ok(text: str) -> bool:
 
 
 def check_choices(c: Choices, today: date) -> None:
-    """InputError naming the first choice that cannot make a plan."""
+    """FieldError naming the first choice that cannot make a plan."""
     if c.days is not None:
         if not c.days:
-            raise InputError("--days must name at least one weekday, e.g. tue,thu")
+            raise FieldError("days", "must name at least one weekday, e.g. tue,thu")
         if c.blocks_per_week is not None and c.blocks_per_week != len(c.days):
-            raise InputError(
-                f"--blocks-per-week {c.blocks_per_week} does not match --days "
-                f"{','.join(c.days)} ({len(c.days)} days); give one of them, or make them agree"
+            raise FieldError(
+                "blocks_per_week",
+                f"{c.blocks_per_week} does not match {{days}} {','.join(c.days)} "
+                f"({len(c.days)} days); give one of them, or make them agree",
+                mentions=("days",),
             )
     if c.start is not None and c.start < today:
-        raise InputError(
-            f"--start {c.start.isoformat()} is in the past; plan from today "
-            f"({today.isoformat()}) or later"
+        raise FieldError(
+            "start",
+            f"{c.start.isoformat()} is in the past; plan from today ({today.isoformat()}) or later",
         )
     if c.target is not None and c.target < (c.start or today):
-        raise InputError(
-            f"--target {c.target.isoformat()} is before the start "
-            f"({(c.start or today).isoformat()}); pick a later date"
+        raise FieldError(
+            "target",
+            f"{c.target.isoformat()} is before the start ({(c.start or today).isoformat()}); "
+            "pick a later date",
         )
     if c.strategy is not None and c.strategy not in STRATEGIES:
-        raise InputError(f"--strategy must be one of {', '.join(STRATEGIES)}, got {c.strategy!r}")
+        raise FieldError("strategy", f"must be one of {', '.join(STRATEGIES)}, got {c.strategy!r}")
     if c.inflow is not None:
         parse_inflow(c.inflow)
 
@@ -309,7 +313,9 @@ def build(
     else:
         days = tuple(sorted(dict.fromkeys(s.days), key=WEEKDAYS.index))
     if not days:
-        raise InputError("no catch-up days set; give --days tue,thu or set sprint.days")
+        raise InputError(
+            "no catch-up days set; give {days} tue,thu or set sprint.days", mentions=("days",)
+        )
     start = chosen.start or next_start(today, c.start)
     start = planner.first_day(start, days, time.fromisoformat(s.start), now)
 

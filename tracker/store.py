@@ -964,7 +964,7 @@ class Store:
                     table.name,
                     index,
                     f"{what} already exists with different values; nothing was imported "
-                    "(import into an empty database, or use --replace to replace everything)",
+                    "(import into an empty database, or use {replace} to replace everything)",
                 )
 
     # -- self-check results (issue 5) ----------------------------------------------------------

@@ -10,18 +10,18 @@ import click
 
 from tracker import blocks, plan_words
 from tracker import sprint as sp
-from tracker.commands.common import (
+from tracker.cli.errors import input_words
+from tracker.cli.items import late_options, late_reason
+from tracker.cli.options import (
     ITEM_ID,
     Bounded,
     DateType,
     emit_json,
-    flagged,
     json_option,
     output_path,
     workspace,
 )
-from tracker.commands.items import late_options, late_reason
-from tracker.errors import FieldError, InputError
+from tracker.errors import InputError
 from tracker.planner import Plan, target_advice
 from tracker.settings import STRATEGIES, Rules
 from tracker.words import plural
@@ -42,7 +42,7 @@ class DaysType(click.ParamType[list[str], Any]):
         try:
             return sp.parse_days(str(value))
         except InputError as exc:
-            self.fail(str(exc))
+            self.fail(input_words(exc))
 
 
 class InflowType(click.ParamType[str, Any]):
@@ -52,7 +52,7 @@ class InflowType(click.ParamType[str, Any]):
         try:
             return sp.parse_inflow(str(value))
         except InputError as exc:
-            self.fail(str(exc))
+            self.fail(input_words(exc))
 
 
 def _day(d: date) -> str:
@@ -258,20 +258,17 @@ def done(
     why = late_reason(reason, no_reason)
     ws = workspace()
     now = ws.now()
-    try:
-        result = blocks.log_block(
-            ws.store,
-            ws.settings,
-            now,
-            notes=notes,
-            minutes=minutes,
-            ids=ids,
-            day=day,
-            reason=why,
-            from_memory=from_memory,
-        )
-    except FieldError as exc:
-        raise flagged(exc) from None
+    result = blocks.log_block(
+        ws.store,
+        ws.settings,
+        now,
+        notes=notes,
+        minutes=minutes,
+        ids=ids,
+        day=day,
+        reason=why,
+        from_memory=from_memory,
+    )
     data = result.to_json()
     if as_json:
         emit_json(data)

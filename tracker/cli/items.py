@@ -11,7 +11,7 @@ import click
 from tracker import checkin, entries, rules
 from tracker import settings as settings_mod
 from tracker.backlog import due_text
-from tracker.commands.common import (
+from tracker.cli.options import (
     ITEM_ID,
     DateTimeType,
     DateType,

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from tracker import notifier
-from tracker.commands.common import emit_json, json_option, workspace
+from tracker.cli.options import emit_json, json_option, workspace
 from tracker.errors import InputError
 from tracker.records import Delivery
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from tracker import settings
-from tracker.commands.common import emit_json, json_option, workspace
+from tracker.cli.options import emit_json, json_option, workspace
 from tracker.settings import mask
 
 

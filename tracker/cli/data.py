@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tracker import files
-from tracker.commands.common import emit_json, json_option, output_path, workspace
+from tracker.cli.options import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
 from tracker.paths import DB_NAME
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker import checkin
-from tracker.commands.common import Bounded, DateType, emit_json, flagged, json_option, workspace
-from tracker.errors import FieldError
+from tracker.cli.options import Bounded, DateType, emit_json, json_option, workspace
 from tracker.models import DayLog
 from tracker.summary import current_status, short_line
 from tracker.words import plural
@@ -66,10 +65,7 @@ def log(
         drained=drained,
     )
     checkin.validate(entry, now.date())
-    try:
-        result = ws.store.log_day(entry, now, ws.settings.rules)
-    except FieldError as exc:
-        raise flagged(exc) from None
+    result = ws.store.log_day(entry, now, ws.settings.rules)
     st = current_status(ws)
     if as_json:
         emit_json(

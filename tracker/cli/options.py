@@ -1,4 +1,4 @@
-"""Shared pieces of the CLI commands: option types with one-line errors, output helpers."""
+"""What the commands share: option types with one-line errors, JSON output, the workspace."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 import click
 
 from tracker import files
-from tracker.cli import json_text
+from tracker.cli.output import json_text
 from tracker.clock import DATE_RANGE, date_in_range
-from tracker.errors import FieldError, InputError
+from tracker.errors import InputError
 from tracker.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,8 +129,3 @@ def output_path(flag: str, path: Path, ws: Workspace, *, folder: bool = False) -
 def localize(moment: datetime, ws: Workspace) -> datetime:
     """A user-typed date-time: local when it has no offset."""
     return moment.replace(tzinfo=ws.tz) if moment.tzinfo is None else moment.astimezone(ws.tz)
-
-
-def flagged(exc: FieldError) -> InputError:
-    """The core's error about one field, naming the option that sets it."""
-    return InputError(f"--{exc.field.replace('_', '-')} {exc.problem}")

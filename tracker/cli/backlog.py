@@ -6,8 +6,8 @@ import click
 
 from tracker import backlog as backlog_mod
 from tracker import rules
-from tracker.commands.common import Bounded, emit_json, json_option, workspace
-from tracker.commands.items import NoteTypeType
+from tracker.cli.items import NoteTypeType
+from tracker.cli.options import Bounded, emit_json, json_option, workspace
 
 
 def _line(row: backlog_mod.Row) -> str:

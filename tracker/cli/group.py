@@ -14,7 +14,31 @@ from typing import Any
 
 import click
 
-from tracker.cli import ABORTED, COMMANDS, one_line, user_errors
+from tracker.cli.errors import ABORTED, one_line, user_errors
+from tracker.cli.tui import open_app
+
+# name -> "module:attribute"; a command's module is imported only when that command runs.
+COMMANDS: dict[str, str] = {
+    "log": "tracker.cli.checkin:log",
+    "add": "tracker.cli.items:add",
+    "edit": "tracker.cli.items:edit",
+    "done": "tracker.cli.items:done",
+    "backlog": "tracker.cli.backlog:backlog",
+    "status": "tracker.cli.status:status",
+    "config": "tracker.cli.config:config",
+    "selfcheck": "tracker.cli.selfcheck:selfcheck",
+    "crisis": "tracker.cli.crisis:crisis",
+    "plan": "tracker.cli.plan:plan",
+    "block": "tracker.cli.plan:block",
+    "trends": "tracker.cli.trends:trends_command",
+    "demo": "tracker.cli.demo:demo",
+    "remind": "tracker.cli.remind:remind",
+    "notify-test": "tracker.cli.remind:notify_test",
+    "export": "tracker.cli.data:export",
+    "import": "tracker.cli.data:import_",
+    "backup": "tracker.cli.data:backup",
+    "restore": "tracker.cli.data:restore",
+}
 
 
 class LazyGroup(click.Group):
@@ -84,10 +108,4 @@ def cli(ctx: click.Context, demo: bool) -> None:
     Run without a command to open the app. Data lives in $CAUGHTUP_HOME or your user data folder.
     """
     if ctx.invoked_subcommand is None:
-        # textual costs ~250 ms: only when the TUI opens
-        from screens.app import run_app, run_demo
-
-        if demo:
-            run_demo()
-        else:
-            run_app()
+        open_app(demo=demo)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.commands.common import emit_json, json_option, workspace
+from tracker.cli.options import emit_json, json_option, workspace
 
 
 @click.command()

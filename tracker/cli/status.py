@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli import status_output
-from tracker.commands.common import json_option, workspace
+from tracker.cli.options import json_option, workspace
+from tracker.cli.output import status_output
 
 
 @click.command()

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from tracker import crisis, files, report
-from tracker.commands.common import emit_json, json_option, output_path, workspace
+from tracker.cli.options import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
 from tracker.selfcheck import (
     Questionnaire,

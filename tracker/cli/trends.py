@@ -11,7 +11,7 @@ import textwrap
 import click
 
 from tracker import trends
-from tracker.commands.common import Bounded, emit_json, json_option, workspace
+from tracker.cli.options import Bounded, emit_json, json_option, workspace
 from tracker.errors import InputError
 
 

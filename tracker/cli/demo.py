@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from tracker.commands.common import emit_json, json_option
+from tracker.cli.options import emit_json, json_option
+from tracker.cli.tui import open_app
 from tracker.errors import InputError
 
 
@@ -27,9 +28,7 @@ def demo(into: Path | None, as_json: bool) -> None:
     if into is None:
         if as_json:
             raise InputError("--json needs --into FOLDER (the demo app itself prints nothing)")
-        from screens.app import run_demo  # textual costs ~250 ms: only when the TUI opens
-
-        run_demo()
+        open_app(demo=True)
         return
     from tracker import demo as sample
 
