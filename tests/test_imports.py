@@ -96,17 +96,6 @@ def test_status_answers_without_click_dataclasses_or_tomllib(tmp_path: Path) -> 
     assert "tracker" in loaded and not loaded & {"click", "dataclasses", "tomllib"}
 
 
-def test_importing_an_export_loads_no_pydantic(tmp_path: Path) -> None:
-    """pydantic's import alone is 150 ms of the 1 s an import of 100,000 items may take."""
-    export = tmp_path / "export.json"
-    home = tmp_path / "source"
-    env = {**os.environ, "CAUGHTUP_HOME": str(home), "CAUGHTUP_NOW": "2026-11-22T10:00"}
-    for args in (["add", "--date", "2026-11-20"], ["export", "--out", str(export)]):
-        subprocess.run([sys.executable, "-m", "tracker", *args], env=env, check=True)
-    loaded = imported_by(["import", str(export)], tmp_path / "target")
-    assert "tracker" in loaded and "pydantic" not in loaded
-
-
 @pytest.mark.parametrize(
     "module", ["tracker.habit", "tracker.workload", "tracker.waiting", "tracker.whatif"]
 )

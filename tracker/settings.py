@@ -235,16 +235,17 @@ def set_value(settings: Settings, key: str, raw: Any, *, loading: bool = False) 
 
     `loading`: the value comes from a file (an import), not typed, so a country is not looked up
     (an old file naming a country no longer known still opens: it reads as `other`)."""
+    return with_values(settings, {key: raw}, loading=loading)
+
+
+def with_values(
+    settings: Settings, values: Mapping[str, Any], *, loading: bool = False
+) -> Settings:
+    """`settings` with each dotted key set, checked together (InputError for a bad one, whose
+    `key` it names; see `set_value`)."""
     from tracker import settings_check  # pydantic (~150 ms): only when a value is set
 
-    return settings_check.set_value(settings, key, raw, typed=not loading)
-
-
-def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
-    """`settings` with each dotted key set (InputError for a bad one)."""
-    for key, value in values.items():
-        settings = set_value(settings, key, value)
-    return settings
+    return settings_check.set_values(settings, values, typed=not loading)
 
 
 def replaced(settings: Settings, key: str, value: Any) -> Settings:

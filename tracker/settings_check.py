@@ -370,18 +370,35 @@ def validate(tables: Mapping[str, Any], source: str | None = None) -> Settings:
         raise InputError(f"{source}: {problem}; fix the file{fix}") from None
 
 
-def set_value(current: Settings, key: str, raw: Any, *, typed: bool = True) -> Settings:
-    """`current` with `key` set from `raw` (text, or a value from a file), checked.
+class SettingError(InputError):
+    """A bad value for the setting `key`."""
 
-    `typed`: the user typed it, so a country is looked up (see `country`)."""
-    settings.get_value(current, key)  # an unknown key: said before anything else
-    section, _, name = key.rpartition(".")
-    given = {section: {name: raw}} if section else {name: raw}
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
+def set_values(current: Settings, values: Mapping[str, Any], *, typed: bool = True) -> Settings:
+    """`current` with each dotted key set from its raw value (text, or a value from a file), all
+    checked at once; SettingError naming the first bad one.
+
+    `typed`: the user typed them, so a country is looked up (see `country`)."""
+    given: dict[str, Any] = {}
+    for key, raw in values.items():
+        try:
+            settings.get_value(current, key)  # an unknown key: said before anything else
+        except InputError as exc:
+            raise SettingError(key, str(exc)) from None
+        section, _, name = key.rpartition(".")
+        given.setdefault(section, {})[name] = raw
+    top = given.pop("", {})
     try:
-        checked = _record(_MODEL.model_validate(given, context={"typed": typed}))
+        checked = _record(_MODEL.model_validate({**top, **given}, context={"typed": typed}))
     except ValidationError as exc:
-        raise InputError(_said(exc, given)[1]) from None
-    return settings.replaced(current, key, settings.get_value(checked, key))
+        raise SettingError(*_said(exc, {**top, **given})) from None
+    for key in values:
+        current = settings.replaced(current, key, settings.get_value(checked, key))
+    return current
 
 
 def text_of(value: Settings) -> str:

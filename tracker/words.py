@@ -23,9 +23,14 @@ class RuleHours(Protocol):
     def rule_hours(self) -> int: ...
 
 
+def noun(count: int, word: str, many: str | None = None) -> str:
+    """'note' or 'notes', as `count` of them are called; `many` for an irregular plural."""
+    return word if count == 1 else (many or word + "s")
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 note', '3 notes'; `many` for an irregular plural ('1 query', '2 queries')."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
+    return f"{count} {noun(count, word, many)}"
 
 
 def number_word(n: int) -> str:
