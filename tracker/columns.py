@@ -24,7 +24,6 @@ from pydantic import (
     Json,
     Strict,
     StringConstraints,
-    TypeAdapter,
     ValidationError,
 )
 
@@ -34,6 +33,7 @@ from tracker.models import check_client_ref
 from tracker.rules import MAX_NOTATION
 from tracker.settings import BLOCKERS
 from tracker.store import SENT_PREFIX
+from tracker.validation import list_of
 
 MAX_TEXT = 500
 """Longest free text kept (a delivery's error, a block's goal line)."""
@@ -53,10 +53,8 @@ class Rule(NamedTuple):
     2**70 == 2.0**70 to a set but only the float fits SQLite."""
 
 
-@cache
-def adapter(kind: Any) -> TypeAdapter[list[Any]]:
-    """The pydantic check of a list of `kind` (made once per kind: about 1 ms each)."""
-    return TypeAdapter(list[kind])
+adapter = cache(list_of)
+"""The check of a list of `kind` values, made once per kind."""
 
 
 def breaks(values: list[Any], rule: Rule) -> bool:

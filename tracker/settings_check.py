@@ -34,6 +34,7 @@ from pydantic_core import CoreSchema, core_schema
 from tracker import settings
 from tracker.errors import InputError
 from tracker.settings import SECTIONS, Settings
+from tracker.validation import said
 
 # Names the records' annotations use, found here (see `_hints`).
 __all__ = ["AfterValidator", "Annotated", "Mapping", "Sequence"]
@@ -353,7 +354,7 @@ def _said(exc: ValidationError, given: Mapping[str, Any]) -> tuple[str, str]:
     if key in SECTIONS:
         return key, f"{key} must be a table [{key}] of its settings, got {raw!r}"
     # one of the checks above says it in its own words
-    must = str(error["ctx"]["error"]) if error["type"] == "value_error" else _words()[key]
+    must = said(error) if error["type"] == "value_error" else _words()[key]
     return key, f"{key} must be {must}, got {raw!r}"
 
 
