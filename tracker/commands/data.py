@@ -11,6 +11,7 @@ from tracker import files
 from tracker.commands.common import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
 from tracker.paths import DB_NAME
+from tracker.words import plural
 
 
 def _not_the_database(path: Path, home: Path, flag: str) -> None:
@@ -80,7 +81,7 @@ def export(fmt: str, out: Path | None, table: str | None, as_json: bool) -> None
     else:
         rows = sum(counts.values())
         click.echo(
-            f"Exported {len(counts)} table{'s' if len(counts) != 1 else ''} ({rows} rows) and "
+            f"Exported {plural(len(counts), 'table')} ({rows} rows) and "
             f"{len(snap.settings)} settings to {out}"
         )
 
