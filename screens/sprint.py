@@ -59,7 +59,7 @@ note type (so you stay in one frame of mind), and the day you would be caught up
   you type, in triage order), shows the late-entry notations to copy, takes the minutes you spent
   to learn your pace, and re-plans the rest. New notes join the plan at their tier.
 
-The plan assumes new notes are written within {hours} hours from now on; the line below the
+The plan assumes new notes are written {within} from now on; the line below the
 finish date shows what would happen at the rate notes slipped over the last 4 weeks. A target
 that would need more than three blocks a week gets a later date suggested instead."""
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -260,7 +260,7 @@ def current_alerts(
                 "block",
                 today.isoformat(),
                 f"{label} today at {starts}",
-                f"{minutes} minutes for catch-up today; the plan: {'; then '.join(goals)}. "
+                f"{plural(minutes, 'minute')} for catch-up today; the plan: {'; then '.join(goals)}. "
                 f"{plural(n_open, 'note')} open, oldest {days_old(oldest)}.",
             )
         )

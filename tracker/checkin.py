@@ -173,7 +173,7 @@ def reconcile(
             total = len(already) + len(mine) + len(pick)
             raise FieldError(
                 "cleared",
-                f"{log.cleared} is more than the {total} notes from before {day.isoformat()} "
+                f"{log.cleared} is more than the {plural(total, 'note')} from before {day.isoformat()} "
                 f"that are open or were marked written that day; use a number up to {total}",
             )
         for item in pick:

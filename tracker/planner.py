@@ -430,7 +430,7 @@ def plan(
                 + ", and there is no finish date. The blocks below still take the most urgent "
                 "notes first. "
                 + (
-                    f"{turn} blocks a week would turn it"
+                    f"{plural(turn, 'block')} a week would turn it"
                     if turn is not None
                     else "Even a block every day would not turn it: longer blocks would"
                 )
@@ -484,7 +484,7 @@ def plan(
 def target_advice(needed: int | None, suggested: date | None) -> str:
     """What would meet a missed target, never more blocks a week than is sustainable."""
     if needed is not None and needed <= MAX_SUSTAINABLE:
-        return f"{needed} blocks a week would do it"
+        return f"{plural(needed, 'block')} a week would do it"
     more = (
         f"it would take {needed} blocks a week, more than the {MAX_SUSTAINABLE} you can keep up"
         if needed is not None

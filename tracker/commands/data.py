@@ -138,7 +138,7 @@ def import_(
             emit_json(report)
         else:
             click.echo(
-                f"Imported {report['added']} of {report['rows']} items from {source.name}"
+                f"Imported {report['added']} of {plural(report['rows'], 'item')} from {source.name}"
                 + (
                     f"; {report['skipped_duplicates']} were already here"
                     if report["skipped_duplicates"]

@@ -274,7 +274,8 @@ def done(
         return
     lines = [
         f"Block {blocks.block_name(result.block)} done: {plural(len(result.written), 'note')} "
-        f"written in {result.minutes} minutes. {result.remaining} left. That is real progress."
+        f"written in {plural(result.minutes, 'minute')}. {result.remaining} left. That is real "
+        "progress."
     ]
     if result.pace:
         paces = ", ".join(f"{t} {m:.1f}" for t, m in sorted(result.pace.items()))
