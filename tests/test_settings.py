@@ -166,3 +166,20 @@ def test_a_bad_file_stays_an_error_after_a_good_parse(tmp_path: Path) -> None:
     (tmp_path / "settings.toml").write_text("[rules]\nthreshold = 0\n")
     with pytest.raises(InputError, match=r"rules\.threshold must be a whole number"):
         settings.load(tmp_path)
+
+
+def test_only_settings_that_pass_are_written(tmp_path: Path) -> None:
+    settings.save(tmp_path, settings.Settings())
+    before = (tmp_path / "settings.toml").read_bytes()
+    bad = settings.Settings(rules=settings.Rules(threshold=0))
+    with pytest.raises(InputError, match=r"rules\.threshold must be a whole number from 1 to 100"):
+        settings.save(tmp_path, bad)
+    assert (tmp_path / "settings.toml").read_bytes() == before
+
+
+def test_every_setting_has_its_one_line_doc() -> None:
+    for key in settings.all_keys():
+        doc = settings.describe(key)
+        assert doc and "\n" not in doc and doc.endswith((".", ")")), key
+    with pytest.raises(InputError, match="unknown setting 'nope'"):
+        settings.describe("nope")
