@@ -13,11 +13,11 @@ import ast
 import contextlib
 import inspect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, get_type_hints
+from typing import Any, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -35,9 +35,6 @@ from tracker import settings
 from tracker.errors import InputError
 from tracker.settings import SECTIONS, Settings
 from tracker.validation import said
-
-# Names the records' annotations use, found here (see `_hints`).
-__all__ = ["AfterValidator", "Annotated", "Mapping", "Sequence"]
 
 LEGACY_CACHE_NAME = ".settings.toml.json"
 """Where an earlier caughtup kept a copy of the last parse, notification URLs included."""
@@ -268,9 +265,10 @@ _CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def _hints(record: type) -> dict[str, Any]:
-    """A record's annotations as objects: written as text (PEP 563), they are read here, where
-    the markers and checks above are defined."""
-    return get_type_hints(record, globalns=vars(settings), localns=globals(), include_extras=True)
+    """A record's annotations as objects: written as text (PEP 563), they name the markers and
+    checks above, and pydantic's AfterValidator, found here."""
+    names = {**globals(), "AfterValidator": AfterValidator}
+    return get_type_hints(record, globalns=vars(settings), localns=names, include_extras=True)
 
 
 def _model_of(record: type[Any], name: str) -> type[BaseModel]:
