@@ -68,7 +68,9 @@ def build(home: Path, now: datetime, shape: Shape | None = None) -> dict[str, in
     rng = random.Random(shape.seed)
     tz = ZoneInfo(TIMEZONE)
     now = now.replace(tzinfo=tz) if now.tzinfo is None else now.astimezone(tz)
-    settings = settings_module.from_dict({"timezone": TIMEZONE, "onboarded": True})
+    settings = settings_module.with_values(
+        settings_module.DEFAULTS, {"timezone": TIMEZONE, "onboarded": True}
+    )
     settings_module.save(home, settings)
 
     today = now.date()

@@ -11,10 +11,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
 from screens.places import PLACES, key_words
+from tracker import words
 from tracker.settings import Settings
 
 # Used when a screen has no `HELP` of its own (a screen's HELP, if set, wins). In either,
-# {hours} becomes the rule's hours from the settings: no help says 24 while the rule says 48.
+# {hours} becomes the rule's hours from the settings, {within} "within 24 hours": no help says 24
+# while the rule says 48.
 SCREEN_HELP: dict[str, str] = {
     "today": """\
 ## Today
@@ -75,7 +77,7 @@ Escape first."""
 RULES = """\
 ## The rules, in plain words
 
-**The {hours}-hour rule.** A note is due {hours} hours after its session starts (a session with
+**The {hours}-hour rule.** A note is due {due} after its session starts (a session with
 no time is due by the end of the next day). Write it by then and the session is still fresh.
 
 **The {threshold}-note threshold.** When {threshold} or more notes are open (not counting those
@@ -105,9 +107,14 @@ def help_markdown(mode: str, screen: Screen[Any] | None, settings: Settings, pla
     """The whole help text for a screen, with the user's own numbers in the rules."""
     own = getattr(screen, "HELP", None) if screen is not None else None
     rules = settings.rules
-    section = (own or SCREEN_HELP.get(mode, "")).replace("{hours}", str(rules.rule_hours))
+    section = (
+        (own or SCREEN_HELP.get(mode, ""))
+        .replace("{hours}", str(rules.rule_hours))
+        .replace("{within}", words.within_rule(rules))
+    )
     rules_text = RULES.format(
         hours=rules.rule_hours,
+        due=words.plural(rules.rule_hours, "hour"),
         threshold=rules.threshold,
         watch=max(1, rules.threshold - 2),
         minutes=rules.threshold * settings.sprint.minutes_per_type.get("progress", 9),

@@ -19,7 +19,7 @@ from screens.footer import Footer
 from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
-from tracker import blocks, burndown, plan_words
+from tracker import blocks, burndown, words
 from tracker import sprint as sp
 from tracker.clock import DATE_RANGE, date_in_range
 from tracker.errors import InputError, spoken
@@ -51,10 +51,6 @@ def _said(exc: Exception) -> str:
     return str(exc)
 
 
-def _day(d: date) -> str:
-    return f"{d:%a %d %b}"
-
-
 class SprintScreen(Screen[None]):
     """Plan catch-up blocks, follow them on a burndown, and log each one when it is done."""
 
@@ -80,7 +76,7 @@ note type (so you stay in one frame of mind), and the day you would be caught up
   you type, in triage order), shows the late-entry notations to copy, takes the minutes you spent
   to learn your pace, and re-plans the rest. New notes join the plan at their tier.
 
-The plan assumes new notes are written within {hours} hours from now on; the line below the
+The plan assumes new notes are written {within} from now on; the line below the
 finish date shows what would happen at the rate notes slipped over the last 4 weeks. A target
 that would need more than three blocks a week gets a later date suggested instead."""
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -231,7 +227,7 @@ that would need more than three blocks a week gets a later date suggested instea
         else:
             if plan.finish_date is not None and plan.blocks:
                 weeks = (plan.blocks[-1].date - plan.blocks[0].date).days // 7 + 1
-                text.append(f"Finish {_day(plan.finish_date)}", style="bold")
+                text.append(f"Finish {words.day(plan.finish_date, year=False)}", style="bold")
                 text.append(
                     f" · {plural(len(plan.blocks), 'block')}, {plural(weeks, 'week')} · "
                     f"{result.outstanding} left"
@@ -245,7 +241,7 @@ that would need more than three blocks a week gets a later date suggested instea
                 else:  # what would meet it is in the plan's warnings below
                     text.append(" · target missed")
             rule_set = self.app.workspace.settings.rules  # type: ignore[attr-defined]
-            premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
+            premise, measured = words.premise(plan, result.inflow_source, rule_set)
             text.append(f"\nPremise: {premise}.")
             if measured is not None:
                 text.append(f"\n{measured[0].upper()}{measured[1:]}.")
@@ -267,11 +263,13 @@ that would need more than three blocks a week gets a later date suggested instea
             n += 1
             written = len(b.done_ids or [])
             # Named by its planned day, as `caughtup block done` and `block show` name it.
-            table.add_row(str(n), _day(b.day), b.goal, f"✓ {written} done", key=f"d{b.id}")
+            table.add_row(
+                str(n), words.day(b.day, year=False), b.goal, f"✓ {written} done", key=f"d{b.id}"
+            )
         for k, b in enumerate(result.plan.blocks):
             n += 1
             state = "next" if k == 0 and result.sprint is not None else "planned"
-            table.add_row(str(n), _day(b.date), b.goal, state, key=f"p{n}")
+            table.add_row(str(n), words.day(b.date, year=False), b.goal, state, key=f"p{n}")
 
     def _draw_burndown(
         self, planned: list[tuple[date, int]], actual: list[tuple[date, int]]

@@ -35,7 +35,7 @@ from tests.conftest import NOW
 from tests.processes import Runner
 from tracker import settings as settings_mod
 from tracker.models import Item
-from tracker.paths import SETTINGS_CACHE_NAME
+from tracker.paths import SETTINGS_CHECKED_NAME
 from tracker.store import Store
 from tracker.workspace import Workspace
 
@@ -179,9 +179,9 @@ def test_two_config_commands_at_once_both_land(fast_dir: Path) -> None:
     elapsed = race(home, pairs, both_there)
     print(f"\nconfig/config: {PAIRS} pairs in {elapsed:.1f} s, {len(lost)} lost")
     assert lost == []
-    # The parse kept beside the file (for `status`) is the parse of the text it names.
-    kept = json.loads((home / SETTINGS_CACHE_NAME).read_text())
-    assert kept["tables"] == tomllib.loads(kept["toml"])
+    # The fingerprint beside the file (for `status`) names the text the file holds now.
+    text = (home / "settings.toml").read_text()
+    assert (home / SETTINGS_CHECKED_NAME).read_text() == settings_mod.fingerprint(text)
     assert settings_mod.load(home).rules.threshold == wanted[-1][0]
 
 

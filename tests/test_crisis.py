@@ -19,6 +19,7 @@ from tests.conftest import digest
 from tests.test_selfcheck import answers
 from tests.test_selfcheck_cli import answer_file
 from tracker import crisis, settings
+from tracker.errors import InputError
 
 BUILTIN = tomllib.loads(crisis.BUILTIN_FILE.read_text(encoding="utf-8"))
 
@@ -58,6 +59,25 @@ def test_the_loader_refuses_an_entry_without_a_source(tmp_path: Path) -> None:
     )
     with pytest.raises(Exception, match=r"line 1: \[NZ\]\.checked: Field required"):
         crisis.table(home)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[nz]\ncountry = "NZ"\n',
+            r"crisis.toml, line 1: \[nz\] is not a country code; use the two",
+        ),
+        ("NZ = 1\n", r"crisis.toml: NZ must be a table \[NZ\] with country, emergency"),
+        ('[NZ]\ncountry = ""\n', r"crisis.toml, line 2: \[NZ\]\.country: String should have at"),
+    ],
+)
+def test_a_user_crisis_file_is_refused_by_code_or_field(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "crisis.toml").write_text(text)
+    with pytest.raises(InputError, match=message):
+        crisis.table(tmp_path)
 
 
 def test_gb_and_its_alias_uk(run: Callable[..., Result], run_json: Callable[..., Any],

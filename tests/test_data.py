@@ -546,3 +546,44 @@ def test_a_cell_is_refused_by_name_or_stored_so_the_app_reads_it(column: int, va
         # A True or 1.0 is only let through where it equals a 1 beside it: stored as that 1.
         assert any(v == value and type(v) in (type(value), int) for v in stored), stored
         assert len(store.items()) == len(stored)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats()
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JSON_VALUES, ascii=st.booleans(), indent=st.sampled_from([None, 2]))
+def test_an_export_is_read_as_json_loads_reads_it(
+    value: Any, ascii: bool, indent: int | None
+) -> None:
+    """The import reads a document with pydantic's parser where it can (faster), and the same
+    values come out: NaN, -0.0, 2**80, escapes, text beyond the BMP."""
+    from tracker.importer import parse_json
+
+    data = json.dumps(value, ensure_ascii=ascii, indent=indent).encode()
+    assert repr(parse_json(data)) == repr(json.loads(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"9" * 5000, b"[" * 3000 + b"]" * 3000, '\ufeff{"a": 1}'.encode(), '{"a": 1}'.encode("utf-16"),
+     b'["\\ud800", "\\udc00x"]', b"{bad"],
+)  # fmt: skip
+def test_what_the_fast_parser_refuses_is_read_or_refused_as_json_loads_does(data: bytes) -> None:
+    from tracker.importer import parse_json
+
+    try:
+        expected: Any = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        with pytest.raises(type(exc)):
+            parse_json(data)
+        return
+    assert repr(parse_json(data)) == repr(expected)

@@ -23,7 +23,7 @@ from tracker.planner import goal_line, order
 from tracker.records import SprintBlock
 from tracker.selfcheck import next_due
 from tracker.settings import Notify, Settings
-from tracker.words import days_old, hours_rule, join, number_word, plural, with_article
+from tracker.words import days_old, hours_rule, join, noun, number_word, plural, with_article
 
 KINDS = ("urgent", "breach", "threshold", "tier", "block", "chase", "selfcheck")
 URGENT_TIERS = (1, 3)  # P1 court or legally sensitive, P3 high-risk: past the rule, said apart
@@ -193,7 +193,7 @@ def current_alerts(
                 len(urgent),
                 f"{plural(len(urgent), 'court or high-risk note')} past {rule}",
                 f"{join([f'{n} {rules.TRIAGE_LABELS[t]}' for t, n in tiers])} "
-                f"{'note' if len(urgent) == 1 else 'notes'} open past "
+                f"{noun(len(urgent), 'note')} open past "
                 f"{rule}, oldest {days_old(max(rules.age_days(i, today) for i in urgent))}: "
                 "write these first, before any routine note.",
             )
@@ -260,7 +260,7 @@ def current_alerts(
                 "block",
                 today.isoformat(),
                 f"{label} today at {starts}",
-                f"{minutes} minutes for catch-up today; the plan: {'; then '.join(goals)}. "
+                f"{plural(minutes, 'minute')} for catch-up today; the plan: {'; then '.join(goals)}. "
                 f"{plural(n_open, 'note')} open, oldest {days_old(oldest)}.",
             )
         )

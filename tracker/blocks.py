@@ -281,7 +281,7 @@ def show_lines(listing: Mapping[str, Any]) -> list[str]:
             when = datetime.fromisoformat(b["done_at"])
             lines.append(
                 f"  {b['name']}  done {when:%a %d %b %H:%M}: "
-                f"{plural(len(b['written_ids']), 'note')} in {b['minutes_spent']} minutes"
+                f"{plural(len(b['written_ids']), 'note')} in {plural(b['minutes_spent'], 'minute')}"
             )
             lines += [f"      #{n['id']}: {n['notation']}" for n in b["notations"]]
         else:

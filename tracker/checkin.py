@@ -18,6 +18,7 @@ from tracker import rules as r
 from tracker.errors import FieldError
 from tracker.models import DayLog, Item
 from tracker.settings import Rules
+from tracker.words import agree, plural
 
 if TYPE_CHECKING:  # the store imports this module
     from tracker.store import Store
@@ -175,7 +176,7 @@ def reconcile(
             total = len(already) + len(mine) + len(pick)
             raise FieldError(
                 "cleared",
-                f"{log.cleared} is more than the {total} notes from before {day.isoformat()} "
+                f"{log.cleared} is more than the {plural(total, 'note')} from before {day.isoformat()} "
                 f"that are open or were marked written that day; use a number up to {total}",
             )
         for item in pick:
@@ -275,15 +276,15 @@ def result_lines(result: Mapping[str, Any], day: date) -> list[str]:
     if already:
         more = len(result["cleared_ids"])
         lines.append(
-            f"{already} older note{'s were' if already != 1 else ' was'} already marked written "
+            f"{plural(already, 'older note')} {agree(already, 'was', 'were')} already marked written "
             f"that day (done, or a catch-up block): counted in the cleared total, "
             + (f"{more} more cleared." if more else "none cleared twice.")
         )
     reopened = len(result["reopened_ids"])
     if reopened:
         lines.append(
-            f"{reopened} older note{'s' if reopened != 1 else ''} this check-in had cleared "
-            f"{'are' if reopened != 1 else 'is'} open again, to match the lower count."
+            f"{plural(reopened, 'older note')} this check-in had cleared "
+            f"{agree(reopened, 'is', 'are')} open again, to match the lower count."
         )
     if result["marked_written"]:
         at: datetime = result["written_at"]

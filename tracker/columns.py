@@ -1,197 +1,211 @@
-"""What each stored column may hold: the rules an import checks every cell by.
+"""What each stored column may hold: the pydantic type an import checks every cell by.
 
 They are the rules of the commands that write those columns (a client reference as `add` takes
 it, a check-in's numbers as `log` takes them, a sprint's parameters as `plan` takes them, the
 JSON a self-check or a reminder keeps), so an import cannot plant a value that a command, a
-screen or a rule would trip over later. Each rule tests one value; the importer tests each
-distinct value of a column once.
+screen or a rule would trip over later. Each rule is the type of one value, strict (no 1.0 for
+1, no "7" for 7), with the words that say it to the user; the importer checks each distinct value
+of a column once, in one call per column (see `importer.check_table`).
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Annotated, Any, Literal, NamedTuple
+
+from annotated_types import Interval
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    Json,
+    Strict,
+    StringConstraints,
+    ValidationError,
+)
 
 from tracker.checkin import MAX_AFTER_HOURS, MAX_CLEARED, MAX_SESSIONS
-from tracker.clock import DATE_RANGE, date_in_range
-from tracker.errors import InputError
+from tracker.clock import DATE_RANGE, FIRST_DAY, LAST_DAY
 from tracker.models import check_client_ref
 from tracker.rules import MAX_NOTATION
 from tracker.settings import BLOCKERS
 from tracker.store import SENT_PREFIX
+from tracker.validation import list_of
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-UTC_TEXT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\+00:00"
-)
-HHMM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
-INT64 = range(-(2**63), 2**63)
-"""What an SQLite INTEGER holds."""
-ROW_ID = range(1, 2**63)
-"""An id: SQLite's rowids are positive, and the CLI takes ids from 1 (`caughtup done ID`)."""
 MAX_TEXT = 500
 """Longest free text kept (a delivery's error, a block's goal line)."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """How one column's values are checked, and the words for a bad one."""
 
-    types: tuple[type, ...]
+    kind: Any
+    """The pydantic type one value must be."""
     words: str
-    test: Callable[[Any], object] | None = None
-    """Whether one value (of one of `types`) is good."""
-    span: range | None = None
-    """The whole numbers allowed (checked by the smallest and largest value: fast)."""
     dated: bool = False
-    """The value starts with a date (YYYY-MM-DD) that must be a real one in the date range."""
+    """The value starts with a date (YYYY-MM-DD), which must be a real one in the date range:
+    checked once per distinct day (100,000 moments hold a few thousand days)."""
+    every: bool = False
+    """Check every value, not each distinct one: a column taking ints and floats, where
+    2**70 == 2.0**70 to a set but only the float fits SQLite."""
 
 
-def real_date(text: str) -> bool:
-    """A real calendar date (no 30 February) in the range every user-given date must be in."""
+adapter = cache(list_of)
+"""The check of a list of `kind` values, made once per kind."""
+
+
+def breaks(values: list[Any], rule: Rule) -> bool:
+    """Whether any of `values` (no None among them) breaks `rule`: one pydantic call, and one
+    more over their days when the rule is dated."""
     try:
-        return date_in_range(date.fromisoformat(text))
-    except ValueError:
-        return False
-
-
-def storable(value: Any) -> bool:
-    """SQLite takes it as it is: UTF-8 text, a 64-bit integer, or a finite float."""
-    if type(value) is str:
-        try:
-            value.encode()
-        except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\ud800"
-            return False
+        adapter(rule.kind).validate_python(values)
+        if rule.dated:
+            adapter(DAY).validate_python(list({v[:10] for v in values}))
+    except ValidationError:
         return True
-    if type(value) is int:
-        return value in INT64
-    return math.isfinite(value)
+    return False
 
 
-def printable(text: str, longest: int = MAX_TEXT) -> bool:
-    """Text a terminal shows as written: no control or bidi characters, not too long."""
-    return 0 < len(text) <= longest and text.isprintable() and storable(text)
+# -- the kinds of value --------------------------------------------------------------------------
 
 
-def _client_ref(text: str) -> bool:
-    try:
-        return check_client_ref(text)[0] == text
-    except InputError:
-        return False
+def _printable(text: str) -> str:
+    if not text.isprintable():
+        raise ValueError("control characters")
+    return text
 
 
-# -- JSON kept in a text column ---------------------------------------------------------------
+def _int64(value: Any) -> Any:
+    if type(value) is int and not -(2**63) <= value < 2**63:
+        raise ValueError("beyond SQLite's integers")
+    return value
 
 
-def _json(text: str) -> Any:
-    """The JSON value in `text`, or NotImplemented when it is none (or too deep or too big)."""
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # ValueError: also an integer over 4,300 digits
-        return NotImplemented
+def whole(lo: int, hi: int) -> Any:
+    """A whole number from `lo` to `hi` (never True, never 1.0)."""
+    return Annotated[int, Strict(), Interval(ge=lo, le=hi)]
 
 
-def _whole(value: Any, lo: int, hi: int) -> bool:
-    return type(value) is int and lo <= value <= hi
+def text(longest: int = MAX_TEXT) -> Any:
+    """Text a terminal shows as written: no control or bidi characters, 1 to `longest` long."""
+    return Annotated[
+        str,
+        Strict(),
+        StringConstraints(min_length=1, max_length=longest),
+        AfterValidator(_printable),
+    ]
 
 
-def _ids(value: Any) -> bool:
-    return type(value) is list and all(type(i) is int and i in ROW_ID for i in value)
+def one_of(choices: Sequence[str]) -> Any:
+    """Exactly one of `choices`."""
+    return Literal.__getitem__(tuple(choices))
 
 
-def _groups(text: str) -> bool:
-    """A block's notes by type: [[note type, [item ids]], ...] (the sprint writes it)."""
-    value = _json(text)
-    return type(value) is list and all(
-        type(g) is list and len(g) == 2 and type(g[0]) is str and printable(g[0], 64) and _ids(g[1])
-        for g in value
-    )
+INT64 = Annotated[int, Strict(), Interval(ge=-(2**63), le=2**63 - 1)]
+"""What an SQLite INTEGER holds."""
+ROW_ID = Annotated[int, Strict(), Interval(ge=1, le=2**63 - 1)]
+"""An id: SQLite's rowids are positive, and the CLI takes ids from 1 (`caughtup done ID`)."""
+COUNT = Annotated[int, Strict(), Interval(ge=0, le=2**31)]
+MINUTES = Annotated[int, Strict(), Interval(ge=1, le=24 * 60)]
+NUMBER = Annotated[float, Strict(), AllowInfNan(False), BeforeValidator(_int64)]
+"""A finite float, or a whole number SQLite stores as it is."""
+TEXT = Annotated[str, Strict()]
+"""Any text SQLite stores as it is: no lone surrogate (a JSON escape such as "\\ud800")."""
+NAME = Annotated[
+    str, Strict(), StringConstraints(min_length=1, max_length=64), AfterValidator(_printable)
+]
+"""A short printable name: a note type, an item id in a questionnaire, an alert's level."""
+DATE_TEXT = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+UTC_TEXT = Annotated[
+    str,
+    Strict(),
+    StringConstraints(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\+00:00$"
+    ),
+]
+HHMM = Annotated[str, Strict(), StringConstraints(pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")]
+DAY = Annotated[date, Interval(ge=FIRST_DAY, le=LAST_DAY)]
+"""A real calendar date (no 30 February) in the range every user-given date must be in."""
 
 
-def _done_ids(text: str) -> bool:
-    return _ids(_json(text))
+def _real_day(text: str) -> str:
+    adapter(DAY).validate_python([text])
+    return text
 
 
-def _baseline(text: str) -> bool:
-    """A sprint's burndown: [[date, notes left], ...]."""
-    value = _json(text)
-    return type(value) is list and all(
-        type(p) is list
-        and len(p) == 2
-        and type(p[0]) is str
-        and ISO_DATE.fullmatch(p[0]) is not None
-        and real_date(p[0])
-        and _whole(p[1], 0, 2**31)
-        for p in value
-    )
+REAL_DATE_TEXT = Annotated[
+    str,
+    Strict(),
+    StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    AfterValidator(_real_day),
+]
+"""A date inside JSON, where each one is checked as it comes."""
 
 
-def _params(text: str) -> bool:
-    from tracker.sprint import params_problem
-
-    return params_problem(_json(text)) is None
-
-
-def _answers(text: str) -> bool:
-    """A self-check's answers: item id -> a whole number on its scale (0 to 9)."""
-    value = _json(text)
-    return type(value) is dict and all(
-        printable(k, 64) and _whole(v, 0, 9) for k, v in value.items()
-    )
+def _client_ref(text: str) -> str:
+    if check_client_ref(text)[0] != text:
+        raise ValueError("spaces around it")
+    return text
 
 
-def _scores(text: str) -> bool:
-    """A self-check's scores: domain -> 0 to 100."""
+def _domain(name: str) -> str:
     from tracker.selfcheck import DOMAINS
 
-    value = _json(text)
-    return type(value) is dict and all(k in DOMAINS and _whole(v, 0, 100) for k, v in value.items())
+    if name not in DOMAINS:
+        raise ValueError("not a domain")
+    return name
+
+
+def _plan_options(data: Any) -> Any:
+    from tracker.sprint import params_problem
+
+    problem = params_problem(data)
+    if problem:
+        raise ValueError(problem)
+    return data
+
+
+CLIENT_REF = Annotated[str, Strict(), AfterValidator(_client_ref)]
+ANSWERS = Json[dict[NAME, Annotated[int, Strict(), Interval(ge=0, le=9)]]]
+SCORES = Json[
+    dict[
+        Annotated[str, Strict(), AfterValidator(_domain)],
+        Annotated[int, Strict(), Interval(ge=0, le=100)],
+    ]
+]
+PLAN_OPTIONS = Annotated[Json[Any], AfterValidator(_plan_options)]
+BASELINE = Json[list[tuple[REAL_DATE_TEXT, COUNT]]]
+GROUPS = Json[list[tuple[NAME, list[ROW_ID]]]]
+ITEM_IDS = Json[list[ROW_ID]]
+
+
+class ExportRecord(BaseModel):
+    """What `block export` keeps of the calendar events it wrote, to replace them next time."""
+
+    uid: NAME
+    revision: Annotated[int, Strict(), Interval(ge=1, le=2**31)]
+    events: list[tuple[REAL_DATE_TEXT, HHMM, MINUTES]]
+
+
+SENT = Json[dict[TEXT, NAME | COUNT]]
+EXPORTED = Json[ExportRecord]
 
 
 def state_problem(key: str, value: str) -> str | None:
     """What is wrong with a small-state row, by what its key says it holds (None: fine)."""
     from tracker.sprint import EXPORTED_PREFIX
 
-    if key.startswith(SENT_PREFIX):
-        data = _json(value)
-        if type(data) is not dict or not all(
-            type(k) is str and ((type(v) is str and printable(v, 64)) or _whole(v, 0, 2**31))
-            for k, v in data.items()
-        ):
-            return "must be the alerts sent, as a JSON object of alert names and levels"
-    elif key.startswith(EXPORTED_PREFIX):
-        data = _json(value)
-        if type(data) is not dict or not _exported(data):
-            return (
-                'must be a calendar export record, as JSON {"uid", "revision", '
-                '"events": [[date, HH:MM, minutes], ...]}'
-            )
-    return None
-
-
-def _exported(data: dict[str, Any]) -> bool:
-    events = data.get("events")
-    return (
-        type(data.get("uid")) is str
-        and printable(data["uid"], 64)
-        and _whole(data.get("revision"), 1, 2**31)
-        and type(events) is list
-        and all(
-            type(e) is list
-            and len(e) == 3
-            and type(e[0]) is str
-            and real_date(e[0])
-            and type(e[1]) is str
-            and HHMM.fullmatch(e[1]) is not None
-            and _whole(e[2], 1, 24 * 60)
-            for e in events
+    if key.startswith(SENT_PREFIX) and breaks([value], Rule(SENT, "")):
+        return "must be the alerts sent, as a JSON object of alert names and levels"
+    if key.startswith(EXPORTED_PREFIX) and breaks([value], Rule(EXPORTED, "")):
+        return (
+            'must be a calendar export record, as JSON {"uid", "revision", '
+            '"events": [[date, HH:MM, minutes], ...]}'
         )
-    )
+    return None
 
 
 # -- the rules, by (table, column) ---------------------------------------------------------------
@@ -206,60 +220,53 @@ def rules_for(
     those modules (about 15 ms), which an import of items alone does without.
     """
     wanted = set(tables) if tables is not None else {"selfchecks", "sprints"}
-    date_rule = Rule(
-        (str,), f"must be a date as YYYY-MM-DD {DATE_RANGE}", ISO_DATE.fullmatch, dated=True
-    )
+    date_rule = Rule(DATE_TEXT, f"must be a date as YYYY-MM-DD {DATE_RANGE}", dated=True)
     utc_rule = Rule(
-        (str,),
+        UTC_TEXT,
         f"must be a UTC date-time like 2026-11-22T18:00:00+00:00, {DATE_RANGE}",
-        UTC_TEXT.fullmatch,
         dated=True,
     )
-    flag = Rule((int,), "must be 0 or 1", span=range(2))
-    row_id = Rule((int,), "must be a whole number from 1 (an id)", span=ROW_ID)
+    time_rule = Rule(HHMM, "must be a time as HH:MM")
+    flag = Rule(whole(0, 1), "must be 0 or 1")
+    row_id = Rule(ROW_ID, "must be a whole number from 1 (an id)")
 
     def bounded(lo: int, hi: int) -> Rule:
-        return Rule((int,), f"must be a whole number from {lo} to {hi}", span=range(lo, hi + 1))
+        return Rule(whole(lo, hi), f"must be a whole number from {lo} to {hi}")
 
-    def text(longest: int = MAX_TEXT) -> Rule:
+    def printable(longest: int = MAX_TEXT) -> Rule:
         return Rule(
-            (str,),
+            text(longest),
             f"must be printable text of 1 to {longest} characters (no control characters)",
-            lambda v: printable(v, longest),
         )
 
-    def one_of(choices: Sequence[str], hint: str = "") -> Rule:
-        return Rule(
-            (str,), f"must be one of {', '.join(choices)}{hint}", frozenset(choices).__contains__
-        )
+    def choice(choices: Sequence[str], hint: str = "") -> Rule:
+        return Rule(one_of(choices), f"must be one of {', '.join(choices)}{hint}")
 
-    def json_rule(shape: str, test: Callable[[str], bool]) -> Rule:
-        return Rule((str,), f"must be JSON text holding {shape}", test)
+    def json_rule(shape: str, kind: Any) -> Rule:
+        return Rule(kind, f"must be JSON text holding {shape}")
 
-    note_type = one_of(
-        note_types,
-        " (the note types in settings; add one with caughtup config rules.note_types)",
-    )
     rules = {
         ("items", "id"): row_id,
         ("items", "session_date"): date_rule,
-        ("items", "session_time"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
-        ("items", "note_type"): note_type,
+        ("items", "session_time"): time_rule,
+        ("items", "note_type"): choice(
+            note_types,
+            " (the note types in settings; add one with caughtup config rules.note_types)",
+        ),
         ("items", "client_ref"): Rule(
-            (str,),
+            CLIENT_REF,
             "must be a short pseudonym of up to 16 printable characters, without spaces around "
             "it (like C7 or JD)",
-            _client_ref,
         ),
         **{("items", f): flag for f in ("billed", "court", "high_risk", "admin")},
-        ("items", "blocked_on"): one_of(BLOCKERS),
+        ("items", "blocked_on"): choice(BLOCKERS),
         ("items", "blocked_since"): utc_rule,
         ("items", "written_at"): utc_rule,
         ("items", "created_at"): utc_rule,
-        ("items", "source"): one_of(("item", "count")),
+        ("items", "source"): choice(("item", "count")),
         ("items", "cleared_by"): date_rule,
-        ("items", "import_key"): text(1000),
-        ("items", "notation"): text(MAX_NOTATION),
+        ("items", "import_key"): printable(1000),
+        ("items", "notation"): printable(MAX_NOTATION),
         ("days", "day"): date_rule,
         ("days", "sessions"): bounded(0, MAX_SESSIONS),
         ("days", "written"): bounded(0, MAX_SESSIONS),
@@ -268,15 +275,15 @@ def rules_for(
         ("days", "dread"): bounded(0, 4),
         ("days", "drained"): bounded(0, 4),
         ("days", "logged_at"): utc_rule,
-        ("state", "key"): text(200),
-        ("state", "value"): Rule((str,), "must be text", storable),
+        ("state", "key"): printable(200),
+        ("state", "value"): Rule(TEXT, "must be text"),
         ("deliveries", "id"): row_id,
         ("deliveries", "at"): utc_rule,
-        ("deliveries", "kind"): text(64),
-        ("deliveries", "channel"): text(64),
-        ("deliveries", "target"): text(200),
+        ("deliveries", "kind"): printable(64),
+        ("deliveries", "channel"): printable(64),
+        ("deliveries", "target"): printable(200),
         ("deliveries", "ok"): flag,
-        ("deliveries", "error"): text(),
+        ("deliveries", "error"): printable(),
     }
     if "selfchecks" in wanted:
         from tracker.selfcheck import DOMAINS, PROFILES
@@ -286,14 +293,14 @@ def rules_for(
                 ("selfchecks", "id"): row_id,
                 ("selfchecks", "taken_on"): date_rule,
                 ("selfchecks", "taken_at"): utc_rule,
-                ("selfchecks", "questionnaire"): text(64),
+                ("selfchecks", "questionnaire"): printable(64),
                 ("selfchecks", "answers"): json_rule(
-                    "an object of item ids and answers 0 to 9", _answers
+                    "an object of item ids and answers 0 to 9", ANSWERS
                 ),
                 ("selfchecks", "scores"): json_rule(
-                    f"an object of domains ({', '.join(DOMAINS)}) and scores 0 to 100", _scores
+                    f"an object of domains ({', '.join(DOMAINS)}) and scores 0 to 100", SCORES
                 ),
-                ("selfchecks", "profile"): one_of(PROFILES),
+                ("selfchecks", "profile"): choice(PROFILES),
                 ("selfchecks", "safety_flag"): flag,
             }
         )
@@ -304,15 +311,14 @@ def rules_for(
             {
                 ("sprints", "id"): row_id,
                 ("sprints", "uid"): Rule(
-                    (str,),
+                    Annotated[str, Strict(), StringConstraints(pattern=r"^\w{1,64}$")],
                     "must be a token of 1 to 64 letters and digits",
-                    re.compile(r"\w{1,64}").fullmatch,
                 ),
                 ("sprints", "started_on"): date_rule,
                 ("sprints", "params"): json_rule(
-                    "the plan's options, as `caughtup plan` takes them", _params
+                    "the plan's options, as `caughtup plan` takes them", PLAN_OPTIONS
                 ),
-                ("sprints", "baseline"): json_rule("a list of [date, notes left] pairs", _baseline),
+                ("sprints", "baseline"): json_rule("a list of [date, notes left] pairs", BASELINE),
                 ("sprints", "start_outstanding"): bounded(0, 2**31),
                 ("sprints", "revision"): bounded(1, 2**31),
                 ("sprints", "created_at"): utc_rule,
@@ -320,26 +326,39 @@ def rules_for(
                 ("sprint_blocks", "id"): row_id,
                 ("sprint_blocks", "sprint_id"): row_id,
                 ("sprint_blocks", "day"): date_rule,
-                ("sprint_blocks", "start"): Rule((str,), "must be a time as HH:MM", HHMM.fullmatch),
+                ("sprint_blocks", "start"): time_rule,
                 ("sprint_blocks", "minutes"): bounded(1, 24 * 60),
                 ("sprint_blocks", "groups"): json_rule(
-                    "a list of [note type, [item ids]] pairs", _groups
+                    "a list of [note type, [item ids]] pairs", GROUPS
                 ),
-                ("sprint_blocks", "goal"): text(),
+                ("sprint_blocks", "goal"): printable(),
                 ("sprint_blocks", "done_at"): utc_rule,
-                ("sprint_blocks", "done_ids"): json_rule("a list of item ids", _done_ids),
+                ("sprint_blocks", "done_ids"): json_rule("a list of item ids", ITEM_IDS),
                 ("sprint_blocks", "minutes_spent"): bounded(1, 24 * 60),
                 ("sprint_blocks", "remaining_after"): bounded(0, 2**31),
-                ("pace", "note_type"): text(64),
+                ("pace", "note_type"): printable(64),
                 ("pace", "minutes"): Rule(
-                    (int, float), "must be a number from 1 to 240", lambda v: 1 <= v <= 240
+                    Annotated[NUMBER, Interval(ge=1, le=240)],
+                    "must be a number from 1 to 240",
+                    every=True,
                 ),
                 ("pace", "weight"): Rule(
-                    (int, float),
+                    Annotated[NUMBER, Interval(ge=0, le=MAX_WEIGHT)],
                     f"must be a number from 0 to {MAX_WEIGHT:g}",
-                    lambda v: 0 <= v <= MAX_WEIGHT,
+                    every=True,
                 ),
                 ("pace", "updated_at"): utc_rule,
             }
         )
     return rules
+
+
+# A column without a rule of its own: any value its type affinity stores as it is (SQLite would
+# turn "7" into 7 in an INTEGER column, and refuse a Python int beyond 64 bits with a traceback).
+BY_AFFINITY: dict[str, Rule] = {
+    "INTEGER": Rule(INT64, "must be a whole number"),
+    "REAL": Rule(NUMBER, "must be a number", every=True),
+    "TEXT": Rule(TEXT, "must be text"),
+    "NUMERIC": Rule(INT64 | NUMBER | TEXT, "must be a number or text", every=True),
+    "BLOB": Rule(INT64 | NUMBER | TEXT, "must be a number or text", every=True),
+}

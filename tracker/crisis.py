@@ -17,17 +17,24 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from tracker.errors import InputError
 from tracker.paths import data_dir
+from tracker.validation import dotted, said
 
 BUILTIN_FILE = Path(__file__).with_name("data") / "crisis.toml"
 USER_FILE_NAME = "crisis.toml"
 OTHER = "other"
-_CODE = re.compile(r"^[A-Z]{2}$")
 
 
 class LineModel(BaseModel):
@@ -172,12 +179,9 @@ def _line_of(text: str, table: str, field: str | None) -> int:
     return found or 1
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    """`lines[0].contact` from pydantic's location tuple."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+CountryCode = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|other)$")]
+"""ISO 3166-1's two capital letters (GB, DE, NZ), or other."""
+_FILE = TypeAdapter(dict[CountryCode, EntryModel])
 
 
 def _entries(path: Path) -> dict[str, Resources]:
@@ -192,31 +196,31 @@ def _entries(path: Path) -> dict[str, Resources]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from None
-    out: dict[str, Resources] = {}
-    for code, raw in data.items():
-        if code != OTHER and not _CODE.match(code):
+    try:
+        entries = _FILE.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        code, *loc = first["loc"]
+        if loc == ["[key]"]:
             raise InputError(
-                f"{path}, line {_line_of(text, code, None)}: [{code}] is not a country code; "
-                "use the two capital letters of ISO 3166-1 (GB, DE, NZ), or other"
-            )
-        if not isinstance(raw, dict):
+                f"{path}, line {_line_of(text, str(code), None)}: [{code}] is not a country "
+                "code; use the two capital letters of ISO 3166-1 (GB, DE, NZ), or other"
+            ) from None
+        if not loc:
             raise InputError(
                 f"{path}: {code} must be a table [{code}] with country, emergency, source, "
                 "checked and lines"
-            )
-        try:
-            entry = EntryModel.model_validate(raw)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = tuple(first["loc"])
-            field = str(loc[0]) if loc else None
-            message = first["msg"].removeprefix("Value error, ")
-            if first["type"] == "string_pattern_mismatch" and field == "source":
-                message = "must be the web address (https://...) of the page the numbers come from"
-            raise InputError(
-                f"{path}, line {_line_of(text, code, field)}: [{code}].{_where(loc)}: {message}"
             ) from None
-        out[code] = Resources(
+        field = str(loc[0])
+        message = said(first)
+        if first["type"] == "string_pattern_mismatch" and field == "source":
+            message = "must be the web address (https://...) of the page the numbers come from"
+        raise InputError(
+            f"{path}, line {_line_of(text, str(code), field)}: [{code}].{dotted(tuple(loc))}: "
+            f"{message}"
+        ) from None
+    return {
+        code: Resources(
             code=code,
             country=entry.country,
             emergency=entry.emergency,
@@ -225,7 +229,8 @@ def _entries(path: Path) -> dict[str, Resources]:
             checked=entry.checked,
             aliases=tuple(a.upper() for a in entry.aliases),
         )
-    return out
+        for code, entry in entries.items()
+    }
 
 
 @lru_cache(maxsize=8)

@@ -84,7 +84,8 @@ def write(
             description=(
                 f"Block {number} of {len(blocks)} of your catch-up sprint: "
                 f"{plural(len(block.item_ids), 'note')} ({block.goal}), about "
-                f"{block.planned_minutes} minutes of writing. Log it with `caughtup block done`."
+                f"{plural(block.planned_minutes, 'minute')} of writing. Log it with "
+                "`caughtup block done`."
             ),
             transp="OPAQUE",
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 DB_NAME = "caughtup.db"
 SETTINGS_NAME = "settings.toml"
-SETTINGS_CACHE_NAME = ".settings.toml.json"  # the last parse of settings.toml (settings.load)
+SETTINGS_CHECKED_NAME = ".settings.toml.checked"  # names the text that last passed the checks
 BACKUP_DIR = "backups"
 REPORTS_DIR = "reports"  # printouts the app saves (the self-check PDF)
 

@@ -24,7 +24,7 @@ from typing import Any
 from tracker import rules as r
 from tracker.models import Item
 from tracker.settings import STRATEGIES, WEEKDAYS, Rules
-from tracker.words import for_people, plural, with_article
+from tracker.words import agree, for_people, plural, type_count, type_noun, with_article
 
 WEEKEND = ("sat", "sun")
 MAX_SUSTAINABLE = 3
@@ -35,23 +35,6 @@ INFLOW_WINDOW_DAYS = 28
 # When adding days for more blocks a week: spread out, weekdays first, weekends last.
 DAY_PREFERENCE = ("tue", "thu", "mon", "wed", "fri", "sat", "sun")
 DEFAULT_MINUTES = 9.0
-TYPE_NOUNS = {
-    "progress": ("progress note", "progress notes"),
-    "intake": ("intake", "intakes"),
-    "treatment_plan": ("treatment plan", "treatment plans"),
-    "case_note": ("case note", "case notes"),
-    "court_report": ("court report", "court reports"),
-    "group": ("group note", "group notes"),
-    "admin": ("admin note", "admin notes"),
-}
-
-
-def noun(note_type: str, count: int) -> str:
-    """'1 progress note', '3 treatment plans'; a user's own type reads as 'N <type> notes'."""
-    one, many = TYPE_NOUNS.get(note_type, (f"{note_type.replace('_', ' ')} note",) * 2)
-    if note_type not in TYPE_NOUNS:
-        many = one + "s"
-    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +105,7 @@ class Block:
 
 def goal_line(groups: Iterable[tuple[str, Sequence[int]]]) -> str:
     """'3 progress notes, 1 treatment plan'."""
-    return ", ".join(noun(t, len(ids)) for t, ids in groups if ids) or "nothing left to write"
+    return ", ".join(type_count(t, len(ids)) for t, ids in groups if ids) or "nothing left to write"
 
 
 @dataclass(frozen=True)
@@ -398,7 +381,7 @@ def plan(
             PlanWarning(
                 "past_payer_window",
                 f"{plural(len(past), 'billed note')} already past the payer's window: write "
-                f"{'it' if len(past) == 1 else 'them'} anyway, and ask billing how to handle the "
+                f"{agree(len(past), 'it', 'them')} anyway, and ask billing how to handle the "
                 "claim.",
             )
         )
@@ -426,7 +409,7 @@ def plan(
         warnings.append(
             PlanWarning(
                 "longer_than_block",
-                f"a {noun(t, 1)[2:]} takes about {params.minutes_for(t):.0f} minutes, longer than "
+                f"a {type_noun(t)} takes about {params.minutes_for(t):.0f} minutes, longer than "
                 f"{with_article(f'{params.block_minutes}-minute')} block: it gets a block to "
                 "itself; a longer block would suit it better.",
             )
@@ -447,7 +430,7 @@ def plan(
                 + ", and there is no finish date. The blocks below still take the most urgent "
                 "notes first. "
                 + (
-                    f"{turn} blocks a week would turn it"
+                    f"{plural(turn, 'block')} a week would turn it"
                     if turn is not None
                     else "Even a block every day would not turn it: longer blocks would"
                 )
@@ -501,7 +484,7 @@ def plan(
 def target_advice(needed: int | None, suggested: date | None) -> str:
     """What would meet a missed target, never more blocks a week than is sustainable."""
     if needed is not None and needed <= MAX_SUSTAINABLE:
-        return f"{needed} blocks a week would do it"
+        return f"{plural(needed, 'block')} a week would do it"
     more = (
         f"it would take {needed} blocks a week, more than the {MAX_SUSTAINABLE} you can keep up"
         if needed is not None

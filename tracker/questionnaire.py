@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 import questionnaires
 from tracker.errors import FieldError, InputError
 from tracker.selfcheck import DEFAULT_THRESHOLD, Question, Questionnaire, Scale
+from tracker.validation import said
 from tracker.words import plural
 
 BUILTIN_DIR = Path(questionnaires.__file__).parent
@@ -148,7 +149,7 @@ def load_file(path: Path) -> Questionnaire:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = _where(tuple(first["loc"]), data)
-        message = first["msg"].removeprefix("Value error, ")
+        message = said(first)
         more = len(exc.errors()) - 1
         tail = f" (and {plural(more, 'more problem')})" if more else ""
         raise InputError(f"{path}: {where}: {message}{tail}") from None

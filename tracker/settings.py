@@ -1,23 +1,44 @@
-"""The user's settings: typed records stored as TOML in the data folder.
+"""The user's settings: light typed records, stored as TOML in the data folder.
 
-NamedTuples rather than pydantic or dataclasses so that reading them stays on the fast path
-(`caughtup status` pays neither import; see models). Every setting has a dotted key in `KEYS` with
-a one-line doc and its bounds; its type is its default's. `set_value` parses and checks a value
-given as text (the `config` command) and returns new settings.
+NamedTuples, not pydantic models, so that reading them stays on the fast path (`caughtup status`
+imports no pydantic; see models). Each field's annotation says what it may hold, in pydantic's
+terms, and is read only by `tracker.settings_check` (with `from __future__ import annotations`
+nothing evaluates it here); the docstring under it is its one-line doc.
+
+A settings text is checked by pydantic whenever it is written, and whenever it is read and it
+is not the text that passed last: a fingerprint beside settings.toml names that text, so the
+read a shell prompt repeats all day trusts it without pydantic.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from tracker.errors import InputError
 from tracker.files import warn_once
-from tracker.paths import SETTINGS_CACHE_NAME, SETTINGS_NAME, ensure_dir, write_private
+from tracker.paths import SETTINGS_CHECKED_NAME, SETTINGS_NAME, ensure_dir, write_private
+
+if TYPE_CHECKING:
+    from pydantic import AfterValidator
+
+    from tracker.settings_check import (
+        ListOf,
+        OneOf,
+        Pairs,
+        Whole,
+        apprise_urls,
+        at_least_one,
+        clock_time,
+        country,
+        notation_wording,
+        quiet_range,
+        reason_line,
+        time_zone,
+    )
 
 LOCK_NAME = ".settings.toml.lock"
 
@@ -29,7 +50,6 @@ BLOCKERS = ("result", "referral", "coding_query", "doc_gap", "other")
 OWN_BLOCKERS = ("coding_query",)
 WITHIN_TIER = ("payer_window", "recent", "oldest")
 STRATEGIES = ("risk", "recent")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 # Lists and tables are typed Sequence and Mapping: a default is one object that every Settings
 # shares, so nothing may change one in place (mypy holds to it); `set_value` makes new ones.
@@ -38,36 +58,55 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 class Rules(NamedTuple):
     """The guardrails' numbers."""
 
-    threshold: int = 5
-    rule_hours: int = 24
-    late_entry_hours: int = 72
-    escalation_days: int = 7
-    payer_window_days: int = 0
-    payer_window_by_type: Mapping[str, int] = {}
-    within_tier: str = "payer_window"
-    late_entry_text: str = (
+    threshold: Annotated[int, Whole(1, 100)] = 5
+    """Outstanding notes that mean 'catch up now'."""
+    rule_hours: Annotated[int, Whole(1, 336)] = 24
+    """Hours after a session by which its note is due."""
+    late_entry_hours: Annotated[int, Whole(1, 2160)] = 72
+    """Hours after a session past which a note is a late entry."""
+    escalation_days: Annotated[int, Whole(1, 365)] = 7
+    """Days an item may wait on someone else before 'chase it'."""
+    payer_window_days: Annotated[int, Whole(0, 365)] = 0
+    """Days a payer allows to document a billed session (0: none)."""
+    payer_window_by_type: Annotated[Mapping[str, int], Pairs(0, 365)] = {}
+    """Payer window per note type, overriding the global one, e.g. progress=45."""
+    within_tier: Annotated[str, OneOf(WITHIN_TIER)] = "payer_window"
+    """Order inside a triage tier: nearest payer window, then most recent; or recent; or oldest."""
+    late_entry_text: Annotated[str, AfterValidator(notation_wording)] = (
         "LATE ENTRY: this note was written on {written} for the session of {session}."
     )
-    late_entry_reason: str = "Documentation delayed due to caseload volume"
-    note_types: Sequence[str] = list(NOTE_TYPES)
+    """Wording of the late-entry notation: says "late entry", with {written} and {session} (and optionally {session_time})."""
+    late_entry_reason: Annotated[str, AfterValidator(reason_line)] = (
+        "Documentation delayed due to caseload volume"
+    )
+    """Reason a late-entry notation gives unless you give another (empty: none)."""
+    note_types: Annotated[Sequence[str], ListOf(), AfterValidator(at_least_one)] = list(NOTE_TYPES)
+    """Note types you use; add your own."""
 
 
 class Notify(NamedTuple):
     """Push notifications."""
 
-    urls: Sequence[str] = []
-    quiet_hours: str = "19:00-08:00"
+    urls: Annotated[Sequence[str], ListOf(), AfterValidator(apprise_urls)] = []
+    """Apprise URLs to notify (secrets: shown masked)."""
+    quiet_hours: Annotated[str, AfterValidator(quiet_range)] = "19:00-08:00"
+    """No notifications in this range (HH:MM-HH:MM)."""
     weekends: bool = False
+    """Also notify on Saturday and Sunday."""
 
 
 class Sprint(NamedTuple):
     """Catch-up blocks."""
 
-    days: Sequence[str] = ["tue", "thu"]
-    start: str = "16:00"
-    block_minutes: int = 90
-    notes_per_block: int = 0
-    minutes_per_type: Mapping[str, int] = {
+    days: Annotated[Sequence[str], ListOf(WEEKDAYS)] = ["tue", "thu"]
+    """Weekdays of catch-up blocks."""
+    start: Annotated[str, AfterValidator(clock_time)] = "16:00"
+    """Start time of a catch-up block (HH:MM)."""
+    block_minutes: Annotated[int, Whole(15, 480)] = 90
+    """Length of a catch-up block in minutes."""
+    notes_per_block: Annotated[int, Whole(0, 50)] = 0
+    """Fixed notes per block, overriding minutes per type (0: use minutes)."""
+    minutes_per_type: Annotated[Mapping[str, int], Pairs(1, 240)] = {
         "progress": 9,
         "case_note": 9,
         "group": 9,
@@ -76,227 +115,90 @@ class Sprint(NamedTuple):
         "court_report": 45,
         "admin": 5,
     }
-    strategy: str = "risk"
+    """Catch-up minutes per note type."""
+    strategy: Annotated[str, OneOf(STRATEGIES)] = "risk"
+    """Catch-up order: risk (triage order) or recent (most recent first)."""
 
 
 class Backups(NamedTuple):
     """Copies of the database in the data folder's backups/."""
 
-    keep_last: int = 10
-    keep_weeks: int = 8
+    keep_last: Annotated[int, Whole(1, 1000)] = 10
+    """Backups of each kind kept, newest first."""
+    keep_weeks: Annotated[int, Whole(0, 520)] = 8
+    """Weeks back for which the newest backup of each week is also kept."""
 
 
 class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
-    timezone: str = ""
-    locale: str = "other"
-    first_weekday: str = "mon"
-    working_days: Sequence[str] = ["mon", "tue", "wed", "thu", "fri"]
+    timezone: Annotated[str, AfterValidator(time_zone)] = ""
+    """IANA time zone for dates and due times (empty: the system's)."""
+    locale: Annotated[str, AfterValidator(country)] = "other"
+    """Country for crisis resources (an ISO code such as GB or DE, or other)."""
+    first_weekday: Annotated[str, OneOf(WEEKDAYS)] = "mon"
+    """First day of a week in charts."""
+    working_days: Annotated[Sequence[str], ListOf(WEEKDAYS)] = ["mon", "tue", "wed", "thu", "fri"]
+    """Days you see clients."""
     theme: str = "textual-dark"
+    """TUI theme, e.g. textual-dark or textual-light."""
     onboarded: bool = False
+    """Whether first-run onboarding is done."""
     private_print: bool = False
+    """Print self-check summaries without the safety answers by default (--private)."""
     rules: Rules = Rules()
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
     backups: Backups = Backups()
 
 
-SECTIONS = ("rules", "notify", "sprint", "backups")
-
-
-def _check_hhmm(value: str) -> str | None:
-    return None if _HHMM.match(value) else "a time as HH:MM, e.g. 16:00"
-
-
-def _check_quiet(value: str) -> str | None:
-    parts = value.split("-")
-    if value == "" or (len(parts) == 2 and all(_HHMM.match(p) for p in parts)):
-        return None
-    return "a range HH:MM-HH:MM, e.g. 19:00-08:00, or empty for none"
-
-
-def _check_timezone(value: str) -> str | None:
-    if value == "":
-        return None
-    from zoneinfo import ZoneInfo
-
-    try:
-        ZoneInfo(value)
-    except (ValueError, KeyError, OSError):
-        return (
-            "an IANA time zone such as Europe/Dublin or America/Chicago, or empty for the system's"
-        )
-    return None
-
-
-def _check_urls(value: list[str]) -> str | None:
-    bad = [u for u in value if "://" not in u]
-    return "apprise URLs like ntfy://topic or json://host:port/path" if bad else None
-
-
-LATE_FIELDS = ("written", "session", "session_time")
-MAX_LATE_TEXT = 300
-MAX_LATE_REASON = 200
-# What str.format reads in a late-entry text: escaped braces, a bare field, or any other brace
-# (a field with a format spec, a conversion, an index or no name). Parsed here rather than with
-# string.Formatter: `string` costs status 1 ms of its 60, and settings are checked on every run.
-_FIELD = re.compile(r"\{\{|\}\}|\{(\w+)\}|[{}]")
-
-
-def _check_template(value: str) -> str | None:
-    fields = set()
-    for match in _FIELD.finditer(value):
-        if match.group(0) in ("{{", "}}"):
-            continue
-        if match.group(1) not in LATE_FIELDS:
-            fields.add("?")
-        else:
-            fields.add(match.group(1))
-    if (
-        len(value) > MAX_LATE_TEXT
-        or "?" in fields
-        or not {"written", "session"} <= fields
-        or "late entry" not in value.lower()
-    ):
-        return (
-            f'text of up to {MAX_LATE_TEXT} characters that says "late entry" and has the fields '
-            "{written} and {session} ({session_time} too if you like), with no other braces "
-            "or formats"
-        )
-    return None
-
-
-def check_reason(value: str) -> str | None:
-    """What a late-entry reason must be, when `value` is not; None when fine."""
-    if len(value) > MAX_LATE_REASON or not value.isprintable():
-        return f"one line of up to {MAX_LATE_REASON} printable characters, or empty for none"
-    return None
-
-
-def _check_note_types(value: list[str]) -> str | None:
-    return None if value else "a comma-separated list of at least one note type, e.g. progress"
-
-
-def _lookup_country(value: str) -> tuple[str | None, str]:
-    from tracker import crisis  # the crisis data (and pydantic): only when a country is typed
-
-    table = crisis.table()
-    return table.canonical(value), (
-        f"a country code from the crisis data ({', '.join(table.choices())}); "
-        "`caughtup crisis --list` names them"
-    )
-
-
-class Key(NamedTuple):
-    """One setting's doc and the bounds `config` checks: numbers from lo to hi, one of `choices`,
-    a list of `each`, or what `check` says (None when fine)."""
-
-    doc: str
-    lo: int = 0
-    hi: int = 0
-    choices: tuple[str, ...] = ()
-    each: tuple[str, ...] = ()
-    check: Callable[[Any], str | None] | None = None
-    secret: bool = False
-    lookup: Callable[[str], tuple[str | None, str]] | None = None
-    """For a value the user types: (its canonical form or None, the valid choices in words).
-    Not asked when a settings file is read, so reading stays light and an old file that names
-    a value no longer known still opens (the crisis country then reads as `other`)."""
-
-
-KEYS: dict[str, Key] = {
-    "timezone": Key(
-        "IANA time zone for dates and due times (empty: the system's).", check=_check_timezone
-    ),
-    "locale": Key(
-        "Country for crisis resources (an ISO code such as GB or DE, or other).",
-        lookup=_lookup_country,
-    ),
-    "first_weekday": Key("First day of a week in charts.", choices=WEEKDAYS),
-    "working_days": Key("Days you see clients.", each=WEEKDAYS),
-    "theme": Key("TUI theme, e.g. textual-dark or textual-light."),
-    "onboarded": Key("Whether first-run onboarding is done."),
-    "private_print": Key(
-        "Print self-check summaries without the safety answers by default (`selfcheck --private`)."
-    ),
-    "rules.threshold": Key("Outstanding notes that mean 'catch up now'.", lo=1, hi=100),
-    "rules.rule_hours": Key("Hours after a session by which its note is due.", lo=1, hi=336),
-    "rules.late_entry_hours": Key(
-        "Hours after a session past which a note is a late entry.", lo=1, hi=2160
-    ),
-    "rules.escalation_days": Key(
-        "Days an item may wait on someone else before 'chase it'.", lo=1, hi=365
-    ),
-    "rules.payer_window_days": Key(
-        "Days a payer allows to document a billed session (0: none).", lo=0, hi=365
-    ),
-    "rules.payer_window_by_type": Key(
-        "Payer window per note type, overriding the global one, e.g. progress=45.", lo=0, hi=365
-    ),
-    "rules.within_tier": Key(
-        "Order inside a triage tier: nearest payer window, then most recent; or recent; or oldest.",
-        choices=WITHIN_TIER,
-    ),
-    "rules.late_entry_text": Key(
-        'Wording of the late-entry notation: says "late entry", with {written} and {session} '
-        "(and optionally {session_time}).",
-        check=_check_template,
-    ),
-    "rules.late_entry_reason": Key(
-        "Reason a late-entry notation gives unless you give another (empty: none).",
-        check=check_reason,
-    ),
-    "rules.note_types": Key("Note types you use; add your own.", check=_check_note_types),
-    "notify.urls": Key(
-        "Apprise URLs to notify (secrets: shown masked).", check=_check_urls, secret=True
-    ),
-    "notify.quiet_hours": Key("No notifications in this range (HH:MM-HH:MM).", check=_check_quiet),
-    "notify.weekends": Key("Also notify on Saturday and Sunday."),
-    "sprint.days": Key("Weekdays of catch-up blocks.", each=WEEKDAYS),
-    "sprint.start": Key("Start time of a catch-up block (HH:MM).", check=_check_hhmm),
-    "sprint.block_minutes": Key("Length of a catch-up block in minutes.", lo=15, hi=480),
-    "sprint.notes_per_block": Key(
-        "Fixed notes per block, overriding minutes per type (0: use minutes).", lo=0, hi=50
-    ),
-    "sprint.minutes_per_type": Key("Catch-up minutes per note type.", lo=1, hi=240),
-    "sprint.strategy": Key(
-        "Catch-up order: risk (triage order) or recent (most recent first).", choices=STRATEGIES
-    ),
-    "backups.keep_last": Key("Backups of each kind kept, newest first.", lo=1, hi=1000),
-    "backups.keep_weeks": Key(
-        "Weeks back for which the newest backup of each week is also kept.", lo=0, hi=520
-    ),
+SECTIONS: dict[str, type[Rules] | type[Notify] | type[Sprint] | type[Backups]] = {
+    "rules": Rules,
+    "notify": Notify,
+    "sprint": Sprint,
+    "backups": Backups,
 }
+SECRETS = ("notify.urls",)
+"""Settings that may hold tokens: shown masked, never exported or imported."""
 DEFAULTS = Settings()
 
 
-def _key(key: str) -> Key:
-    """The setting `key` names; InputError if there is none."""
-    try:
-        return KEYS[key]
-    except KeyError:
-        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(KEYS)}") from None
+# -- keys and values -------------------------------------------------------------------------
 
 
 def all_keys() -> list[str]:
     """Every dotted setting key."""
-    return list(KEYS)
+    return [
+        key
+        for name in Settings._fields
+        for key in (
+            [f"{name}.{sub}" for sub in SECTIONS[name]._fields] if name in SECTIONS else [name]
+        )
+    ]
 
 
-def describe(key: str) -> str:
-    """The one-line doc of a setting."""
-    return _key(key).doc
+def _known(key: str) -> None:
+    if key not in all_keys():
+        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(all_keys())}")
+
+
+def get_value(settings: Settings, key: str) -> Any:
+    _known(key)
+    obj: Any = settings
+    for part in key.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def is_secret(key: str) -> bool:
+    _known(key)
+    return key in SECRETS
 
 
 def mask(url: str) -> str:
     """Show an apprise URL's scheme only: the rest may hold tokens."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{'•' * 6}{rest[-3:] if len(rest) > 8 else ''}"
-
-
-def is_secret(key: str) -> bool:
-    return _key(key).secret
 
 
 def as_text(value: Any) -> str:
@@ -310,144 +212,53 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def get_value(settings: Settings, key: str) -> Any:
-    _key(key)
-    obj: Any = settings
-    for part in key.split("."):
-        obj = getattr(obj, part)
-    return obj
+def describe(key: str) -> str:
+    """The one-line doc of a setting."""
+    from tracker import settings_check
+
+    return settings_check.describe(key)
 
 
-def _fix(k: Key, default: Any) -> str:
-    if k.choices:
-        return f"one of {', '.join(k.choices)}"
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, int):
-        return f"a whole number from {k.lo} to {k.hi}"
-    if k.each:
-        return f"a comma-separated list of {', '.join(k.each)}"
-    if isinstance(default, Mapping):
-        return f"pairs like progress=9,intake=20 with numbers from {k.lo} to {k.hi}"
-    return "text"
+MAX_LATE_REASON = 200
 
 
-def _coerce(key: str, raw: Any, loading: bool = False) -> Any:
-    """Turn `raw` (text from the CLI, or a TOML value) into the setting's type, or InputError.
-
-    `loading`: the value comes from the settings file, so `Key.lookup` is not asked."""
-    k, default = _key(key), get_value(DEFAULTS, key)
-    bad = InputError(f"{key} must be {_fix(k, default)}, got {raw!r}")
-    value: Any
-    if isinstance(default, bool):
-        if isinstance(raw, bool):
-            value = raw
-        elif isinstance(raw, str) and raw.lower() in (
-            "true",
-            "yes",
-            "on",
-            "1",
-            "false",
-            "no",
-            "off",
-            "0",
-        ):
-            value = raw.lower() in ("true", "yes", "on", "1")
-        else:
-            raise bad
-    elif isinstance(default, int):
-        if isinstance(raw, bool):
-            raise bad
-        try:
-            value = int(raw) if isinstance(raw, int) else int(str(raw).strip())
-        except ValueError:
-            raise bad from None
-        if not k.lo <= value <= k.hi:
-            raise bad
-    elif isinstance(default, list):
-        if isinstance(raw, str):
-            value = [p.strip() for p in raw.split(",") if p.strip()]
-        elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
-            value = list(raw)
-        else:
-            raise bad
-        if k.each:
-            value = [v.lower() for v in value]
-            if any(v not in k.each for v in value):
-                raise bad
-    elif isinstance(default, dict):
-        pairs: dict[str, Any]
-        if isinstance(raw, str):
-            pairs = {}
-            for chunk in filter(None, (c.strip() for c in raw.split(","))):
-                name, sep, num = chunk.partition("=")
-                if not sep:
-                    raise bad
-                pairs[name.strip()] = num.strip()
-        elif isinstance(raw, dict):
-            pairs = raw
-        else:
-            raise bad
-        value = {}
-        for name, num in pairs.items():
-            try:
-                n = int(num) if not isinstance(num, bool) else None
-            except (TypeError, ValueError):
-                n = None
-            if n is None or not k.lo <= n <= k.hi or not name:
-                raise bad
-            value[name] = n
-    else:
-        if not isinstance(raw, str):
-            raise bad
-        value = raw.strip()
-        if k.choices:
-            match = [c for c in k.choices if c.lower() == value.lower()]
-            if not match:
-                raise bad
-            value = match[0]
-        if k.lookup is not None and not loading:
-            known, choices = k.lookup(value)
-            if known is None:
-                raise InputError(f"{key} must be {choices}, got {raw!r}")
-            value = known
-    if k.check is not None:
-        problem = k.check(value)
-        if problem:
-            raise InputError(f"{key} must be {problem}, got {raw!r}")
-    return value
+def check_reason(value: str) -> str | None:
+    """What a late-entry reason must be, when `value` is not; None when fine (the setting's
+    check, and `done --reason`'s, which must not wait for pydantic)."""
+    if len(value) > MAX_LATE_REASON or not value.isprintable():
+        return f"one line of up to {MAX_LATE_REASON} printable characters, or empty for none"
+    return None
 
 
 def set_value(settings: Settings, key: str, raw: Any, *, loading: bool = False) -> Settings:
-    """`settings` with `key` set from `raw` (text or TOML value); InputError if bad.
+    """`settings` with `key` set from `raw` (text or a TOML value), checked; InputError if bad.
 
-    `loading`: read from the settings file (see `Key.lookup`)."""
-    value = _coerce(key, raw, loading)
+    `loading`: the value comes from a file (an import), not typed, so a country is not looked up
+    (an old file naming a country no longer known still opens: it reads as `other`)."""
+    return with_values(settings, {key: raw}, loading=loading)
+
+
+def with_values(
+    settings: Settings, values: Mapping[str, Any], *, loading: bool = False
+) -> Settings:
+    """`settings` with each dotted key set, checked together (InputError for a bad one, whose
+    `key` it names; see `set_value`)."""
+    from tracker import settings_check  # pydantic (~150 ms): only when a value is set
+
+    return settings_check.set_values(settings, values, typed=not loading)
+
+
+def replaced(settings: Settings, key: str, value: Any) -> Settings:
+    """`settings` with `key` holding `value`, taken as it is (checked by the caller)."""
     section, _, name = key.rpartition(".")
     if section:
         return settings._replace(**{section: getattr(settings, section)._replace(**{name: value})})
     return settings._replace(**{name: value})
 
 
-def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
-    """Settings from a parsed TOML mapping; every key and value checked."""
-    settings = DEFAULTS
-    for key, raw in data.items():
-        if isinstance(raw, dict) and key in SECTIONS:
-            for sub, subraw in raw.items():
-                settings = _set_from(settings, f"{key}.{sub}", subraw, source)
-        else:
-            settings = _set_from(settings, key, raw, source)
-    return settings
-
-
-def _set_from(settings: Settings, key: str, raw: Any, source: str) -> Settings:
-    try:
-        return set_value(settings, key, raw, loading=True)
-    except InputError as exc:
-        raise InputError(
-            f"{source}: {exc}; fix the file or run `caughtup config {key} VALUE`"
-        ) from None
+def changed_keys(old: Settings, new: Settings) -> dict[str, Any]:
+    """Every setting `new` has differently from `old`, by dotted key."""
+    return {k: get_value(new, k) for k in all_keys() if get_value(new, k) != get_value(old, k)}
 
 
 def to_dict(settings: Settings) -> dict[str, Any]:
@@ -456,6 +267,17 @@ def to_dict(settings: Settings) -> dict[str, Any]:
         **settings._asdict(),
         **{name: getattr(settings, name)._asdict() for name in SECTIONS},
     }
+
+
+def from_tables(tables: Mapping[str, Any]) -> Settings:
+    """Settings from tables that passed the checks (TypeError for an unknown key)."""
+    fields: dict[str, Any] = {
+        k: SECTIONS[k](**v) if k in SECTIONS else v for k, v in tables.items()
+    }
+    return Settings(**fields)
+
+
+# -- the file --------------------------------------------------------------------------------
 
 
 def settings_path(home: Path) -> Path:
@@ -468,9 +290,6 @@ def load(home: Path) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        # no parse outlives its file: it may hold notification URLs the user meant to delete
-        with contextlib.suppress(OSError):
-            path.with_name(SETTINGS_CACHE_NAME).unlink(missing_ok=True)
         return DEFAULTS
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
@@ -480,23 +299,21 @@ def load(home: Path) -> Settings:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Windows editors save
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not valid TOML ({exc}); fix or delete the file") from None
-    # The last good parse is kept beside the file as JSON, with the text it came from: importing
-    # tomllib would cost `status` 7 ms of its 60, for a file that rarely changes. The text must
-    # match to the character, so an edit is always read.
-    import json  # status prints JSON anyway; much lighter than tomllib
+    if fingerprint(text) == _last_checked(home):
+        tables = _written_tables(text)
+        with contextlib.suppress(TypeError):  # a key no longer known: check it as any text
+            return from_tables(toml_tables(text, path) if tables is None else tables)
+    from tracker import settings_check  # pydantic: a text not checked before
 
-    kept = path.with_name(SETTINGS_CACHE_NAME)
-    try:
-        last = json.loads(kept.read_bytes())
-        tables = last["tables"] if last["toml"] == text else None
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        tables = None  # none kept yet, or damaged: parse
-    if isinstance(tables, dict):
-        return from_dict(tables, str(path))
-    import tomllib
+    return settings_check.checked(home, text, path)
+
+
+def toml_tables(text: str, path: Path) -> dict[str, Any]:
+    """The tables of a TOML text; InputError naming the file when it is not TOML."""
+    import tomllib  # 27 M instructions, half of `status`: only for a text not in caughtup's shape
 
     try:
-        tables = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path} is not valid TOML ({exc}); fix or delete the file") from None
     except RecursionError:
@@ -504,11 +321,90 @@ def load(home: Path) -> Settings:
             f"{path} nests tables or lists too deeply to be caughtup's settings; fix or delete "
             "the file"
         ) from None
-    settings = from_dict(tables, str(path))
-    # Not kept from a read-only folder, or with dates and times (no setting is one): parsed again.
-    with contextlib.suppress(OSError, TypeError, ValueError):
-        write_private(kept, json.dumps({"toml": text, "tables": tables}).encode("utf-8"))
-    return settings
+
+
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _written_tables(text: str) -> dict[str, Any] | None:
+    """The tables of a settings text in the shape caughtup writes it (tomli_w's), else None.
+
+    For a text the checks passed, so it is valid TOML; tomllib reads anything else. Each value
+    is one JSON value (where JSON and TOML both accept a text, they read it alike), an array one
+    per line; a comment, a literal string or an inline table makes it None.
+    """
+    import json  # status prints JSON anyway
+
+    decoder = json.JSONDecoder(strict=False)  # TOML, unlike JSON, takes a tab as it is
+    value = decoder.decode
+
+    tables: dict[str, Any] = {}
+    table = tables
+    lines = iter(text.replace("\r\n", "\n").split("\n"))
+    try:
+        for line in lines:
+            if not line:
+                continue
+            if line[0] == "[":
+                if line[-1] != "]":
+                    return None
+                table = tables
+                for name in line[1:-1].split("."):
+                    if not _BARE.issuperset(name) or not name:
+                        return None
+                    table = table.setdefault(name, {})
+                continue
+            if line[0] == '"':
+                key, end = decoder.raw_decode(line)
+                sep, rest = line[end : end + 3], line[end + 3 :]
+            else:
+                key, sep, rest = line.partition(" = ")
+                if not key or not _BARE.issuperset(key):
+                    return None
+            if sep != " = ":
+                return None
+            if rest == "[":
+                found = []
+                for item in lines:
+                    if item == "]":
+                        break
+                    found.append(value(item.strip().removesuffix(",")))
+                else:
+                    return None
+                table[key] = found
+            else:
+                table[key] = value(rest)
+    except (ValueError, TypeError, AttributeError):  # JSON that is not this value, a table twice
+        return None
+    return tables
+
+
+def fingerprint(text: str) -> str:
+    """What names a settings text, and the checks it passed (their source: another version of
+    caughtup checks again)."""
+    from _blake2 import blake2b  # hashlib's own; hashlib loads OpenSSL: 11 M instructions
+
+    here = Path(__file__)
+    digest = blake2b(digest_size=16)
+    for source in (here, here.with_name("settings_check.py")):
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _last_checked(home: Path) -> str | None:
+    try:
+        return (home / SETTINGS_CHECKED_NAME).read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+
+
+def mark_checked(home: Path, text: str) -> None:
+    """Remember that `text` passed the checks (a hash only: no setting, no notification URL)."""
+    # Not kept from a read-only folder: that folder's settings are checked on every read.
+    with contextlib.suppress(OSError):
+        write_private(home / SETTINGS_CHECKED_NAME, fingerprint(text).encode("ascii"))
 
 
 def save(home: Path, settings: Settings) -> Path:
@@ -518,10 +414,12 @@ def save(home: Path, settings: Settings) -> Path:
 
 
 def _write(home: Path, settings: Settings) -> Path:
-    import tomli_w  # small; only on the write path
+    from tracker import settings_check  # every text written is checked first
 
+    text = settings_check.text_of(settings)
     path = settings_path(home)
-    write_private(path, tomli_w.dumps(to_dict(settings)).encode("utf-8"))
+    write_private(path, text.encode("utf-8"))
+    mark_checked(home, text)
     return path
 
 
@@ -551,18 +449,6 @@ def update(home: Path, change: Callable[[Settings], Settings]) -> tuple[Settings
         if new != current:
             _write(home, new)
         return new, stamp(home)
-
-
-def changed_keys(old: Settings, new: Settings) -> dict[str, Any]:
-    """Every setting `new` has differently from `old`, by dotted key."""
-    return {k: get_value(new, k) for k in KEYS if get_value(new, k) != get_value(old, k)}
-
-
-def with_values(settings: Settings, values: Mapping[str, Any]) -> Settings:
-    """`settings` with each dotted key set (InputError for a bad one)."""
-    for key, value in values.items():
-        settings = set_value(settings, key, value)
-    return settings
 
 
 @contextlib.contextmanager

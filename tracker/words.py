@@ -1,4 +1,5 @@
-"""The words people read: plurals, articles, numbers rounded for people, and the rules' names.
+"""The words people read: plurals, articles, numbers rounded for people, days and durations,
+note types counted, the rules' names, and a plan's premise.
 
 One place for them, so a rule's name always comes from the settings ("the 48-hour rule" when
 `rules.rule_hours` is 48) and "a 86-minute" cannot happen. Plain functions over plain values:
@@ -7,7 +8,10 @@ light enough for the `status` path (no imports beyond the standard library's `ty
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from datetime import date
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # Words that start with a vowel letter but a consonant sound ("a one-off", "a useful"), and the
@@ -23,9 +27,35 @@ class RuleHours(Protocol):
     def rule_hours(self) -> int: ...
 
 
+class _Inflow(Protocol):
+    @property
+    def inflow(self) -> float: ...
+
+
+class PlanFacts(Protocol):
+    """What a plan's premise is said from (`tracker.planner.Plan`)."""
+
+    @property
+    def params(self) -> _Inflow: ...
+    @property
+    def measured_inflow(self) -> float | None: ...
+    @property
+    def finish_at_measured(self) -> date | None: ...
+
+
+def agree(count: float, one: str, many: str) -> str:
+    """The form that agrees with `count`: 'is' or 'are', 'has' or 'have', 'it' or 'them'."""
+    return one if count == 1 else many
+
+
+def noun(count: float, word: str, many: str | None = None) -> str:
+    """'note' or 'notes', as `count` of them are called; `many` for an irregular plural."""
+    return agree(count, word, many or word + "s")
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 note', '3 notes'; `many` for an irregular plural ('1 query', '2 queries')."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
+    return f"{count} {noun(count, word, many)}"
 
 
 def number_word(n: int) -> str:
@@ -100,6 +130,39 @@ def against_threshold(outstanding: int, threshold: int) -> str:
     return f"{outstanding} outstanding, threshold {threshold}"
 
 
+def days(value: float) -> str:
+    """'1 day', '2.5 days': a measured duration."""
+    return f"{value:g} {noun(value, 'day')}"
+
+
+def day(d: date, *, year: bool = True) -> str:
+    """'Tue 24 Nov 2026' ('Tue 24 Nov' without the year)."""
+    return f"{d:%a %d %b %Y}" if year else f"{d:%a %d %b}"
+
+
+# Note types as a person names them, one and many; a user's own type reads as '<type> note(s)'.
+TYPE_NOUNS = {
+    "progress": ("progress note", "progress notes"),
+    "intake": ("intake", "intakes"),
+    "treatment_plan": ("treatment plan", "treatment plans"),
+    "case_note": ("case note", "case notes"),
+    "court_report": ("court report", "court reports"),
+    "group": ("group note", "group notes"),
+    "admin": ("admin note", "admin notes"),
+}
+
+
+def type_noun(note_type: str, count: int = 1) -> str:
+    """'progress note', 'treatment plans', 'letter notes': a note type, as `count` are called."""
+    one = f"{note_type.replace('_', ' ')} note"
+    return agree(count, *TYPE_NOUNS.get(note_type, (one, one + "s")))
+
+
+def type_count(note_type: str, count: int) -> str:
+    """'1 progress note', '3 treatment plans'."""
+    return f"{count} {type_noun(note_type, count)}"
+
+
 def days_old(days: int) -> str:
     """'from today', '1 day', '9 days'."""
     return "from today" if days <= 0 else plural(days, "day")
@@ -110,3 +173,20 @@ def join(parts: list[str]) -> str:
     if len(parts) < 3:
         return " and ".join(parts)
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def premise(plan: PlanFacts, inflow_source: str, rules: RuleHours) -> tuple[str, str | None]:
+    """(a plan's premise, what the measured inflow would do), in words from the settings, for
+    `caughtup plan` and the Sprint screen alike."""
+    if inflow_source == "default":
+        said = f"new notes are written {within_rule(rules)} from now on"
+    else:
+        said = f"{about(plan.params.inflow)} new notes a week join the backlog"
+    measured, at_measured = plan.measured_inflow, plan.finish_at_measured
+    if measured is None:
+        return said, None
+    then = f"you would finish {day(at_measured)}" if at_measured else "it would never finish"
+    return said, (
+        f"over the last 4 weeks {about(measured)} notes a week slipped past "
+        f"{plural(rules.rule_hours, 'hour')}; at that rate {then}"
+    )

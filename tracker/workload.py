@@ -462,22 +462,22 @@ def paragraph(w: Workload) -> str:
         ]
         text = (
             f"Of {words.plural(wt.own + wt.others, 'open note')}, {wt.own} "
-            f"{'is' if wt.own == 1 else 'are'} still to write or to answer a coding query and "
-            f"{wt.others} wait{'s' if wt.others == 1 else ''} on others"
+            f"{words.agree(wt.own, 'is', 'are')} still to write or to answer a coding query and "
+            f"{wt.others} {words.agree(wt.others, 'waits', 'wait')} on others"
         )
         text += f" ({', '.join(held)})" if held else ""
         chase = sum(v.past_chase for v in wt.by_reason.values())
         if chase:
             text += (
-                f"; {chase} {'has' if chase == 1 else 'have'} waited longer than the "
+                f"; {chase} {words.agree(chase, 'has', 'have')} waited longer than the "
                 f"{w.escalation_days}-day chase age"
             )
         said.append(text + ".")
     lag = w.billing_lag_days
     if lag.median is not None and lag.p90 is not None:
         said.append(
-            f"Billed sessions are documented a median of {_days(lag.median)} after the session "
-            f"(90th percentile {_days(lag.p90)})."
+            f"Billed sessions are documented a median of {words.days(lag.median)} after the "
+            f"session (90th percentile {words.days(lag.p90)})."
         )
     if w.outstanding and w.inflow_per_week is not None:
         said.append(
@@ -488,7 +488,3 @@ def paragraph(w: Workload) -> str:
     if not said:
         return "Not enough data yet for a picture of the workload: it fills in over two weeks."
     return " ".join(said)
-
-
-def _days(value: float) -> str:
-    return f"{value:g} day{'' if value == 1 else 's'}"

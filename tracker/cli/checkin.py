@@ -78,7 +78,10 @@ def log(
         )
         return
     open_today = sessions - written
-    message = f"Logged {entry.day:%a %d %b}: {sessions} sessions, {written} written the same day"
+    message = (
+        f"Logged {entry.day:%a %d %b}: {plural(sessions, 'session')}, {written} written the same "
+        "day"
+    )
     if cleared:
         message += f", {cleared} backlog cleared"
     if after_hours:

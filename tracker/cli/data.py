@@ -11,6 +11,7 @@ from tracker import files
 from tracker.cli.options import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
 from tracker.paths import DB_NAME
+from tracker.words import plural
 
 
 def _not_the_database(path: Path, home: Path, flag: str) -> None:
@@ -80,7 +81,7 @@ def export(fmt: str, out: Path | None, table: str | None, as_json: bool) -> None
     else:
         rows = sum(counts.values())
         click.echo(
-            f"Exported {len(counts)} table{'s' if len(counts) != 1 else ''} ({rows} rows) and "
+            f"Exported {plural(len(counts), 'table')} ({rows} rows) and "
             f"{len(snap.settings)} settings to {out}"
         )
 
@@ -137,7 +138,7 @@ def import_(
             emit_json(report)
         else:
             click.echo(
-                f"Imported {report['added']} of {report['rows']} items from {source.name}"
+                f"Imported {report['added']} of {plural(report['rows'], 'item')} from {source.name}"
                 + (
                     f"; {report['skipped_duplicates']} were already here"
                     if report["skipped_duplicates"]

@@ -25,6 +25,7 @@ from tracker.cli.options import (
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.settings import BLOCKERS
+from tracker.words import plural
 
 
 class NoteTypeType(click.ParamType[str, Any]):
@@ -220,7 +221,7 @@ def done(
         click.echo(f"{row['id']}  written")
         if row["notation"]:
             click.echo(f"    late entry, paste into the record:\n    {row['notation']}")
-    click.echo(f"{len(out)} note{'s' if len(out) != 1 else ''} done. Each one is progress.")
+    click.echo(f"{plural(len(out), 'note')} done. Each one is progress.")
 
 
 class BlockerType(click.ParamType[str, Any]):

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from tracker import blocks, plan_words
+from tracker import blocks, words
 from tracker import sprint as sp
 from tracker.cli.errors import input_words
 from tracker.cli.items import late_options, late_reason
@@ -24,7 +24,7 @@ from tracker.cli.options import (
 from tracker.errors import InputError
 from tracker.planner import Plan, target_advice
 from tracker.settings import STRATEGIES, Rules
-from tracker.words import plural
+from tracker.words import agree, day, plural
 
 MAX_SHOWN = 12
 
@@ -55,10 +55,6 @@ class InflowType(click.ParamType[str, Any]):
             self.fail(input_words(exc))
 
 
-def _day(d: date) -> str:
-    return f"{d:%a %d %b %Y}"
-
-
 def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
     """The plan in words, for the terminal."""
     plan: Plan = result.plan
@@ -73,7 +69,7 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
     lines = [
         f"Catch-up plan for {plural(result.outstanding, 'note')}: "
         f"{', '.join(d.capitalize() for d in p.days)} at {p.start_time:%H:%M}, "
-        f"{p.block_minutes} minutes, {size}, {p.strategy} order, from {_day(p.start)}",
+        f"{p.block_minutes} minutes, {size}, {p.strategy} order, from {day(p.start)}",
         "",
     ]
     for b in plan.blocks[:MAX_SHOWN]:
@@ -84,18 +80,18 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
     if plan.finish_date is not None and plan.blocks:
         weeks = (plan.blocks[-1].date - plan.blocks[0].date).days // 7 + 1
         lines.append(
-            f"Finish  {_day(plan.finish_date)} "
+            f"Finish  {day(plan.finish_date)} "
             f"({plural(len(plan.blocks), 'block')} over {plural(weeks, 'week')})"
         )
     else:
         lines.append("Finish  none at this pace (see below)")
     if p.target is not None:
         if plan.meets_target:
-            lines.append(f"Target  {_day(p.target)}: met")
+            lines.append(f"Target  {day(p.target)}: met")
         else:
             advice = target_advice(plan.blocks_per_week_needed, plan.suggested_target)
-            lines.append(f"Target  {_day(p.target)}: not met; {advice}")
-    premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
+            lines.append(f"Target  {day(p.target)}: not met; {advice}")
+    premise, measured = words.premise(plan, result.inflow_source, rule_set)
     lines.append(f"Premise {premise}.")
     if measured is not None:
         lines.append(f"        {measured[0].upper()}{measured[1:]}.")
@@ -275,7 +271,8 @@ def done(
         return
     lines = [
         f"Block {blocks.block_name(result.block)} done: {plural(len(result.written), 'note')} "
-        f"written in {result.minutes} minutes. {result.remaining} left. That is real progress."
+        f"written in {plural(result.minutes, 'minute')}. {result.remaining} left. That is real "
+        "progress."
     ]
     if result.pace:
         paces = ", ".join(f"{t} {m:.1f}" for t, m in sorted(result.pace.items()))
@@ -283,7 +280,7 @@ def done(
     late = data["notations"]
     if late:
         lines.append(
-            f"{plural(len(late), 'note')} {'is a late entry' if len(late) == 1 else 'are late entries'}"
+            f"{plural(len(late), 'note')} {agree(len(late), 'is a late entry', 'are late entries')}"
             f"; paste each notation at the top of its note (`{SHOW_COMMAND}` lists them again):"
         )
         lines += [f"  #{row['id']}: {row['notation']}" for row in late[:MAX_NOTATIONS]]
