@@ -103,6 +103,10 @@ def is_busy(exc: sqlite3.DatabaseError) -> bool:
     return "locked" in text or "busy" in text
 
 
+class TargetExists(InputError):
+    """A copy's file name is taken: a copy never overwrites a file."""
+
+
 class _Connection(sqlite3.Connection):
     """A connection that counts itself in _LIVE from `count_as_open` until closed or collected."""
 
@@ -197,7 +201,7 @@ class Connection:
         if have > 0:
             # A copy of the data as it was, before anything changes; no copy, no migration.
             try:
-                self.backup(backup_path(self.path.parent, f"before-schema-{target}"))
+                self.backup_labelled(f"before-schema-{target}")
             except OSError as exc:
                 raise InputError(
                     f"{self.path} needs an upgrade to schema {target}, but the backup "
@@ -272,6 +276,16 @@ class Connection:
         """A number that changes when another connection commits (SQLite's data_version)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def backup_labelled(self, label: str) -> Path:
+        """`backup` into the data folder's backups/, named by the time and `label`; when another
+        caughtup takes that name meanwhile (two upgrading one file at once), the next one."""
+        for _ in range(100):
+            try:
+                return self.backup(backup_path(self.path.parent, label))
+            except TargetExists:
+                continue
+        raise InputError(f"no free name for a copy in {self.path.parent / BACKUP_DIR}")
+
     def backup(self, target: Path) -> Path:
         """A consistent copy of the database (SQLite's backup API), owner-only.
 
@@ -281,8 +295,9 @@ class Connection:
         way back. The copy is in rollback-journal mode, so reading it needs no side files.
         """
         self.check()
+        taken = TargetExists(f"{target} already exists; choose another file name")
         if os.path.lexists(target):
-            raise InputError(f"{target} already exists; choose another file name")
+            raise taken
 
         def fill(dest: sqlite3.Connection) -> None:
             self.conn.backup(dest)
@@ -291,6 +306,8 @@ class Connection:
         try:
             ensure_dir(target.parent)
             return publish(target, fill)
+        except FileExistsError:  # made meanwhile by another process
+            raise taken from None
         except (OSError, sqlite3.Error) as exc:
             words = (
                 files.os_words(exc, target.parent)
