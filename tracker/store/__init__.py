@@ -1,9 +1,9 @@
 """The store: one SQLite file (WAL, busy timeout, schema steps), owner-only; SQL and nothing else.
 
 Only this package runs SQL, one module per idea: `connection` (opening the file safely, what
-goes wrong with it in words, transactions, the quick check, consistent copies), `schema` (the
-steps and their history), one module per table family (`items`, `days`, `sprints`,
-`selfchecks`, `state`), `bulk` (import and export) and `backup` (copies coming back). `Store`
+goes wrong with it in words, transactions, the quick check), `schema` (the steps and their
+history), one module per table family (`items`, `days`, `sprints`, `selfchecks`, `state`),
+`bulk` (import and export) and `backup` (copies of the database, out and back in). `Store`
 is all of them in one object. Business rules live in the core (`checkin`,
 `entries`, `rules`): the store reads, hands the rows to them, and applies their answer.
 
@@ -27,14 +27,13 @@ from tracker.store.connection import (
     Connection,
     DatabaseProblem,
     DiskProblem,
-    backup_path,
     error_words,
     file_problem,
 )
 from tracker.store.items import ITEM_COLUMNS, WAITS_ON_OTHERS_SQL, ItemQueries
 
 if TYPE_CHECKING:
-    from tracker.store.backup import Restore, check_file, install_copy, set_aside
+    from tracker.store.backup import Copies, backup_path, check_file, install_copy, set_aside
     from tracker.store.bulk import Bulk, RowRejected
     from tracker.store.days import DayQueries
     from tracker.store.selfchecks import SelfCheckQueries
@@ -76,7 +75,7 @@ def _later_modules() -> Iterator[ModuleType]:
 
 if TYPE_CHECKING:
 
-    class _Later(DayQueries, SprintQueries, SelfCheckQueries, StateQueries, Bulk, Restore):
+    class _Later(DayQueries, SprintQueries, SelfCheckQueries, StateQueries, Bulk, Copies):
         """What the type checker sees: every family's methods."""
 
 else:

@@ -1,31 +1,49 @@
-"""Copies of the database coming back: checking a copy, restoring it into the live database,
-installing it where the database is missing, and setting a damaged file aside.
-
-(`Connection.backup` makes the copies; `tracker.backups` keeps the folder of them.)
+"""Copies of the database: making one (SQLite's backup API, built aside and linked in whole),
+checking one, restoring one into the live database, installing one where the database is
+missing, and setting a damaged file aside. (`tracker.backups` keeps the folder of them.)
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from tracker import files
 from tracker.errors import InputError
-from tracker.paths import touch_private
+from tracker.paths import BACKUP_DIR, ensure_dir, touch_private
 from tracker.store.connection import (
     Connection,
     DiskProblem,
-    backup_path,
     disk_words,
     file_problem,
     identity_problem,
-    publish,
     version,
 )
 
 
-class Restore(Connection):
-    """Putting a copy's pages into this database."""
+class TargetExists(InputError):
+    """A copy's file name is taken: a copy never overwrites a file."""
+
+
+class Copies(Connection):
+    """Copies of this database, out and back in."""
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the database (SQLite's backup API), owner-only.
+
+        The copy is built beside `target` and linked into place only when complete, so a crash
+        leaves no half-written backup, and an existing file is never overwritten.
+        A damaged database is refused (DatabaseProblem): a copy of damage would be taken for a
+        way back. The copy is in rollback-journal mode, so reading it needs no side files.
+        """
+        return copy_to(self, target)
+
+    def backup_labelled(self, label: str) -> Path:
+        """`backup` into the data folder's backups/, named by the time and `label`."""
+        return labelled_copy(self, label)
 
     def restore_from(self, source: Path) -> None:
         """Replace every page of this database with `source` (checked first by `check_file`).
@@ -59,6 +77,89 @@ class Restore(Connection):
             if resized is not None:
                 for side in (resized, Path(f"{resized}-journal")):
                     side.unlink(missing_ok=True)
+
+
+def copy_to(db: Connection, target: Path) -> Path:
+    """`Copies.backup` of `db` (the schema upgrade takes one before it changes anything)."""
+    db.check()
+    taken = TargetExists(f"{target} already exists; choose another file name")
+    if os.path.lexists(target):
+        raise taken
+
+    def fill(dest: sqlite3.Connection) -> None:
+        db.conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+
+    try:
+        ensure_dir(target.parent)
+        return publish(target, fill)
+    except FileExistsError:  # made meanwhile by another process
+        raise taken from None
+    except (OSError, sqlite3.Error) as exc:
+        words = (
+            files.os_words(exc, target.parent)
+            if isinstance(exc, OSError)
+            else disk_words(exc, target.parent) or str(exc)
+        )
+        raise DiskProblem(f"cannot write the backup {target}: {words}") from None
+
+
+def labelled_copy(db: Connection, label: str) -> Path:
+    """`copy_to` a new name in the data folder's backups/, made of the time and `label`; when
+    another caughtup takes that name meanwhile (two upgrading one file at once), the next one."""
+    for _ in range(100):
+        try:
+            return copy_to(db, backup_path(db.path.parent, label))
+        except TargetExists:
+            continue
+    raise InputError(f"no free name for a copy in {db.path.parent / BACKUP_DIR}")
+
+
+def backup_path(home: Path, label: str) -> Path:
+    """A new, unused backup file name in the data folder's backups/ (UTC time stamp)."""
+    folder = ensure_dir(home / BACKUP_DIR)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = f"caughtup-{stamp}-{label}" if label else f"caughtup-{stamp}"
+    candidate, n = folder / f"{base}.db", 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{base}-{n}.db"
+    return candidate
+
+
+def publish(target: Path, fill: Callable[[sqlite3.Connection], None]) -> Path:
+    """Build a SQLite file with `fill` in a private temp file, then link it to `target`.
+
+    os.link fails when `target` exists, so nothing is overwritten; FileExistsError says so.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    touch_private(tmp)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            fill(conn)
+        finally:
+            conn.close()  # checkpoints and removes the temp file's WAL
+        os.chmod(tmp, 0o600)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def check_file(path: Path) -> int:

@@ -1,5 +1,5 @@
-"""One connection to the database file: opening it safely, transactions, the quick check, and
-consistent copies.
+"""One connection to the database file: opening it safely, what goes wrong with it in words,
+transactions, and the quick check.
 
 Plain `sqlite3` keeps the read path fast; every write runs in one `BEGIN IMMEDIATE` transaction
 so concurrent writers (the TUI, cron's `remind`, a CLI `log`) queue behind the busy timeout
@@ -10,17 +10,16 @@ process holds no connection to it (see `_LIVE`).
 from __future__ import annotations
 
 import _thread
-import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import Self
 
 from tracker import files
 from tracker.errors import InputError
-from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir, touch_private
+from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir
 
 BUSY_TIMEOUT_S = 15.0
 SCHEMA_VERSION = 7
@@ -101,10 +100,6 @@ def is_busy(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite gave up waiting for another connection's lock."""
     text = str(exc)
     return "locked" in text or "busy" in text
-
-
-class TargetExists(InputError):
-    """A copy's file name is taken: a copy never overwrites a file."""
 
 
 class _Connection(sqlite3.Connection):
@@ -199,9 +194,11 @@ class Connection:
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise InputError(f"{self.path}: cannot switch the database to WAL mode")
         if have > 0:
+            from tracker.store.backup import labelled_copy
+
             # A copy of the data as it was, before anything changes; no copy, no migration.
             try:
-                self.backup_labelled(f"before-schema-{target}")
+                labelled_copy(self, f"before-schema-{target}")
             except OSError as exc:
                 raise InputError(
                     f"{self.path} needs an upgrade to schema {target}, but the backup "
@@ -276,46 +273,6 @@ class Connection:
         """A number that changes when another connection commits (SQLite's data_version)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def backup_labelled(self, label: str) -> Path:
-        """`backup` into the data folder's backups/, named by the time and `label`; when another
-        caughtup takes that name meanwhile (two upgrading one file at once), the next one."""
-        for _ in range(100):
-            try:
-                return self.backup(backup_path(self.path.parent, label))
-            except TargetExists:
-                continue
-        raise InputError(f"no free name for a copy in {self.path.parent / BACKUP_DIR}")
-
-    def backup(self, target: Path) -> Path:
-        """A consistent copy of the database (SQLite's backup API), owner-only.
-
-        The copy is built beside `target` and linked into place only when complete, so a crash
-        leaves no half-written backup, and an existing file is never overwritten.
-        A damaged database is refused (DatabaseProblem): a copy of damage would be taken for a
-        way back. The copy is in rollback-journal mode, so reading it needs no side files.
-        """
-        self.check()
-        taken = TargetExists(f"{target} already exists; choose another file name")
-        if os.path.lexists(target):
-            raise taken
-
-        def fill(dest: sqlite3.Connection) -> None:
-            self.conn.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
-
-        try:
-            ensure_dir(target.parent)
-            return publish(target, fill)
-        except FileExistsError:  # made meanwhile by another process
-            raise taken from None
-        except (OSError, sqlite3.Error) as exc:
-            words = (
-                files.os_words(exc, target.parent)
-                if isinstance(exc, OSError)
-                else disk_words(exc, target.parent) or str(exc)
-            )
-            raise DiskProblem(f"cannot write the backup {target}: {words}") from None
-
 
 def _create(path: Path) -> None:
     """Create a new database at `path` atomically: built aside, linked in only when complete.
@@ -325,6 +282,7 @@ def _create(path: Path) -> None:
     """
 
     from tracker.store import schema
+    from tracker.store.backup import publish
 
     def fill(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -334,53 +292,6 @@ def _create(path: Path) -> None:
 
     with suppress(FileExistsError):  # another process created it first: use theirs
         publish(path, fill)
-
-
-def publish(target: Path, fill: Callable[[sqlite3.Connection], None]) -> Path:
-    """Build a SQLite file with `fill` in a private temp file, then link it to `target`.
-
-    os.link fails when `target` exists, so nothing is overwritten; FileExistsError says so.
-    """
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    touch_private(tmp)
-    try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            fill(conn)
-        finally:
-            conn.close()  # checkpoints and removes the temp file's WAL
-        os.chmod(tmp, 0o600)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.link(tmp, target)
-        _fsync_dir(target.parent)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-    return target
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def backup_path(home: Path, label: str) -> Path:
-    """A new, unused backup file name in the data folder's backups/ (UTC time stamp)."""
-    folder = ensure_dir(home / BACKUP_DIR)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = f"caughtup-{stamp}-{label}" if label else f"caughtup-{stamp}"
-    candidate, n = folder / f"{base}.db", 1
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"{base}-{n}.db"
-    return candidate
 
 
 def file_problem(path: Path) -> str | None:

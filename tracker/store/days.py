@@ -87,26 +87,31 @@ class DayQueries(ItemQueries):
             )
             at = to_utc_text(change.at)
             created = to_utc_text(now)
-            conn.executemany(
-                "UPDATE items SET written_at = ?, cleared_by = ?, notation = NULL WHERE id = ?",
-                [(at, day, i) for i in change.write],
+            changes = (
+                (
+                    "UPDATE items SET written_at = ?, cleared_by = ?, notation = NULL WHERE id = ?",
+                    [(at, day, i) for i in change.write],
+                ),
+                (
+                    "UPDATE items SET written_at = NULL, cleared_by = NULL, notation = NULL "
+                    "WHERE id = ?",
+                    [(i,) for i in change.unwrite + change.reopen],
+                ),
+                ("DELETE FROM items WHERE id = ?", [(i,) for i in change.delete]),
+                (
+                    "INSERT INTO items (session_date, note_type, created_at, source, written_at, "
+                    "cleared_by) VALUES (?, 'progress', ?, 'count', ?, ?)",
+                    [(day, created, at, day)] * change.new_written
+                    + [(day, created, None, None)] * change.new_open,
+                ),
+                (
+                    "UPDATE items SET written_at = ?, cleared_by = ?, notation = ? WHERE id = ?",
+                    [(at, day, notation, i) for i, notation in change.clear],
+                ),
             )
-            conn.executemany(
-                "UPDATE items SET written_at = NULL, cleared_by = NULL, notation = NULL "
-                "WHERE id = ?",
-                [(i,) for i in change.unwrite + change.reopen],
-            )
-            conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in change.delete])
-            conn.executemany(
-                "INSERT INTO items (session_date, note_type, created_at, source, written_at, "
-                "cleared_by) VALUES (?, 'progress', ?, 'count', ?, ?)",
-                [(day, created, at, day)] * change.new_written
-                + [(day, created, None, None)] * change.new_open,
-            )
-            conn.executemany(
-                "UPDATE items SET written_at = ?, cleared_by = ?, notation = ? WHERE id = ?",
-                [(at, day, notation, i) for i, notation in change.clear],
-            )
+            for sql, rows in changes:
+                if rows:  # most check-ins change one or two kinds: the rest are not even prepared
+                    conn.executemany(sql, rows)
             kept = change.log
             conn.execute(
                 f"INSERT INTO days ({_DAY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
