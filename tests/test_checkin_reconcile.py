@@ -143,6 +143,12 @@ def test_the_outcome_of_a_check_in_counts_what_it_changed() -> None:
     assert [n["id"] for n in result["notations"]] == [7]  # ten days old: a late entry
 
 
+def test_a_day_is_shown_with_the_older_notes_written_on_it_counted_as_cleared() -> None:
+    logged = DayLog(TODAY, 4, 2, cleared=1)
+    assert checkin.as_shown(logged, 3).cleared == 3
+    assert checkin.as_shown(logged, 0) == logged  # never lower than what was logged
+
+
 def test_marking_a_written_note_written_again_is_refused() -> None:
     from tracker.entries import mark_written
 

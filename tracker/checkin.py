@@ -55,6 +55,13 @@ def validate(log: DayLog, today: date) -> None:
     _bounded("--drained", log.drained, 0, 4)
 
 
+def as_shown(log: DayLog, older_written: int) -> DayLog:
+    """A day's check-in as a form shows it: its cleared count at least the `older_written` notes
+    from before the day written on it (by hand, in a block, or by its count), so saving it again
+    unchanged clears and opens nothing."""
+    return log._replace(cleared=older_written) if older_written > log.cleared else log
+
+
 def written_moment(day: date, now: datetime, tz: tzinfo) -> datetime:
     """When a note logged as written on `day` was written: now for today, else the end of that
     day (23:59), as a back-filled day was over before it was logged."""

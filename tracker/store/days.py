@@ -18,17 +18,18 @@ class DayQueries(ItemQueries):
     """The days table, and the items a check-in changes."""
 
     def day(self, day: date) -> DayLog | None:
-        """A day's check-in; its cleared count is at least the older notes written that day
-        since (by hand, or a block), so saving it again unchanged clears and opens nothing."""
+        """A day's check-in as shown (`checkin.as_shown`: with the older notes written that day
+        since, by hand or in a block)."""
+        from tracker.checkin import as_shown
+
         start = to_utc_text(datetime.combine(day, time(0), self.tz))
         end = to_utc_text(datetime.combine(day + timedelta(days=1), time(0), self.tz))
         row = self.conn.execute(
-            "SELECT day, sessions, written, max(cleared, (SELECT count(*) FROM items WHERE "
-            "+session_date < :day AND written_at >= :start AND written_at < :end)), "
-            "after_hours, dread, drained, logged_at FROM days WHERE day = :day",
+            f"SELECT {_DAY_COLUMNS}, (SELECT count(*) FROM items WHERE +session_date < :day "
+            "AND written_at >= :start AND written_at < :end) FROM days WHERE day = :day",
             {"day": day.isoformat(), "start": start, "end": end},
         ).fetchone()
-        return self._daylog(row) if row else None
+        return as_shown(self._daylog(row), row[-1]) if row else None
 
     def days(self, start: date | None = None, end: date | None = None) -> list[DayLog]:
         """Day logs from `start` to `end` inclusive, oldest first."""
