@@ -44,7 +44,7 @@ class Table:
 def read(conn: sqlite3.Connection) -> list[Table]:
     """Every table of caughtup's data (sqlite-utils reads the schema), parents before the
     tables using them. SQLite's own tables and the schema's history are not data."""
-    from sqlite_utils import Database  # ~100 ms to import: export and import only
+    from sqlite_utils import Database  # ~50 ms to import: export and import only
 
     db = Database(conn, recursive_triggers=False, execute_plugins=False)
     names = sorted(
