@@ -55,31 +55,37 @@ def test_an_upgrade_records_every_step_once_and_the_next_open_changes_nothing(
 
 
 OPENER = """
-import sys, time
+import os, sys, time
 from datetime import UTC
 from pathlib import Path
 from tracker.store import Store
-start = float(sys.argv[2])
-while time.time() < start:
-    time.sleep(0.001)
+sync = Path(sys.argv[2])
+(sync / f"ready-{os.getpid()}").touch()
+while not (sync / "go").exists():
+    time.sleep(0.0005)
 Store.open(Path(sys.argv[1]), UTC).close()
 """
 
 
 def test_processes_opening_an_old_database_at_once_upgrade_it_once(fast_dir: Path) -> None:
+    """Before the fix, 7 of 20 such processes failed: two took the same name for a backup."""
     for attempt in range(3):
-        home = fast_dir / f"h{attempt}"
+        home, sync = fast_dir / f"h{attempt}", fast_dir / f"sync{attempt}"
         make_v1_database(home)
-        start = str(time.time() + 1.5)  # every process imported and waiting
+        sync.mkdir()
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", OPENER, str(home), start],
+                [sys.executable, "-c", OPENER, str(home), str(sync)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
             for _ in range(4)
         ]
+        deadline = time.monotonic() + 30
+        while len(list(sync.glob("ready-*"))) < len(procs) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        (sync / "go").touch()  # every process imported and waiting: they open at once
         for proc in procs:
             _, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err
