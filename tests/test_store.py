@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from tests.conftest import digest
 from tests.test_reliability import make_v1_database
 from tracker.errors import InputError
 from tracker.store import SCHEMA_VERSION, Store
@@ -143,7 +144,7 @@ def test_the_schema_history_is_not_the_users_data(run: Run, home: Path, tmp_path
     assert [name for name, _ in history(home / "caughtup.db")] == STEP_NAMES
 
 
-def test_a_conflicting_row_of_a_table_insert_all_loads_is_named(
+def test_a_conflicting_row_of_a_table_insert_all_loads_is_named_and_nothing_is_kept(
     run: Run, home: Path, tmp_path: Path
 ) -> None:
     for day in ("2026-11-18", "2026-11-19"):
@@ -152,11 +153,23 @@ def test_a_conflicting_row_of_a_table_insert_all_loads_is_named(
     assert run("export", "--out", str(export)).exit_code == 0
     doc = json.loads(export.read_text())
     days = doc["tables"]["days"]
+    new_day = list(days["rows"][0])
+    new_day[days["columns"].index("day")] = "2026-11-10"
+    days["rows"].append(new_day)  # goes in first (insert_all), then the conflict undoes it
+    items = doc["tables"]["items"]
+    items["rows"][0][items["columns"].index("note_type")] = "intake"
+    export.write_text(json.dumps(doc))
+    before = digest(home)
+    result = run("import", str(export))
+    assert result.exit_code == 2
+    assert "items row 1: id 1 already exists with different values" in result.stderr
+    assert digest(home) == before
     days["rows"][1][days["columns"].index("after_hours")] = 30
     export.write_text(json.dumps(doc))
     result = run("import", str(export))
     assert result.exit_code == 2
     assert "days row 2: day '2026-11-19' already exists with different values" in result.stderr
+    assert digest(home) == before
 
 
 def store_modules(args: list[str], home: Path) -> set[str]:
