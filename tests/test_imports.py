@@ -25,7 +25,11 @@ HEAVY = (
 )
 CORE_MODULES = sorted(
     ".".join(p.with_suffix("").parts).removesuffix(".__init__")
-    for p in [*Path("tracker").glob("*.py"), *Path("tracker/calendar").glob("*.py")]
+    for p in [
+        *Path("tracker").glob("*.py"),
+        *Path("tracker/calendar").glob("*.py"),
+        *Path("tracker/store").glob("*.py"),
+    ]
     if p.stem != "__main__" and p != Path("tracker/__init__.py")
 )
 
