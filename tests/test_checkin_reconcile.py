@@ -107,6 +107,57 @@ def test_place_takes_open_for_open_and_written_for_written() -> None:
     assert checkin.place([Item(13, TODAY)], [], set(), UTC)[0].extra is False
 
 
+def test_a_session_more_than_a_check_in_listed_grows_its_totals_up_to_the_bound() -> None:
+    day, other = TODAY - timedelta(days=1), TODAY - timedelta(days=2)
+    written = datetime.combine(day, time(17), UTC)
+    new = [Item(20, day, written_at=written), Item(21, day), Item(22, other), Item(23, TODAY)]
+    logs = {day: (3, 2), other: (checkin.MAX_SESSIONS, checkin.MAX_SESSIONS)}
+    placed, replaced, totals = checkin.place_notes(new, [anon(5, other)], logs, UTC)
+    assert [(p.id, p.replaced, p.extra) for p in placed] == [
+        (20, None, True),
+        (21, None, True),
+        (22, 5, False),
+        (23, None, False),  # a day not logged: nothing to change
+    ]
+    assert replaced == [5]
+    assert totals == {day: (5, 3)}  # two more sessions, one of them written the same day
+
+
+def test_a_full_check_in_stays_at_its_bound_and_no_logged_day_changes_nothing() -> None:
+    day = TODAY - timedelta(days=1)
+    full = (checkin.MAX_SESSIONS, checkin.MAX_SESSIONS - 1)
+    same_day = datetime.combine(day, time(17), UTC)
+    _, _, totals = checkin.place_notes([Item(30, day, written_at=same_day)], [], {day: full}, UTC)
+    assert totals == {day: (checkin.MAX_SESSIONS, checkin.MAX_SESSIONS)}
+    placed, replaced, totals = checkin.place_notes([Item(31, day)], [anon(6, day)], {}, UTC)
+    assert [(p.replaced, p.extra) for p in placed] == [(None, False)]
+    assert (replaced, totals) == ([], {})
+
+
+def test_the_outcome_of_a_check_in_counts_what_it_changed() -> None:
+    older = TODAY - timedelta(days=10)
+    change = reconcile(DayLog(TODAY, 3, 1, cleared=1), candidates=[Item(7, older, created_at=NOW)])
+    result = checkin.outcome(change, NOW)
+    assert result["added"] == 3 and result["marked_written"] == 2
+    assert result["cleared_ids"] == [7] and result["backfilled"] is False
+    assert [n["id"] for n in result["notations"]] == [7]  # ten days old: a late entry
+
+
+def test_a_day_is_shown_with_the_older_notes_written_on_it_counted_as_cleared() -> None:
+    logged = DayLog(TODAY, 4, 2, cleared=1)
+    assert checkin.as_shown(logged, 3).cleared == 3
+    assert checkin.as_shown(logged, 0) == logged  # never lower than what was logged
+
+
+def test_marking_a_written_note_written_again_is_refused() -> None:
+    from tracker.entries import mark_written
+
+    done = mark_written(Item(8, TODAY), NOW, lambda item: f"late #{item.id}")
+    assert (done.written_at, done.notation, done.cleared_by) == (NOW, "late #8", None)
+    with pytest.raises(InputError, match="item 8 was already marked written on 2026-11-22 18:00"):
+        mark_written(done, NOW)
+
+
 # -- the property ----------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import bench_planner
-from tracker import planner, rules
+from tracker import block_days, planner, rules
 from tracker.models import Item
 from tracker.planner import PlanParams
 from tracker.settings import NOTE_TYPES, WEEKDAYS, Rules, Sprint
@@ -231,10 +231,10 @@ def test_no_outstanding_items_means_nothing_to_plan() -> None:
 
 
 def test_days_for_keeps_the_users_days_and_spreads_the_rest() -> None:
-    assert planner.days_for(2) == ("tue", "thu")
-    assert planner.days_for(1, ("wed", "fri")) == ("wed",)
-    assert planner.days_for(3, ("mon", "thu")) == ("mon", "tue", "thu")
-    assert planner.days_for(7) == WEEKDAYS
+    assert block_days.days_for(2) == ("tue", "thu")
+    assert block_days.days_for(1, ("wed", "fri")) == ("wed",)
+    assert block_days.days_for(3, ("mon", "thu")) == ("mon", "tue", "thu")
+    assert block_days.days_for(7) == WEEKDAYS
 
 
 item_strategy = st.builds(

@@ -33,7 +33,8 @@ from tests.conftest import digest
 from tracker import checkin  # noqa: F401
 from tracker.cli.group import COMMANDS, cli
 from tracker.models import DayLog, Item
-from tracker.store import MIGRATIONS, SCHEMA_VERSION, Store, backup_path
+from tracker.store import SCHEMA_VERSION, Store, backup_path
+from tracker.store.schema import STEPS
 
 Run = Callable[..., Result]
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
@@ -562,7 +563,8 @@ def make_v1_database(home: Path) -> None:
     home.mkdir(parents=True, mode=0o700)
     conn = sqlite3.connect(home / "caughtup.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.executescript(MIGRATIONS[0])
+    _, first_step = STEPS[0]
+    conn.executescript(first_step)
     conn.execute("PRAGMA user_version = 1")
     conn.executescript(
         """

@@ -139,9 +139,7 @@ def prune(home: Path, keep_last: int, keep_weeks: int, now: datetime) -> list[Pa
 def make(store: Store, home: Path, keep: Backups, label: str = "") -> tuple[Path, list[Path]]:
     """A new copy in backups/ (refused for a damaged database), then older ones pruned by the
     `backups.*` settings: (the copy, the copies removed)."""
-    from tracker.store import backup_path
-
-    made = store.backup(backup_path(home, label))
+    made = store.backup_labelled(label)
     return made, prune_by(home, keep)
 
 
@@ -149,9 +147,7 @@ def make(store: Store, home: Path, keep: Backups, label: str = "") -> tuple[Path
 def before_import(store: Store, home: Path, keep: Backups) -> Iterator[Path | None]:
     """A copy of the data before an import (None for an empty database: nothing to lose); it is
     removed again if the import fails (nothing changed), older ones pruned if it succeeds."""
-    from tracker.store import backup_path
-
-    made = store.backup(backup_path(home, "before-import")) if store.holds_data() else None
+    made = store.backup_labelled("before-import") if store.holds_data() else None
     try:
         yield made
     except BaseException:
@@ -212,7 +208,7 @@ def restore(home: Path, tz: tzinfo, source: Path) -> dict[str, Any]:
     else:
         with current:
             _room(home, need, "restoring")
-            previous = current.backup(st.backup_path(home, "before-restore"))
+            previous = current.backup_labelled("before-restore")
             try:
                 current.restore_from(source)
             except BaseException:

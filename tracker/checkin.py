@@ -59,6 +59,13 @@ def validate(log: DayLog, today: date) -> None:
     _bounded("drained", log.drained, 0, 4)
 
 
+def as_shown(log: DayLog, older_written: int) -> DayLog:
+    """A day's check-in as a form shows it: its cleared count at least the `older_written` notes
+    from before the day written on it (by hand, in a block, or by its count), so saving it again
+    unchanged clears and opens nothing."""
+    return log._replace(cleared=older_written) if older_written > log.cleared else log
+
+
 def written_moment(day: date, now: datetime, tz: tzinfo) -> datetime:
     """When a note logged as written on `day` was written: now for today, else the end of that
     day (23:59), as a back-filled day was over before it was logged."""
@@ -197,6 +204,23 @@ def reconcile(
     )
 
 
+def outcome(change: Reconciled, now: datetime) -> dict[str, Any]:
+    """What a saved check-in did to the notes (`log --json` carries it; `result_lines` words it)."""
+    return {
+        "anonymous_items": change.anonymous,
+        "added": change.new_written + change.new_open,
+        "removed": len(change.delete),
+        "cleared": change.log.cleared,
+        "already_written": change.already,
+        "cleared_ids": [i for i, _ in change.clear],
+        "reopened_ids": change.reopen,
+        "marked_written": len(change.write) + change.new_written + len(change.clear),
+        "written_at": change.at,
+        "backfilled": change.at != now,
+        "notations": [{"id": i, "notation": n} for i, n in change.clear if n],
+    }
+
+
 class Placement(NamedTuple):
     """Where a new itemized note went in its day's check-in."""
 
@@ -233,6 +257,31 @@ def place(
         extra = replaced is None and item.session_date in logged
         out.append(Placement(item.id or 0, item.session_date, replaced, same_day, extra))
     return out
+
+
+def place_notes(
+    new: Sequence[Item],
+    anonymous: Sequence[Item],
+    logs: Mapping[date, tuple[int, int]],
+    tz: tzinfo,
+) -> tuple[list[Placement], list[int], dict[date, tuple[int, int]]]:
+    """`place` new notes among their days' anonymous notes; `logs` holds each logged day's
+    (sessions, written). Returns (where each went, the anonymous notes they take the place of,
+    the logged days that gained sessions with their (sessions, written) now): a note that is a
+    session more than its day's check-in listed makes the check-in say so too (up to its
+    bound), so re-logging that day keeps it."""
+    if not logs:
+        return [Placement(i.id or 0, i.session_date, None, False, False) for i in new], [], {}
+    placed = place(new, anonymous, logs.keys(), tz)
+    totals: dict[date, tuple[int, int]] = {}
+    for p in placed:
+        if p.extra:
+            sessions, written = totals.get(p.day, logs[p.day])
+            totals[p.day] = (
+                min(sessions + 1, MAX_SESSIONS),
+                min(written + int(p.written), MAX_SESSIONS),
+            )
+    return placed, [p.replaced for p in placed if p.replaced], totals
 
 
 def placement_words(placed: Sequence[Placement]) -> str | None:

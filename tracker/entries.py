@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -116,3 +117,18 @@ def save_edit(
         fields = [*changed, "blocked_since"] if "blocked_on" in changed else changed
         store.update_item(item, fields)
     return item, changed, warning
+
+
+def mark_written(
+    item: Item, at: datetime, notate: Callable[[Item], str | None] | None = None
+) -> Item:
+    """`item` marked written by hand at `at`, with its late-entry notation (`notate`'s answer);
+    InputError when it was already marked written."""
+    if not item.is_open:
+        assert item.written_at is not None
+        raise InputError(
+            f"item {item.id} was already marked written on "
+            f"{item.written_at:%Y-%m-%d %H:%M}; nothing changed"
+        )
+    notation = notate(item) if notate else None
+    return item._replace(written_at=at, cleared_by=None, notation=notation)

@@ -22,18 +22,14 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from tracker import rules as r
+from tracker.block_days import MAX_SUSTAINABLE, block_dates, days_for, sustainable_days
 from tracker.models import Item
-from tracker.settings import STRATEGIES, WEEKDAYS, Rules
-from tracker.words import agree, for_people, plural, type_count, type_noun, with_article
+from tracker.plan_warnings import PlanWarning, plan_warnings
+from tracker.plan_warnings import target_advice as target_advice  # `caughtup plan` imports it here
+from tracker.settings import STRATEGIES, Rules
+from tracker.words import type_count, type_noun
 
-WEEKEND = ("sat", "sun")
-MAX_SUSTAINABLE = 3
-"""More blocks a week than this is not sustainable next to a full caseload."""
-HORIZON_WEEKS = 156
-"""A plan looks this far ahead (three years); beyond it, it reports no finish date."""
 INFLOW_WINDOW_DAYS = 28
-# When adding days for more blocks a week: spread out, weekdays first, weekends last.
-DAY_PREFERENCE = ("tue", "thu", "mon", "wed", "fri", "sat", "sun")
 DEFAULT_MINUTES = 9.0
 
 
@@ -108,17 +104,6 @@ def goal_line(groups: Iterable[tuple[str, Sequence[int]]]) -> str:
     return ", ".join(type_count(t, len(ids)) for t, ids in groups if ids) or "nothing left to write"
 
 
-@dataclass(frozen=True)
-class PlanWarning:
-    code: str
-    """weekend, unsustainable, past_payer_window, payer_window_before_block, inflow_outruns,
-    beyond_horizon, longer_than_block, target_missed."""
-    message: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
-
-
 @dataclass
 class Plan:
     params: PlanParams
@@ -172,7 +157,7 @@ class Plan:
         }
 
 
-# -- ordering and days ---------------------------------------------------------------------------
+# -- ordering and dates --------------------------------------------------------------------------
 
 
 def order(items: Iterable[Item], strategy: str, rules: Rules, today: date) -> list[Item]:
@@ -187,30 +172,6 @@ def order(items: Iterable[Item], strategy: str, rules: Rules, today: date) -> li
             ),
         )
     return r.triage_order(items, rules, today)
-
-
-def days_for(blocks_per_week: int, preferred: Sequence[str] = ()) -> tuple[str, ...]:
-    """`blocks_per_week` weekdays: the preferred ones first, then spread out, weekends last."""
-    chosen = list(dict.fromkeys(d for d in preferred if d in WEEKDAYS))[:blocks_per_week]
-    for day in DAY_PREFERENCE:
-        if len(chosen) >= blocks_per_week:
-            break
-        if day not in chosen:
-            chosen.append(day)
-    return tuple(sorted(chosen, key=WEEKDAYS.index))
-
-
-def block_dates(days: Sequence[str], start: date, weeks: int = HORIZON_WEEKS) -> Iterator[date]:
-    """Every date on one of `days` from `start`, for `weeks` weeks."""
-    first = start.weekday()
-    # Offsets from `start` of the wanted weekdays in its first week, then a week at a time.
-    offsets = sorted((WEEKDAYS.index(d) - first) % 7 for d in set(days))
-    week = timedelta(days=7)
-    days_ahead = [start + timedelta(days=o) for o in offsets]
-    for n in range(weeks):
-        shift = week * n
-        for day in days_ahead:
-            yield day + shift
 
 
 def _dates(params: PlanParams) -> Iterator[date]:
@@ -296,14 +257,6 @@ def _finish(costs: Sequence[float], params: PlanParams, mean: float) -> date | N
     return next(itertools.islice(_dates(params), k - 1, None), None)
 
 
-def first_day(start: date, days: Sequence[str], start_time: time, now: datetime) -> date:
-    """The first day a plan may use: never today once today's block has started."""
-    started = now.replace(tzinfo=None).time() >= start_time
-    if start == now.date() and WEEKDAYS[start.weekday()] in days and started:
-        return start + timedelta(days=1)
-    return start
-
-
 def _block(
     day: date, items: Sequence[Item], params: PlanParams, minutes: Mapping[str, float]
 ) -> Block:
@@ -336,7 +289,6 @@ def plan(
     ordered = order(pool, params.strategy, rules, today)
     mean = _mean_minutes(ordered, params)
     capacity = _capacity_per_week(params, mean)
-    warnings: list[PlanWarning] = []
 
     costs = _costs(ordered, params)
     outruns = params.inflow >= capacity - 1e-9 and bool(ordered)
@@ -357,34 +309,8 @@ def plan(
     meets = None if params.target is None else finish is not None and finish <= params.target
     needed = _blocks_needed(costs, params, mean)
 
-    weekend = [d for d in params.days if d in WEEKEND]
-    if weekend:
-        warnings.append(
-            PlanWarning(
-                "weekend",
-                f"blocks on {' and '.join(d.capitalize() for d in weekend)}: weekend catch-up "
-                "eats into the rest that keeps you going; a weekday block is kinder if you can.",
-            )
-        )
-    if params.blocks_per_week > MAX_SUSTAINABLE:
-        warnings.append(
-            PlanWarning(
-                "unsustainable",
-                f"{params.blocks_per_week} blocks a week is hard to keep up next to a full "
-                f"caseload; {MAX_SUSTAINABLE} is a realistic most.",
-            )
-        )
     past = [i for i in ordered if r.past_payer_window(i, rules, today)]
     past_ids = {i.id for i in past}
-    if past:
-        warnings.append(
-            PlanWarning(
-                "past_payer_window",
-                f"{plural(len(past), 'billed note')} already past the payer's window: write "
-                f"{agree(len(past), 'it', 'them')} anyway, and ask billing how to handle the "
-                "claim.",
-            )
-        )
     when = {i: b.date for b in blocks for i in b.item_ids}
     slipping = [
         i
@@ -394,74 +320,26 @@ def plan(
         and (i.id or 0) in when
         and when[i.id or 0] > end
     ]
-    if slipping:
-        warnings.append(
-            PlanWarning(
-                "payer_window_before_block",
-                f"{plural(len(slipping), 'billed note')} will pass the payer's window before "
-                "its block: write those first, or add a block sooner.",
-            )
-        )
     long_types = sorted(
         t for t, m in table.items() if not params.notes_per_block and m > params.block_minutes
     )
-    for t in long_types:
-        warnings.append(
-            PlanWarning(
-                "longer_than_block",
-                f"a {type_noun(t)} takes about {params.minutes_for(t):.0f} minutes, longer than "
-                f"{with_article(f'{params.block_minutes}-minute')} block: it gets a block to "
-                "itself; a longer block would suit it better.",
-            )
-        )
-    if outruns:
-        turn = _blocks_to_turn(params, mean)
-        written = f"these blocks write about {capacity:.0f} a week"
-        warnings.append(
-            PlanWarning(
-                "inflow_outruns",
-                f"at {for_people(params.inflow)} new notes a week the backlog grows at this pace: "
-                f"{written}"
-                + (
-                    f", so it grows by about {params.inflow - capacity:.0f} a week"
-                    if params.inflow > capacity + 0.5
-                    else ", no faster than they arrive"
-                )
-                + ", and there is no finish date. The blocks below still take the most urgent "
-                "notes first. "
-                + (
-                    f"{plural(turn, 'block')} a week would turn it"
-                    if turn is not None
-                    else "Even a block every day would not turn it: longer blocks would"
-                )
-                + ", or writing new notes the same day.",
-            )
-        )
-    elif beyond:
-        warnings.append(
-            PlanWarning(
-                "beyond_horizon",
-                f"at this pace the plan runs past {HORIZON_WEEKS // 52} years, so it gives no "
-                "finish date"
-                + (
-                    f"; {plural(len(unscheduled), 'note')} would still be waiting."
-                    if unscheduled
-                    else "."
-                ),
-            )
-        )
     suggested = None
-    if meets is False:
-        if needed is None or needed > MAX_SUSTAINABLE:
-            suggested = _finish(costs, replace(params, days=_sustainable_days(params)), mean)
-        warnings.append(
-            PlanWarning(
-                "target_missed",
-                f"this plan does not finish by {params.target:%a %d %b %Y}; "
-                + target_advice(needed, suggested)
-                + ".",
-            )
-        )
+    if meets is False and (needed is None or needed > MAX_SUSTAINABLE):
+        suggested = _finish(costs, replace(params, days=sustainable_days(params.days)), mean)
+    warnings = plan_warnings(
+        params,
+        past_window=len(past),
+        slipping=len(slipping),
+        longer_than_block=[(type_noun(t), params.minutes_for(t)) for t in long_types],
+        capacity=capacity,
+        outruns=outruns,
+        turn=_blocks_to_turn(params, mean) if outruns else None,
+        beyond=beyond,
+        unscheduled=len(unscheduled),
+        meets=meets,
+        needed=needed,
+        suggested=suggested,
+    )
 
     finish_measured = None
     if measured_inflow is not None:
@@ -479,27 +357,6 @@ def plan(
         finish_at_measured=finish_measured,
         suggested_target=suggested,
     )
-
-
-def target_advice(needed: int | None, suggested: date | None) -> str:
-    """What would meet a missed target, never more blocks a week than is sustainable."""
-    if needed is not None and needed <= MAX_SUSTAINABLE:
-        return f"{plural(needed, 'block')} a week would do it"
-    more = (
-        f"it would take {needed} blocks a week, more than the {MAX_SUSTAINABLE} you can keep up"
-        if needed is not None
-        else "even a block every day would not do it"
-    )
-    if suggested is None:
-        return f"{more}: longer blocks, or fewer new notes joining the backlog, would"
-    return f"{more}: a later target such as {suggested:%a %d %b %Y} is the kinder plan"
-
-
-def _sustainable_days(params: PlanParams) -> tuple[str, ...]:
-    """The plan's days, or at most the sustainable number of them."""
-    if params.blocks_per_week <= MAX_SUSTAINABLE:
-        return days_for(MAX_SUSTAINABLE, params.days)
-    return params.days[:MAX_SUSTAINABLE]
 
 
 def _new_note_blocks(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from tracker import planner, rules
+from tracker import block_days, planner, rules
 from tracker.burndown import projection
 from tracker.clock import date_in_range
 from tracker.errors import FieldError, InputError
@@ -309,7 +309,7 @@ def build(
     if c.days is not None:
         days = tuple(sorted(dict.fromkeys(c.days), key=WEEKDAYS.index))
     elif c.blocks_per_week is not None:
-        days = planner.days_for(c.blocks_per_week, s.days)
+        days = block_days.days_for(c.blocks_per_week, s.days)
     else:
         days = tuple(sorted(dict.fromkeys(s.days), key=WEEKDAYS.index))
     if not days:
@@ -317,7 +317,7 @@ def build(
             "no catch-up days set; give {days} tue,thu or set sprint.days", mentions=("days",)
         )
     start = chosen.start or next_start(today, c.start)
-    start = planner.first_day(start, days, time.fromisoformat(s.start), now)
+    start = block_days.first_day(start, days, time.fromisoformat(s.start), now)
 
     items = store.items(since=min(start, today) - timedelta(days=planner.INFLOW_WINDOW_DAYS))
     open_items = store.items(open_only=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from tracker.store.schema import HISTORY_TABLE
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -40,32 +42,33 @@ class Table:
 
 
 def read(conn: sqlite3.Connection) -> list[Table]:
-    """Every table the schema has (from sqlite_master), parents before the tables using them."""
-    names = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    ]
+    """Every table of caughtup's data (sqlite-utils reads the schema), parents before the
+    tables using them. SQLite's own tables and the schema's history are not data."""
+    from sqlite_utils import Database  # ~50 ms to import: export and import only
+
+    db = Database(conn, recursive_triggers=False, execute_plugins=False)
+    names = sorted(
+        n for n in db.table_names() if not n.startswith("sqlite_") and n != HISTORY_TABLE
+    )
     found: dict[str, Table] = {}
     for name in names:
+        info = db.table(name)
         columns = tuple(
             Column(
-                name=r[1],
-                affinity=_affinity(r[2]),
-                notnull=bool(r[3]),
-                default=r[4],
-                pk=bool(r[5]),
+                name=c.name,
+                affinity=_affinity(c.type),
+                notnull=bool(c.notnull),
+                default=c.default_value,
+                pk=bool(c.is_pk),
             )
-            for r in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))
+            for c in info.columns
         )
         parents = tuple(
             sorted(
                 {
-                    r[0]
-                    for r in conn.execute('SELECT "table" FROM pragma_foreign_key_list(?)', (name,))
-                    if r[0] != name and r[0] in names
+                    fk.other_table
+                    for fk in info.foreign_keys
+                    if fk.other_table != name and fk.other_table in names
                 }
             )
         )
