@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
+from screens.workspace import workspace
 from tracker.settings import Settings
 
 # Used when a screen has no `HELP` of its own (a screen's HELP, if set, wins). In either,
@@ -146,7 +147,7 @@ class HelpScreen(ModalScreen[None]):
             else f"{p.key} {p.label}"
             for p in PLACES
         )
-        settings = self.app.workspace.settings  # type: ignore[attr-defined]
+        settings = workspace(self).settings
         with Vertical() as box:
             box.border_title = "Help"
             with VerticalScroll():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -19,6 +18,8 @@ from screens.footer import Footer
 from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import blocks, burndown, plan_words
 from tracker import sprint as sp
 from tracker.clock import DATE_RANGE, date_in_range
@@ -26,6 +27,7 @@ from tracker.errors import InputError
 from tracker.settings import STRATEGIES
 from tracker.store import Store
 from tracker.words import plural
+from tracker.workspace import Workspace
 
 # (input id, label): the parameters a user changes most, in two rows.
 PARAMS: list[list[tuple[str, str]]] = [
@@ -38,7 +40,7 @@ def _day(d: date) -> str:
     return f"{d:%a %d %b}"
 
 
-class SprintScreen(Screen[None]):
+class SprintScreen(Workplace, Screen[None]):
     """Plan catch-up blocks, follow them on a burndown, and log each one when it is done."""
 
     CSS_PATH = "sprint.tcss"
@@ -121,42 +123,36 @@ that would need more than three blocks a week gets a later date suggested instea
 
     # -- workers ---------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="sprint")
-    def load(self, chosen: sp.Choices | None, save: bool | None = None) -> None:
+    @store_work("sprint")
+    def load(
+        self, ws: Workspace, chosen: sp.Choices | None, save: bool | None = None
+    ) -> SprintReady:
         """Re-plan: a current sprint is re-planned and saved; without one, a preview."""
-        ws = self.app.workspace  # type: ignore[attr-defined]
         store = ws.store
-        try:
-            now = ws.now()
-            with store.transaction():  # a plan saved over exactly what it was built from
-                result = sp.build(store, ws.settings, now, chosen)
-                note = ""
-                if save or (save is None and result.sprint is not None):
-                    result = sp.save(store, result, now)
-                    note = "Plan saved as your sprint." if save else ""
-            self.post_message(self._ready(store, result, now.date(), note))
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("sprint", str(exc)))
+        now = ws.now()
+        with store.transaction():  # a plan saved over exactly what it was built from
+            result = sp.build(store, ws.settings, now, chosen)
+            note = ""
+            if save or (save is None and result.sprint is not None):
+                result = sp.save(store, result, now)
+                note = "Plan saved as your sprint." if save else ""
+        return self._ready(store, result, now.date(), note)
 
-    @work(thread=True, exclusive=True, group="sprint")
-    def log_done(self, notes: int | None, minutes: int | None) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        store = ws.store
-        try:
-            now = ws.now()
-            done = blocks.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
-            note = (
-                f"Block {blocks.block_name(done.block)} done: "
-                f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
-                f"{done.remaining} left. Real progress."
-            )
-            self.post_message(self._ready(store, done.after, now.date(), note))
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("block_done", str(exc)))
-            return
+    @store_work("block_done", group="sprint")
+    def log_done(
+        self, ws: Workspace, notes: int | None, minutes: int | None
+    ) -> tuple[SprintReady, DataChanged]:
+        now = ws.now()
+        done = blocks.log_block(ws.store, ws.settings, now, notes=notes, minutes=minutes)
+        note = (
+            f"Block {blocks.block_name(done.block)} done: "
+            f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
+            f"{done.remaining} left. Real progress."
+        )
         notations = [(i.id or 0, i.notation) for i in done.written if i.notation]
-        self.post_message(
-            DataChanged("block_done", {"remaining": done.remaining, "notations": notations})
+        return (
+            self._ready(ws.store, done.after, now.date(), note),
+            DataChanged("block_done", {"remaining": done.remaining, "notations": notations}),
         )
 
     def _ready(self, store: Store, result: sp.SprintPlan, today: date, note: str) -> SprintReady:
@@ -227,7 +223,7 @@ that would need more than three blocks a week gets a later date suggested instea
                     text.append(" · target met ✓")
                 else:  # what would meet it is in the plan's warnings below
                     text.append(" · target missed")
-            rule_set = self.app.workspace.settings.rules  # type: ignore[attr-defined]
+            rule_set = workspace(self).settings.rules
             premise, measured = plan_words.premise_words(plan, result.inflow_source, rule_set)
             text.append(f"\nPremise: {premise}.")
             if measured is not None:
@@ -251,10 +247,10 @@ that would need more than three blocks a week gets a later date suggested instea
             written = len(b.done_ids or [])
             # Named by its planned day, as `caughtup block done` and `block show` name it.
             table.add_row(str(n), _day(b.day), b.goal, f"✓ {written} done", key=f"d{b.id}")
-        for k, b in enumerate(result.plan.blocks):
+        for k, block in enumerate(result.plan.blocks):
             n += 1
             state = "next" if k == 0 and result.sprint is not None else "planned"
-            table.add_row(str(n), _day(b.date), b.goal, state, key=f"p{n}")
+            table.add_row(str(n), _day(block.date), block.goal, state, key=f"p{n}")
 
     def _draw_burndown(
         self, planned: list[tuple[date, int]], actual: list[tuple[date, int]]
@@ -282,7 +278,8 @@ that would need more than three blocks a week gets a later date suggested instea
         last = max(planned[-1][0], actual[-1][0])
         span = max(1, (last - origin).days)
         ticks = sorted({0, span // 2, span})
-        plt.xticks(ticks, [f"{origin.fromordinal(origin.toordinal() + t):%d %b}" for t in ticks])
+        labels = [f"{origin.fromordinal(origin.toordinal() + t):%d %b}" for t in ticks]
+        plt.xticks([float(t) for t in ticks], labels)
         top = max(n for _, n in planned + actual) or 1
         plt.ylim(0, top)
         plt.yticks(sorted({0, top // 2, top}))

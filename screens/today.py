@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
@@ -18,10 +17,13 @@ from screens.glance import Glance
 from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import checkin
-from tracker.errors import FieldError, InputError
+from tracker.errors import InputError
 from tracker.models import DayLog
 from tracker.summary import current_status
+from tracker.workspace import Workspace
 
 # (field, label, optional)
 FIELDS: list[tuple[str, str, bool]] = [
@@ -33,8 +35,6 @@ FIELDS: list[tuple[str, str, bool]] = [
     ("drained", "Drained/detached 0-4", True),
 ]
 FIELD_LABELS = {name: label for name, label, _ in FIELDS}
-FLAG = {"sessions": "--sessions", "written": "--written", "cleared": "--cleared",
-        "after_hours": "--after-hours", "dread": "--dread", "drained": "--drained"}  # fmt: skip
 
 
 def _texts(log: DayLog | None) -> dict[str, str]:
@@ -72,7 +72,7 @@ class SaveButton(Button, inherit_css=False):
     """
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(Workplace, Screen[None]):
     """Log the day in a few keystrokes: type, Enter to the next field, Enter to save."""
 
     # today.tcss is read with the app's stylesheet (CaughtupApp.CSS_PATH).
@@ -87,7 +87,7 @@ class TodayScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The day's values and the glance are read here, so the widgets start with them: set
         # after mounting, each value and the glance's state class would restyle its widget.
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         today = ws.now().date()
         self.day = today
         # What each field shows of the stored day, and the fields typed in since: a save writes
@@ -146,7 +146,7 @@ class TodayScreen(Screen[None]):
 
     def _refresh_form(self) -> None:
         """Fields the user has not typed in take the stored values; the others keep their text."""
-        stored = _texts(self.app.workspace.store.day(self.day))  # type: ignore[attr-defined]
+        stored = _texts(workspace(self).store.day(self.day))
         edited = self._edited()
         with self.prevent(Input.Changed):  # not the user's typing
             for name, _, _ in FIELDS:
@@ -169,7 +169,7 @@ class TodayScreen(Screen[None]):
             self.edited.add(name)
 
     def _show_status(self, glance: Glance) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         glance.show(current_status(ws), ws.settings.rules)
 
     @on(Input.Submitted)
@@ -181,7 +181,7 @@ class TodayScreen(Screen[None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         error = self.query_one("#checkin-error", Static)
         # Fields not typed in show the day as stored now, so what is checked is what is saved
         # (the app's look for outside changes may not have come round yet).
@@ -198,37 +198,38 @@ class TodayScreen(Screen[None]):
         names = self._edited() if entry.day == self.day else [name for name, _, _ in FIELDS]
         self.save_checkin(entry.day, {name: getattr(entry, name) for name in names})
 
-    def _read_form(self, today: Any) -> DayLog:
+    def _read_form(self, today: date) -> DayLog:
         values: dict[str, int | None] = {}
         for name, label, optional in FIELDS:
             raw = self.query_one(f"#{name}", Input).value.strip()
             if not raw:
                 if not optional and name == "sessions":
                     raise InputError(f"{label}: type how many sessions you held today (0 is fine)")
-                values[name] = None if name in ("dread", "drained") else 0
+                values[name] = None
                 continue
             try:
                 values[name] = int(raw)
             except ValueError:
                 raise InputError(f"{label} must be a whole number, got {raw!r}") from None
-        try:
-            return DayLog(day=today, **values)  # type: ignore[arg-type]
-        except TypeError as exc:  # pragma: no cover - fields and FIELDS always match
-            raise InputError(str(exc)) from None
 
-    @work(thread=True, exclusive=True, group="checkin")
-    def save_checkin(self, day: date, changes: dict[str, int | None]) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        try:
-            result = checkin.save_changes(ws.store, day, changes, ws.now(), ws.settings.rules)
-        except FieldError as exc:
-            self.post_message(WorkFailed("checkin", f"{FIELD_LABELS[exc.field]}: {exc.problem}"))
-            return
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("checkin", str(exc)))
-            return
+        def count(name: str) -> int:  # an empty count is none; an empty rating is no rating
+            return values[name] or 0
+
+        return DayLog(
+            today,
+            count("sessions"),
+            count("written"),
+            count("cleared"),
+            count("after_hours"),
+            values["dread"],
+            values["drained"],
+        )
+
+    @store_work("checkin", labels=FIELD_LABELS)
+    def save_checkin(self, ws: Workspace, day: date, changes: dict[str, int | None]) -> DataChanged:
+        result = checkin.save_changes(ws.store, day, changes, ws.now(), ws.settings.rules)
         saved = {name: "" if value is None else str(value) for name, value in changes.items()}
-        self.post_message(DataChanged("checkin", {**result, "saved": saved}))
+        return DataChanged("checkin", {**result, "saved": saved})
 
     @on(DataChanged)
     def saved(self, message: DataChanged) -> None:
