@@ -115,8 +115,6 @@ class CaughtupApp(App[str | None]):
             self.title = "caughtup · demo"
             self.sub_title = "sample data; your own is untouched"
         self._idle_sub_title = self.sub_title
-        self._started = False
-        """Whether start-up is over: a theme set from then on is the user's, to remember."""
 
     def _handle_exception(self, error: Exception) -> None:
         # A damaged database or a full disk met by a screen or a worker: close the app and say
@@ -156,7 +154,6 @@ class CaughtupApp(App[str | None]):
                 severity="warning",
             )
             self.theme = DARK
-        self._started = True
         self.set_interval(LOOK_SECONDS, self.look_outside)
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
@@ -244,8 +241,9 @@ class CaughtupApp(App[str | None]):
         self.theme = LIGHT if self.current_theme.dark else DARK
 
     def watch_theme(self, theme: str) -> None:
-        # Not the theme set at start-up (from the settings, or instead of one not installed).
-        if self._started and theme != self.workspace.settings.theme:
+        # The start-up's theme is the settings' own, or DARK (Textual's default, so no change)
+        # in place of one not installed: only a theme the user picks is saved.
+        if theme != self.workspace.settings.theme:
             self.save_theme(theme)
 
     @store_work("theme", failed="Could not remember the theme: ")

@@ -17,7 +17,7 @@ from screens.glance import Glance
 from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, WorkFailed
-from screens.work import Workplace, store_work
+from screens.work import Workplace, store_work, words
 from screens.workspace import workspace
 from tracker import checkin
 from tracker.errors import InputError
@@ -190,7 +190,7 @@ class TodayScreen(Workplace, Screen[None]):
             entry = self._read_form(ws.now().date())
             checkin.validate(entry, entry.day)
         except InputError as exc:
-            error.update(str(exc))
+            error.update(words(exc, FIELD_LABELS))
             return
         error.update("")
         # Only what the user edited: the rest may have been logged elsewhere since it was shown
