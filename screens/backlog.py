@@ -11,10 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
 from screens.mark_done import MarkDone, Marked

@@ -15,11 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Input, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import DataChanged, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace

@@ -11,10 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import DataChanged, FileSaved, OutsideChange, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace

@@ -12,11 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import NotificationsSent, OutsideChange, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace

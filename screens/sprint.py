@@ -11,11 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
 from screens.work import Workplace, store_work

@@ -10,11 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from screens.footer import Footer
 from screens.glance import Glance
-from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, WorkFailed
 from screens.work import Workplace, store_work, words
@@ -44,10 +43,12 @@ def _texts(log: DayLog | None) -> dict[str, str]:
 
 
 class SaveButton(Button, inherit_css=False):
-    """A compact primary Button carrying only that look's CSS.
+    """A compact primary Button carrying only that look's CSS (test_today checks it looks the
+    same as Textual's, resting, focused and under the mouse).
 
     Button's own CSS has rules for every variant, style and theme: 57 of the first screen's 145
-    rules, which Textual parses at start and walks each time it styles any widget (~8 ms).
+    rules, which Textual parses at start and walks each time it styles any widget. A plain
+    Button costs the first screen 39 M instructions more (1,280 -> 1,320 M, about 9 ms).
     """
 
     DEFAULT_CSS = """
@@ -99,8 +100,8 @@ class TodayScreen(Workplace, Screen[None]):
             with Vertical(id="checkin", classes="panel") as checkin:
                 checkin.border_title = f"Check-in · {today:%a %d %b}"
                 with Grid(id="fields"):  # the labels beside their fields, a row each
-                    # One Static down the first column for all the labels: a Label per row
-                    # cost the first screen ~1 ms each (the same look, cell for cell).
+                    # One Static down the first column for all the labels (the same look, cell
+                    # for cell): a Label per row costs the first screen 28 M instructions more.
                     yield Static("\n\n".join(label for _, label, _ in FIELDS), id="labels")
                     for name, _, optional in FIELDS:
                         yield Input(

@@ -15,11 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import OutsideChange, TrendsLoaded, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
