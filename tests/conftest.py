@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
+from textual import events
+from textual.message import Message
+from textual.notifications import Notify
 
 from tracker.cli import cli
 
@@ -97,6 +100,21 @@ async def until(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: still not so after {seconds:g} s")
         await pilot.pause()
+
+
+class Notices(list[str]):
+    """The notifications an app shows, as they are sent: `run_test(message_hook=n.hook)`."""
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification.message)
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste `text` into the focused field as a terminal delivers a paste, in one event (the
+    pilot waits for the app twice after each key it presses: a URL typed is seconds)."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 async def settled(pilot: Pilot[Any]) -> None:

@@ -11,8 +11,6 @@ import pytest
 from click.testing import Result
 from textual.app import App
 from textual.command import CommandList, CommandPalette
-from textual.message import Message
-from textual.notifications import Notify
 from textual.widgets import Header, Input, Markdown, Static
 
 from screens import app as app_module
@@ -20,7 +18,7 @@ from screens.app import DARK, LIGHT, make_app
 from screens.footer import Footer
 from screens.help import HelpScreen
 from screens.today import TodayScreen
-from tests.conftest import until
+from tests.conftest import Notices, until
 from tracker import settings
 
 
@@ -108,14 +106,9 @@ async def test_theme_switch_is_remembered(home: Path) -> None:
 
 async def test_unknown_theme_falls_back_gently(home: Path, run: Callable[..., Result]) -> None:
     run("config", "theme", "no-such-theme")
-    notices: list[str] = []
-
-    def notices_of(message: Message) -> None:
-        if isinstance(message, Notify):
-            notices.append(message.notification.message)
-
+    notices = Notices()
     app = make_app(home)
-    async with app.run_test(size=(80, 24), message_hook=notices_of) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notices.hook) as pilot:
         await until(pilot, lambda: bool(notices), "a notice")
         assert app.theme == DARK
         assert any("not installed" in notice for notice in notices), notices
