@@ -131,10 +131,8 @@ class CaughtupApp(App[str | None]):
     def _exit_if_terminal_gone(self) -> None:
         # Textual's input thread spins at full CPU once its terminal hangs up (tmux kill, a closed
         # ssh session): reads return EOF forever. Leave instead of burning a core in the dark.
-        if sys.__stdin__ is None:
-            return
         try:
-            os.tcgetpgrp(sys.__stdin__.fileno())
+            os.tcgetpgrp(sys.__stdin__.fileno() if sys.__stdin__ else -1)  # -1: EBADF
         except (OSError, ValueError):
             self.exit()
 
