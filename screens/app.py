@@ -14,17 +14,18 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import WorkerState
+from textual.worker import Worker, WorkerState
 
-from screens.messages import OutsideChange
+from screens.messages import OutsideChange, WorkFailed
 from screens.places import FKEYS, PLACES, START, Place
+from screens.work import Workplace, store_work
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.paths import DB_NAME
@@ -65,7 +66,7 @@ class CaughtupApp(App[str | None]):
     TITLE = "caughtup"
     # The first screen's stylesheet is read with the app's: a screen's own CSS_PATH makes Textual
     # parse every stylesheet again when that screen opens (and the default screen's is not read).
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "today.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "today.tcss"]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar[set[Any]] = {lambda: _commands_provider()}
     # START opens as Textual's default screen (get_default_screen) and becomes a mode once the app
@@ -93,6 +94,7 @@ class CaughtupApp(App[str | None]):
         if demo:
             self.title = "caughtup · demo"
             self.sub_title = "sample data; your own is untouched"
+        self._idle_sub_title = self.sub_title
 
     def _handle_exception(self, error: Exception) -> None:
         # A damaged database or a full disk met by a screen or a worker: close the app and say
@@ -110,8 +112,8 @@ class CaughtupApp(App[str | None]):
         # Textual's input thread spins at full CPU once its terminal hangs up (tmux kill, a closed
         # ssh session): reads return EOF forever. Leave instead of burning a core in the dark.
         try:
-            os.tcgetpgrp(sys.__stdin__.fileno())
-        except (OSError, AttributeError, ValueError):
+            os.tcgetpgrp(sys.__stdin__.fileno() if sys.__stdin__ else -1)  # -1: EBADF
+        except (OSError, ValueError):
             self.exit()
 
     def get_default_screen(self) -> Screen[Any]:
@@ -130,8 +132,6 @@ class CaughtupApp(App[str | None]):
                 severity="warning",
             )
             self.theme = DARK
-        self._idle_sub_title = self.sub_title
-        self.set_interval(0.25, self._show_busy)
         self.set_interval(LOOK_SECONDS, self.look_outside)
         if not self.is_headless:
             self.set_interval(2.0, self._exit_if_terminal_gone)
@@ -161,15 +161,11 @@ class CaughtupApp(App[str | None]):
         # Back from a terminal where the user may just have run `caughtup log`.
         self.look_outside()
 
-    @work(thread=True, group="-outside")
-    def look_outside(self) -> None:
+    @store_work("outside", exclusive=False)
+    def look_outside(self, ws: Workspace) -> OutsideChange | None:
         """Whether the data or the settings changed underneath the app (off the event loop)."""
-        try:
-            data, settings = self.workspace.changes()
-        except (InputError, OSError, sqlite3.Error):
-            return  # the next look tries again; the screen's own reads say what is wrong
-        if data or settings:
-            self.post_message(OutsideChange(data, settings))
+        data, settings = ws.changes()
+        return OutsideChange(data, settings) if data or settings else None
 
     @on(OutsideChange)
     def show_outside_change(self, message: OutsideChange) -> None:
@@ -189,7 +185,7 @@ class CaughtupApp(App[str | None]):
         self.history.append(self.current_mode)
         self.switch_mode(mode)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Leave a text field, close a dialog, or return to the previous screen."""
         if is_text_field(self.screen.focused):
             self.screen.set_focus(None)
@@ -223,31 +219,37 @@ class CaughtupApp(App[str | None]):
         self.theme = LIGHT if self.current_theme.dark else DARK
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and theme != self.workspace.settings.theme:
+        # The start-up's theme is the settings' own, or DARK (Textual's default, so no change)
+        # in place of one not installed: only a theme the user picks is saved.
+        if theme != self.workspace.settings.theme:
             self.save_theme(theme)
 
-    @work(thread=True, exclusive=True, group="theme")
-    def save_theme(self, theme: str) -> None:
+    @store_work("theme", failed="Could not remember the theme: ")
+    def save_theme(self, ws: Workspace, theme: str) -> None:
         # An atomic write with fsync: off the event loop. The demo's choice stays in the demo.
         # Only the theme changes, on the file as it is now: never an older copy of the rest.
-        try:
-            self.workspace.change_settings(lambda now: settings_mod.set_value(now, "theme", theme))
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.call_from_thread(
-                self.notify, f"Could not remember the theme: {exc}", severity="warning"
-            )
+        ws.change_settings(lambda now: settings_mod.set_value(now, "theme", theme))
+
+    @on(WorkFailed)
+    def work_failed(self, message: WorkFailed) -> None:
+        # A failed look for outside changes says nothing: the next one tries again, and the
+        # screen's own reads say what is wrong.
+        if message.what == "theme":
+            self.notify(message.error, severity="warning")
 
     # -- long work ------------------------------------------------------------------------------
 
-    def _show_busy(self) -> None:
-        """A word in the header while a worker runs, so long work never looks frozen."""
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A word in the header while a screen's worker runs, so long work never looks frozen.
+
+        Every state change (the screens forward theirs, see `Workplace`) looks at all workers, so
+        a change whose message was lost with its closing screen is corrected at the next one; the
+        app's own look for outside changes comes every few seconds.
+        """
         running = [
             w
             for w in self.workers
-            if w.state == WorkerState.RUNNING
-            and isinstance(w.node, Screen | App)  # not the palette's or a widget's own workers
-            and w.group != "theme"
-            and not w.group.startswith(("-", "_"))
+            if w.state == WorkerState.RUNNING and isinstance(w.node, Workplace)
         ]
         label = f"working: {running[0].name.replace('_', ' ')} …" if running else ""
         self.sub_title = label or self._idle_sub_title

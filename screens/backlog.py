@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
 from screens.mark_done import MarkDone, Marked
 from screens.messages import DataChanged, OutsideChange, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import backlog, checkin, checklists, entries, rules
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.words import plural
+from tracker.workspace import Workspace
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
 SHORT_MARKS = {"payer window closed": "payer closed", "late entry": "late"}
 HEADING = "heading:"  # row keys of headings: a note type, or nothing for "waiting on others"
 
 
-class BacklogScreen(Screen[None]):
+class BacklogScreen(Workplace, Screen[None]):
     """Write the backlog down in the right order, one good-enough note at a time."""
 
     HELP = """\
@@ -93,16 +94,12 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         table.add_column("Marks", key="marks")
         self.query_one("#backlog-blocked").border_title = "Waiting on others"
         try:
-            self.lists = checklists.load(self.ws.home)
+            self.lists = checklists.load(workspace(self).home)
         except InputError as exc:
             self.lists = {}
             self.notify(str(exc), title="Checklists not loaded", severity="warning")
         self.reload()
         table.focus()
-
-    @property
-    def ws(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         # Another screen (or the CLI) may have changed the items meanwhile.
@@ -112,7 +109,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
     # -- showing ------------------------------------------------------------------------------
 
     def reload(self, keep: str | None = None) -> None:
-        ws = self.ws
+        ws = workspace(self)
         table = self.query_one(DataTable)
         if keep is None and table.row_count:
             keep = self._current_key()
@@ -251,7 +248,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
     # -- actions ------------------------------------------------------------------------------
 
     def action_add(self) -> None:
-        ws = self.ws
+        ws = workspace(self)
         self.app.push_screen(ItemForm(ws.settings, ws.now()), self._saved_form)
 
     @on(DataTable.RowSelected)
@@ -259,7 +256,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         row = self._current_row()
         if row is None:
             return
-        ws = self.ws
+        ws = workspace(self)
         self.app.push_screen(ItemForm(ws.settings, ws.now(), row.item), self._saved_form)
 
     def _saved_form(self, result: tuple[Item, list[str], str | None] | None) -> None:
@@ -287,7 +284,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             if marked is not None:
                 self.mark_done(item, marked)
 
-        reason = self.ws.settings.rules.late_entry_reason
+        reason = workspace(self).settings.rules.late_entry_reason
         self.app.push_screen(MarkDone(summary, row.late_entry, reason, item.high_risk), answered)
 
     def action_filter_tier(self) -> None:
@@ -296,7 +293,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.reload()
 
     def action_filter_type(self) -> None:
-        types: list[str | None] = [None, *self.ws.settings.rules.note_types]
+        types: list[str | None] = [None, *workspace(self).settings.rules.note_types]
         at = types.index(self.type_filter) if self.type_filter in types else 0
         self.type_filter = types[(at + 1) % len(types)]
         self.reload()
@@ -307,28 +304,22 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     # -- writing (in workers: each worker thread has its own long-lived connection) ------------
 
-    @work(thread=True, exclusive=True, group="backlog")
-    def save_item(self, item: Item, changed: list[str]) -> None:
-        ws = self.ws
-        try:
-            placement = None
-            if item.id is None:
-                (placed,) = ws.store.add_notes([item], ws.now())
-                item_id, placement = placed.id, checkin.placement_words([placed])
-            else:
-                # Only the fields the form changed, onto the note as stored now: the row may be
-                # stale (a sprint block or the CLI may have marked the note written since).
-                fields = {n: getattr(item, n) for n in changed}
-                entries.save_edit(ws.store, item.id, fields, ws.settings, ws.now())
-                item_id = item.id
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("item", str(exc)))
-            return
-        self.post_message(DataChanged("item", {"id": item_id, "placement": placement}))
+    @store_work("item", group="backlog")
+    def save_item(self, ws: Workspace, item: Item, changed: list[str]) -> DataChanged:
+        placement = None
+        if item.id is None:
+            (placed,) = ws.store.add_notes([item], ws.now())
+            item_id, placement = placed.id, checkin.placement_words([placed])
+        else:
+            # Only the fields the form changed, onto the note as stored now: the row may be
+            # stale (a sprint block or the CLI may have marked the note written since).
+            fields = {n: getattr(item, n) for n in changed}
+            entries.save_edit(ws.store, item.id, fields, ws.settings, ws.now())
+            item_id = item.id
+        return DataChanged("item", {"id": item_id, "placement": placement})
 
-    @work(thread=True, exclusive=True, group="backlog")
-    def mark_done(self, item: Item, marked: Marked) -> None:
-        ws = self.ws
+    @store_work("done", group="backlog")
+    def mark_done(self, ws: Workspace, item: Item, marked: Marked) -> DataChanged:
         at: datetime = ws.now()
         r = ws.settings.rules
 
@@ -336,12 +327,9 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             late = rules.late_notations([fresh], at, r, ws.tz, marked.reason, marked.from_memory)
             return late.get(fresh.id or 0)
 
-        try:
-            (done,) = ws.store.mark_done([item.id], at, notate)
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("done", str(exc)))
-            return
-        self.post_message(DataChanged("done", {"id": done.id, "notation": done.notation}))
+        assert item.id is not None  # a listed note is a stored one
+        (done,) = ws.store.mark_done([item.id], at, notate)
+        return DataChanged("done", {"id": done.id, "notation": done.notation})
 
     @on(OutsideChange)
     def outside(self) -> None:
@@ -349,7 +337,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     @on(DataChanged)
     def changed(self, message: DataChanged) -> None:
-        item_id = message.detail.get("id")
+        item_id = message.detail["id"]
         self.reload(keep=str(item_id) if message.what == "item" else None)
         if message.what == "done":
             notation = message.detail.get("notation")

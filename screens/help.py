@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
 from screens.places import PLACES, key_words
+from screens.workspace import workspace
 from tracker import words
 from tracker.settings import Settings
 
@@ -147,7 +148,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         places = ", ".join(f"{key_words(p)} {p.label}" for p in PLACES)
-        settings = self.app.workspace.settings  # type: ignore[attr-defined]
+        settings = workspace(self).settings
         with Vertical() as box:
             box.border_title = "Help"
             with VerticalScroll():

@@ -84,8 +84,8 @@ class ItemForm(ModalScreen[tuple[Item, list[str], str | None] | None]):
                 yield Input(ref, id="client", compact=True, placeholder="a pseudonym like C7")
             with Horizontal(id="flags"):
                 for name, label in FLAGS:
-                    value = bool(getattr(item, name)) if item else False
-                    yield Checkbox(label, value, id=name, compact=True)
+                    checked = bool(getattr(item, name)) if item else False
+                    yield Checkbox(label, checked, id=name, compact=True)
             with Horizontal(classes="row"):
                 yield Label("Waiting on")
                 blockers = [("nobody", ""), *((b.replace("_", " "), b) for b in BLOCKERS)]

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:  # for the types only: these load when the screens that send them open
+    from tracker.records import Delivery
+    from tracker.sprint import SprintPlan
+    from tracker.trends import Burndown, Week
 
 
 @dataclass
@@ -36,25 +42,24 @@ class FileSaved(Message):
 class TrendsLoaded(Message):
     """The Trends screen's worker read the weeks (and the sprint's burndown, if one runs)."""
 
-    weeks: list[Any]
-    burndown: Any = None
+    weeks: list[Week]
+    burndown: Burndown | None = None
 
 
 @dataclass
 class NotificationsSent(Message):
     """A worker sent notifications; one outcome per URL (masked, never the URL itself)."""
 
-    results: list[Any]
+    results: list[Delivery]
 
 
 @dataclass
 class SprintReady(Message):
     """A sprint plan to show, with its burndown; `note` is a line for the user, if any."""
 
-    plan: Any
-    """A `tracker.sprint.SprintPlan`."""
-    planned: list[Any]
-    actual: list[Any]
+    plan: SprintPlan
+    planned: list[tuple[date, int]]
+    actual: list[tuple[date, int]]
     note: str = ""
 
 

@@ -6,26 +6,27 @@ with the defaults. Nothing is saved until the last step, so leaving half-way cha
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Input, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import DataChanged, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import clock, crisis
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.settings import Settings
+from tracker.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class OnboardingScreen(ModalScreen[None]):
+class OnboardingScreen(Workplace, ModalScreen[None]):
     """The first-run questions, one step at a time (modal: screen keys wait until it is done)."""
 
     CSS_PATH = "onboarding.tcss"
@@ -137,7 +138,7 @@ class OnboardingScreen(ModalScreen[None]):
         self.step = 0
 
     def compose(self) -> ComposeResult:
-        draft: Settings = self.app.workspace.settings  # type: ignore[attr-defined]
+        draft = workspace(self).settings
         system = getattr(clock.resolve_tz(""), "key", "UTC")
         yield Header()
         with Vertical(id="onboarding", classes="panel"):
@@ -205,18 +206,18 @@ class OnboardingScreen(ModalScreen[None]):
             self.set_focus(None)
 
     def _countries(self) -> crisis.Table:
-        return crisis.table(self.app.workspace.home)  # type: ignore[attr-defined]
+        return crisis.table(workspace(self).home)
 
     def _guess_locale(self) -> str:
         """The country the system locale or the time zone suggests, else the current setting."""
         draft = self._draft(upto=self.step - 1)
         zone = draft.timezone or getattr(clock.resolve_tz(""), "key", "")
-        home = self.app.workspace.home  # type: ignore[attr-defined]
+        home = workspace(self).home
         return crisis.guess(zone, home) or self._countries().canonical(draft.locale) or "other"
 
     def _draft(self, upto: int | None = None) -> Settings:
         """Settings with every answered field applied; InputError names the first bad one."""
-        draft: Settings = self.app.workspace.settings  # type: ignore[attr-defined]
+        draft = workspace(self).settings
         for step in STEPS[: len(STEPS) if upto is None else upto + 1]:
             for fld in step.fields:
                 raw = self.query_one(f"#{_fid(fld.key)}", Input).value
@@ -273,7 +274,7 @@ class OnboardingScreen(ModalScreen[None]):
         elif event.option.id == "demo":
             self.app.exit("demo")
         elif event.option.id == "skip":
-            self.finish(self.app.workspace.settings)  # type: ignore[attr-defined]
+            self.finish(workspace(self).settings)
         else:
             self._show(1)
 
@@ -291,23 +292,18 @@ class OnboardingScreen(ModalScreen[None]):
             draft = self._draft(upto=self.step - 1) if self.step else None
         except InputError:
             draft = None
-        self.finish(draft or self.app.workspace.settings)  # type: ignore[attr-defined]
+        self.finish(draft or workspace(self).settings)
 
     # -- saving ---------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="onboarding", name="saving your settings")
-    def finish(self, chosen: Settings) -> None:
+    @store_work("onboarding", failed="Not saved: ", name="saving your settings")
+    def finish(self, ws: Workspace, chosen: Settings) -> DataChanged:
         # Post back rather than call into the screen: dismissing it waits for this worker.
-        ws = self.app.workspace  # type: ignore[attr-defined]
         # The answers the user changed, set on the file as it is now (not a copy of all of it).
         chosen = settings_mod.set_value(chosen, "onboarded", "true")
         changes = settings_mod.changed_keys(ws.settings, chosen)
-        try:
-            ws.change_settings(lambda now: settings_mod.with_values(now, changes))
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("onboarding", f"Not saved: {exc}"))
-            return
-        self.post_message(DataChanged("settings"))
+        ws.change_settings(lambda now: settings_mod.with_values(now, changes))
+        return DataChanged("settings")
 
     @on(WorkFailed)
     def not_saved(self, message: WorkFailed) -> None:

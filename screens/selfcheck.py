@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import DataChanged, FileSaved, OutsideChange, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import crisis, report
 from tracker.errors import InputError
 from tracker.paths import REPORTS_DIR, ensure_dir
@@ -29,6 +29,7 @@ from tracker.selfcheck import (
 from tracker.selfcheck_context import gather
 from tracker.summary import bar
 from tracker.words import plural
+from tracker.workspace import Workspace
 
 SHORT_PROFILE = {
     "documentation_overload": "overload",
@@ -39,7 +40,7 @@ SHORT_PROFILE = {
 HISTORY_ROWS = 8
 
 
-class SelfCheckScreen(Screen[None]):
+class SelfCheckScreen(Workplace, Screen[None]):
     """Intro and history, then the questions one by one, then the result (crisis lines first)."""
 
     CSS_PATH = "selfcheck.tcss"
@@ -114,7 +115,7 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
     def on_mount(self) -> None:
         from tracker import questionnaire  # pydantic (~150 ms): only once this screen opens
 
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         self.private = ws.settings.private_print
         try:
             self.q = questionnaire.load(questionnaire.DEFAULT_NAME, ws.home)
@@ -135,11 +136,11 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
         self.refresh_bindings()
 
     def _crisis(self) -> crisis.Resources:
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         return crisis.resources(ws.settings.locale, ws.home)
 
     def show_intro(self) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         today = ws.now().date()
         history = ws.store.selfchecks(limit=HISTORY_ROWS)
         last = history[0]["taken_on"] if history else None
@@ -279,7 +280,7 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
     def finish(self) -> None:
         """Score on the event loop (pure, fast); keep the result in a worker."""
         assert self.q is not None
-        ws = self.app.workspace  # type: ignore[attr-defined]
+        ws = workspace(self)
         now = ws.now()
         self.result = evaluate(self.q, self.answers, now.date(), gather(ws.store, ws.settings, now))
         history = ws.store.selfchecks(limit=report.TREND_ROWS)
@@ -287,23 +288,18 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
         self.show_result()
         self.keep(self.result)
 
-    @work(thread=True, exclusive=True, group="selfcheck")
-    def keep(self, result: Result) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        try:
-            result_id = ws.store.add_selfcheck(
-                taken_on=result.taken_on,
-                taken_at=ws.now(),
-                questionnaire=result.questionnaire,
-                answers=result.answers,
-                scores=result.scores,
-                profile=result.profile,
-                safety_flag=result.safety_flag,
-            )
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("selfcheck", str(exc)))
-            return
-        self.post_message(DataChanged("selfcheck", {"id": result_id}))
+    @store_work("selfcheck")
+    def keep(self, ws: Workspace, result: Result) -> DataChanged:
+        result_id = ws.store.add_selfcheck(
+            taken_on=result.taken_on,
+            taken_at=ws.now(),
+            questionnaire=result.questionnaire,
+            answers=result.answers,
+            scores=result.scores,
+            profile=result.profile,
+            safety_flag=result.safety_flag,
+        )
+        return DataChanged("selfcheck", {"id": result_id})
 
     def action_toggle_private(self) -> None:
         self.private = not self.private
@@ -311,7 +307,7 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
 
     def action_print_pdf(self) -> None:
         if self.summary is not None and self.result is not None and self.q is not None:
-            ws = self.app.workspace  # type: ignore[attr-defined]
+            ws = workspace(self)
             history = ws.store.selfchecks(limit=report.TREND_ROWS + 1)
             printed = report.build(
                 self.result, self.q, self._crisis(), history, private=self.private
@@ -320,16 +316,11 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
             name = f"selfcheck-{self.result.taken_on.isoformat()}{kind}.pdf"
             self.print_pdf(printed, ws.home / REPORTS_DIR / name)
 
-    @work(thread=True, exclusive=True, group="selfcheck-pdf")
-    def print_pdf(self, summary: report.Summary, path: Path) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        try:
-            ensure_dir(path.parent)
-            report.write_pdf(path, summary, ws.home, ws.now())
-        except (InputError, OSError) as exc:
-            self.post_message(WorkFailed("selfcheck-pdf", f"PDF not saved: {exc}"))
-            return
-        self.post_message(FileSaved("selfcheck-pdf", str(path)))
+    @store_work("selfcheck-pdf", failed="PDF not saved: ")
+    def print_pdf(self, ws: Workspace, summary: report.Summary, path: Path) -> FileSaved:
+        ensure_dir(path.parent)
+        report.write_pdf(path, summary, ws.home, ws.now())
+        return FileSaved("selfcheck-pdf", str(path))
 
     @on(OutsideChange)
     def outside(self) -> None:

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import NotificationsSent, OutsideChange, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import notifier
 from tracker import settings as settings_mod
 from tracker.errors import InputError
 from tracker.records import Delivery
 from tracker.settings import Settings
 from tracker.words import plural
+from tracker.workspace import Workspace
 
 # (dotted key, label) for the fields typed as text; lists are comma-separated.
 RULE_FIELDS: list[tuple[str, str]] = [
@@ -58,7 +59,7 @@ def _text(value: Any) -> str:
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(Workplace, Screen[None]):
     """Type a value and press Enter (or move on) to save it; a bad value is named, not saved."""
 
     CSS_PATH = "settings.tcss"
@@ -115,7 +116,7 @@ says whether each one worked. The last line shows the last message sent and whet
         self.query_one("#rules").border_title = "Rules and days"
         self.query_one("#notify").border_title = "Notifications"
         # What this screen shows and edits; saves apply each change onto the newest file.
-        self.current: Settings = self.workspace.settings
+        self.current: Settings = workspace(self).settings
         current = self.current
         for key in LABELS:
             self.query_one(f"#{_fid(key)}", Input).value = _text(
@@ -132,13 +133,9 @@ says whether each one worked. The last line shows the last message sent and whet
         # Back from another screen: a setting may have changed meanwhile (`caughtup config`).
         self.outside(OutsideChange(data=True, settings=True))
 
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
-
     # -- showing --------------------------------------------------------------------------------
 
-    def show_urls(self, urls: list[str] | None = None) -> None:
+    def show_urls(self, urls: Sequence[str] | None = None) -> None:
         urls = self.current.notify.urls if urls is None else urls
         listing = self.query_one("#urls", OptionList)
         highlighted = listing.highlighted
@@ -150,7 +147,7 @@ says whether each one worked. The last line shows the last message sent and whet
             listing.add_option(Option("none yet: add one below", disabled=True))
 
     def show_last_delivery(self, results: list[Delivery] | None = None) -> None:
-        ws = self.workspace
+        ws = workspace(self)
         now = ws.now()
         if results:
             lines = [
@@ -220,23 +217,19 @@ says whether each one worked. The last line shows the last message sent and whet
             return plural(len(value), "URL")
         return _text(value) or "empty"
 
-    @work(thread=True, group="settings-save")
-    def save(self, apply: Callable[[Settings], Settings]) -> None:
+    @store_work("settings", group="settings-save", exclusive=False, failed="Not saved: ")
+    def save(self, ws: Workspace, apply: Callable[[Settings], Settings]) -> OutsideChange:
         # Under a lock, so quick successive edits land in the file in the order they were made.
         with self._save_lock:
-            try:
-                self.workspace.change_settings(apply)
-            except (InputError, OSError, sqlite3.Error) as exc:
-                self.post_message(WorkFailed("settings", f"Not saved: {exc}"))
-                return
+            ws.change_settings(apply)
         # The file may hold more than this screen changed: show it all.
-        self.post_message(OutsideChange(data=False, settings=True))
+        return OutsideChange(data=False, settings=True)
 
     @on(OutsideChange)
     def outside(self, message: OutsideChange) -> None:
         """Show settings changed elsewhere; a field being typed in, or not yet saved, stays."""
         if message.settings:
-            before, self.current = self.current, self.workspace.settings
+            before, self.current = self.current, workspace(self).settings
             for key in LABELS:
                 field = self.query_one(f"#{_fid(key)}", Input)
                 if not field.has_focus and field.value == _text(
@@ -280,16 +273,10 @@ says whether each one worked. The last line shows the last message sent and whet
         self.query_one("#last-delivery", Static).update("Sending a test message…")
         self.send_test(list(urls))
 
-    @work(thread=True, exclusive=True, group="notify-test")
-    def send_test(self, urls: list[str]) -> None:
+    @store_work("notify-test", failed="Test not sent: ")
+    def send_test(self, ws: Workspace, urls: list[str]) -> NotificationsSent:
         # Network and SQLite off the event loop.
-        ws = self.workspace
-        try:
-            results = notifier.send_test(ws.store, urls, ws.now())
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("notify-test", f"Test not sent: {exc}"))
-            return
-        self.post_message(NotificationsSent(results))
+        return NotificationsSent(notifier.send_test(ws.store, urls, ws.now()))
 
     @on(NotificationsSent)
     def test_done(self, message: NotificationsSent) -> None:

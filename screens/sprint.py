@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
+from screens.work import Workplace, said, store_work
+from screens.workspace import workspace
 from tracker import blocks, burndown, words
 from tracker import sprint as sp
 from tracker.clock import DATE_RANGE, date_in_range
-from tracker.errors import InputError, spoken
+from tracker.errors import InputError
 from tracker.settings import STRATEGIES
 from tracker.store import Store
 from tracker.words import plural
+from tracker.workspace import Workspace
 
 # (input id, label): the parameters a user changes most, in two rows.
 PARAMS: list[list[tuple[str, str]]] = [
@@ -44,14 +45,7 @@ LABELS = {
 }
 
 
-def _said(exc: Exception) -> str:
-    """An error as this screen says it: each field by its label."""
-    if isinstance(exc, InputError):
-        return exc.words(lambda field: LABELS.get(field, spoken(field)))
-    return str(exc)
-
-
-class SprintScreen(Screen[None]):
+class SprintScreen(Workplace, Screen[None]):
     """Plan catch-up blocks, follow them on a burndown, and log each one when it is done."""
 
     CSS_PATH = "sprint.tcss"
@@ -134,42 +128,36 @@ that would need more than three blocks a week gets a later date suggested instea
 
     # -- workers ---------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="sprint")
-    def load(self, chosen: sp.Choices | None, save: bool | None = None) -> None:
+    @store_work("sprint", labels=LABELS)
+    def load(
+        self, ws: Workspace, chosen: sp.Choices | None, save: bool | None = None
+    ) -> SprintReady:
         """Re-plan: a current sprint is re-planned and saved; without one, a preview."""
-        ws = self.app.workspace  # type: ignore[attr-defined]
         store = ws.store
-        try:
-            now = ws.now()
-            with store.transaction():  # a plan saved over exactly what it was built from
-                result = sp.build(store, ws.settings, now, chosen)
-                note = ""
-                if save or (save is None and result.sprint is not None):
-                    result = sp.save(store, result, now)
-                    note = "Plan saved as your sprint." if save else ""
-            self.post_message(self._ready(store, result, now.date(), note))
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("sprint", _said(exc)))
+        now = ws.now()
+        with store.transaction():  # a plan saved over exactly what it was built from
+            result = sp.build(store, ws.settings, now, chosen)
+            note = ""
+            if save or (save is None and result.sprint is not None):
+                result = sp.save(store, result, now)
+                note = "Plan saved as your sprint." if save else ""
+        return self._ready(store, result, now.date(), note)
 
-    @work(thread=True, exclusive=True, group="sprint")
-    def log_done(self, notes: int | None, minutes: int | None) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        store = ws.store
-        try:
-            now = ws.now()
-            done = blocks.log_block(store, ws.settings, now, notes=notes, minutes=minutes)
-            note = (
-                f"Block {blocks.block_name(done.block)} done: "
-                f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
-                f"{done.remaining} left. Real progress."
-            )
-            self.post_message(self._ready(store, done.after, now.date(), note))
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("block_done", _said(exc)))
-            return
+    @store_work("block_done", group="sprint", labels=LABELS)
+    def log_done(
+        self, ws: Workspace, notes: int | None, minutes: int | None
+    ) -> tuple[SprintReady, DataChanged]:
+        now = ws.now()
+        done = blocks.log_block(ws.store, ws.settings, now, notes=notes, minutes=minutes)
+        note = (
+            f"Block {blocks.block_name(done.block)} done: "
+            f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "
+            f"{done.remaining} left. Real progress."
+        )
         notations = [(i.id or 0, i.notation) for i in done.written if i.notation]
-        self.post_message(
-            DataChanged("block_done", {"remaining": done.remaining, "notations": notations})
+        return (
+            self._ready(ws.store, done.after, now.date(), note),
+            DataChanged("block_done", {"remaining": done.remaining, "notations": notations}),
         )
 
     def _ready(self, store: Store, result: sp.SprintPlan, today: date, note: str) -> SprintReady:
@@ -240,7 +228,7 @@ that would need more than three blocks a week gets a later date suggested instea
                     text.append(" · target met ✓")
                 else:  # what would meet it is in the plan's warnings below
                     text.append(" · target missed")
-            rule_set = self.app.workspace.settings.rules  # type: ignore[attr-defined]
+            rule_set = workspace(self).settings.rules
             premise, measured = words.premise(plan, result.inflow_source, rule_set)
             text.append(f"\nPremise: {premise}.")
             if measured is not None:
@@ -266,10 +254,10 @@ that would need more than three blocks a week gets a later date suggested instea
             table.add_row(
                 str(n), words.day(b.day, year=False), b.goal, f"✓ {written} done", key=f"d{b.id}"
             )
-        for k, b in enumerate(result.plan.blocks):
+        for k, block in enumerate(result.plan.blocks):
             n += 1
             state = "next" if k == 0 and result.sprint is not None else "planned"
-            table.add_row(str(n), words.day(b.date, year=False), b.goal, state, key=f"p{n}")
+            table.add_row(str(n), words.day(block.date, year=False), block.goal, state, key=f"p{n}")
 
     def _draw_burndown(
         self, planned: list[tuple[date, int]], actual: list[tuple[date, int]]
@@ -297,7 +285,8 @@ that would need more than three blocks a week gets a later date suggested instea
         last = max(planned[-1][0], actual[-1][0])
         span = max(1, (last - origin).days)
         ticks = sorted({0, span // 2, span})
-        plt.xticks(ticks, [f"{origin.fromordinal(origin.toordinal() + t):%d %b}" for t in ticks])
+        labels = [f"{origin.fromordinal(origin.toordinal() + t):%d %b}" for t in ticks]
+        plt.xticks([float(t) for t in ticks], labels)
         top = max(n for _, n in planned + actual) or 1
         plt.ylim(0, top)
         plt.yticks(sorted({0, top // 2, top}))
@@ -343,7 +332,7 @@ that would need more than three blocks a week gets a later date suggested instea
         try:
             chosen = self._read_choices()
         except InputError as exc:
-            self._error(_said(exc))
+            self._error(said(exc, LABELS))
             return
         self.load(chosen, save=True)
 

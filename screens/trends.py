@@ -6,24 +6,24 @@ only slices those weeks, since a week's figures do not depend on where the span 
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
-from screens.header import Header
 from screens.messages import OutsideChange, TrendsLoaded, WorkFailed
+from screens.work import Workplace, store_work
+from screens.workspace import workspace
 from tracker import charts, trends
-from tracker.errors import InputError
+from tracker.workspace import Workspace
 
 LABELS = {
     "backlog": "Backlog",
@@ -38,7 +38,7 @@ THEME_COLOURS = {"backlog": "primary", "threshold": "error", "within": "success"
                  "planned": "foreground-muted", "actual": "primary"}  # fmt: skip
 
 
-class TrendsScreen(Screen[None]):
+class TrendsScreen(Workplace, Screen[None]):
     """Is it getting better, and is it only the notes?"""
 
     CSS_PATH = "trends.tcss"
@@ -90,17 +90,11 @@ under each chart says in words what changed over the full weeks shown."""
     def on_screen_resume(self) -> None:
         self.outside()
 
-    @work(thread=True, exclusive=True, group="trends")
-    def load(self) -> None:
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        try:
-            now = ws.now()
-            weeks = trends.weekly(ws.store, ws.settings, now, max(trends.SPANS))
-            burndown = trends.current_burndown(ws.store, now)
-        except (InputError, OSError, sqlite3.Error) as exc:
-            self.post_message(WorkFailed("trends", str(exc)))
-            return
-        self.post_message(TrendsLoaded(weeks, burndown))
+    @store_work("trends")
+    def load(self, ws: Workspace) -> TrendsLoaded:
+        now = ws.now()
+        weeks = trends.weekly(ws.store, ws.settings, now, max(trends.SPANS))
+        return TrendsLoaded(weeks, trends.current_burndown(ws.store, now))
 
     @on(TrendsLoaded)
     def loaded_weeks(self, message: TrendsLoaded) -> None:
@@ -134,8 +128,7 @@ under each chart says in words what changed over the full weeks shown."""
     def draw(self) -> None:
         if not self.loaded:
             return
-        ws = self.app.workspace  # type: ignore[attr-defined]
-        settings = ws.settings
+        settings = workspace(self).settings
         weeks = self.weeks[-self.span :]
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
@@ -160,8 +153,8 @@ under each chart says in words what changed over the full weeks shown."""
     def _choices(self) -> Text:
         """The charts and spans, the current ones bracketed and bold (not colour alone)."""
         text = Text()
+        hours = workspace(self).settings.rules.rule_hours
         for name in self.names():
-            hours = self.app.workspace.settings.rules.rule_hours  # type: ignore[attr-defined]
             label = LABELS[name].replace("{hours}", str(hours))
             if name == self.chart:
                 text.append(f"[{label}]", style="bold")

@@ -59,7 +59,7 @@ async def look(pilot: Pilot[Any]) -> None:
 async def type_into(pilot: Pilot[Any], field: Input, text: str) -> None:
     field.focus()
     await pilot.pause()
-    await pilot.press("end", *["backspace"] * (len(field.value) + 1), *text)
+    await pilot.press("home", "ctrl+k", *text)  # to the start, delete all after it, type
 
 
 def shown(app: CaughtupApp) -> dict[str, Any]:

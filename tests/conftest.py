@@ -7,12 +7,16 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
+from textual import events
+from textual.message import Message
+from textual.notifications import Notify
 
 from tracker.cli.group import cli
 
@@ -86,12 +90,36 @@ def digest(home: Path) -> str:
     return h.hexdigest()
 
 
+async def until(
+    pilot: Pilot[Any], ready: Callable[[], bool], what: str, seconds: float = 10.0
+) -> None:
+    """Let the app run until `ready()` holds, each look after its queued messages are handled;
+    fail naming `what` after `seconds` (a generous limit, for a slow CI host)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: still not so after {seconds:g} s")
+        await pilot.pause()
+
+
+class Notices(list[str]):
+    """The notifications an app shows, as they are sent: `run_test(message_hook=n.hook)`."""
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification.message)
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste `text` into the focused field as a terminal delivers a paste, in one event (the
+    pilot waits for the app twice after each key it presses: a URL typed is seconds)."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 async def settled(pilot: Pilot[Any]) -> None:
-    """Wait for the screen's workers, and for the header to drop its "working" word: the app
-    clears it at its next look at the workers (every 0.25 s), and a snapshot must not catch it."""
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(100):  # up to 5 s, for a slow CI host
-        if not pilot.app.sub_title.startswith("working"):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"the header still says {pilot.app.sub_title!r} after 5 s")
+    """Wait for the app's workers, and for the header to drop its "working" word: it follows
+    the workers' state messages, which arrive after the work ends. A snapshot must not catch it."""
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await until(pilot, lambda: not app.sub_title.startswith("working"), "the header says working")

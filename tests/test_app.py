@@ -5,22 +5,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import Result
+from textual.app import App
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Input, Markdown
+from textual.widgets import Header, Input, Markdown, Static
 
+from screens import app as app_module
 from screens.app import DARK, LIGHT, make_app
 from screens.footer import Footer
-from screens.header import Header
 from screens.help import HelpScreen
 from screens.today import TodayScreen
+from tests.conftest import Notices, until
 from tracker import settings
 
 
-def shown_keys(app: object) -> dict[str, str]:
+def shown_keys(app: App[Any]) -> dict[str, str]:
     """The Footer's bindings right now: key -> description."""
-    active = app.screen.active_bindings  # type: ignore[attr-defined]
+    active = app.screen.active_bindings
     return {k: a.binding.description for k, a in active.items() if a.binding.show}
 
 
@@ -77,10 +81,11 @@ async def test_palette_lists_screens_and_actions(home: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.press(*"help for")
         found = app.screen.query_one(CommandList)
-        for _ in range(100):  # the palette searches in a worker; a slow machine takes longer
-            if found.option_count and "Help" in str(found.get_option_at_index(0).prompt):
-                break
-            await pilot.pause(0.05)
+        await until(  # the palette searches in a worker
+            pilot,
+            lambda: bool(found.option_count) and "Help" in str(found.get_option_at_index(0).prompt),
+            "the palette's first hit is the help",
+        )
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -101,11 +106,14 @@ async def test_theme_switch_is_remembered(home: Path) -> None:
 
 async def test_unknown_theme_falls_back_gently(home: Path, run: Callable[..., Result]) -> None:
     run("config", "theme", "no-such-theme")
+    notices = Notices()
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24), message_hook=notices.hook) as pilot:
+        await until(pilot, lambda: bool(notices), "a notice")
         assert app.theme == DARK
-        assert any("not installed" in str(n.message) for n in app._notifications)
+        assert any("not installed" in notice for notice in notices), notices
+        await app.workers.wait_for_complete()
+    assert settings.load(home).theme == "no-such-theme"  # the choice stays the user's
 
 
 async def test_after_escape_the_letters_keep_working_when_you_come_back(home: Path) -> None:
@@ -120,25 +128,31 @@ async def test_after_escape_the_letters_keep_working_when_you_come_back(home: Pa
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_header_shows_the_work_goes_tall_and_its_icon_opens_the_palette(home: Path) -> None:
+async def test_header_shows_the_work_goes_tall_and_its_icon_opens_the_palette(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The word follows the screen's own worker, not the app's periodic look for outside changes.
+    monkeypatch.setattr(app_module, "LOOK_SECONDS", 3600)
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         header = app.screen.query_one(Header)
-        assert header.render().plain == f" ⭘{' ' * 33}caughtup{' ' * 37}"
+        title = header.query_one("HeaderTitle", Static)
+
+        def shown() -> str:
+            return str(title.render())
+
+        assert shown() == "caughtup"
         release = threading.Event()
         app.screen.run_worker(release.wait, name="save_checkin", thread=True)
-        try:  # the app looks at its workers every 0.25 s; up to 5 s on a slow CI host
-            for _ in range(100):
-                if "working" in header.render().plain:
-                    break
-                await pilot.pause(0.05)
-            assert "caughtup — working: save checkin …" in header.render().plain
+        try:
+            await until(pilot, lambda: "working" in shown(), "the busy word")
+            assert shown() == "caughtup — working: save checkin …"
         finally:
             release.set()
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: "working" not in shown(), "the word gone")
+        assert shown() == "caughtup"
         await pilot.click(Header, offset=(40, 0))
         assert header.size.height == 3
-        assert header.render().plain.splitlines()[1].strip() == "⭘"
         await pilot.click(Header, offset=(40, 0))
         assert header.size.height == 1
         await pilot.click(Header, offset=(2, 0))

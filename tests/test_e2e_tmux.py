@@ -6,7 +6,9 @@ it. A private tmux server (`-L`) keeps this away from any other tmux session.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,43 +51,64 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         for key in keys:
             self.tmux("send-keys", "-t", "e2e", key)
-            time.sleep(0.2)  # human speed: a focus change lands before the next key
 
     def back_to(self, text: str) -> str:
         """Escape until `text` shows: the first may only leave a text field."""
         for _ in range(3):
             self.keys("Escape")
-            deadline = time.monotonic() + 3
-            while time.monotonic() < deadline:
-                shown = self.screen()
-                if text in shown:
-                    return shown
-                time.sleep(0.1)
+            with contextlib.suppress(pytest.fail.Exception):
+                return self.wait_for(text, timeout=3)
         pytest.fail(f"Escape never led back to {text!r}:\n{self.screen()}")
 
-    def settle(self, key: str, seconds: float = 0.8) -> None:
-        """A key that moves the focus, then a pause: keys sent before the move lands would go
-        to the old field (Textual moves focus through its message queue)."""
+    def to_field(self, key: str) -> None:
+        """A key that puts the cursor in another text field, and the wait until it is there:
+        keys sent before the move lands would go to the old field (Textual moves focus through
+        its message queue). The app keeps the terminal's cursor in the field it edits."""
+        before = self.cursor()
         self.keys(key)
-        time.sleep(seconds)
+        self.until(lambda: self.cursor() != before, f"the cursor to leave {before} after {key}")
+
+    def clear_field(self) -> None:
+        """ctrl+u in the focused field, and the wait until it shows (letters arriving with it in
+        one read of the terminal are lost: a person never types that fast)."""
+        before = self.screen()
+        self.keys("C-u")
+        self.until(lambda: self.screen() != before, "the field cleared by ctrl+u")
 
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", "e2e", "-l", text)
-        time.sleep(0.2)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "e2e")
 
+    def cursor(self) -> str:
+        return self.tmux("display-message", "-p", "-t", "e2e", "#{cursor_x},#{cursor_y}").strip()
+
     def wait_for(self, *texts: str, timeout: float = 15.0) -> str:
         """The screen once every text is on it; fails showing the screen otherwise."""
-        deadline = time.monotonic() + timeout
-        while True:
+        shown = ""
+
+        def on_screen() -> bool:
+            nonlocal shown
             shown = self.screen()
-            if all(t in shown for t in texts):
-                return shown
+            return all(t in shown for t in texts)
+
+        self.until(on_screen, f"{texts!r} on screen", timeout, lambda: shown)
+        return shown
+
+    def until(
+        self,
+        ready: Callable[[], bool],
+        what: str,
+        timeout: float = 15.0,
+        seen: Callable[[], str] | None = None,
+    ) -> None:
+        """Look every 50 ms until `ready()`; fail naming `what` (and the screen) otherwise."""
+        deadline = time.monotonic() + timeout
+        while not ready():
             if time.monotonic() > deadline:
-                pytest.fail(f"never saw {texts!r} on screen:\n{shown}")
-            time.sleep(0.1)
+                pytest.fail(f"never saw {what}:\n{seen() if seen else self.screen()}")
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -120,11 +143,13 @@ def test_a_new_clinician_start_to_finish(
     terminal.wait_for("Your working days")
     terminal.keys("Enter")
     terminal.wait_for("Your threshold")
-    terminal.keys("C-u")
+    terminal.clear_field()
     terminal.type("4")
     terminal.keys("Enter")
     terminal.wait_for("Catch-up blocks")
-    terminal.keys("Enter", "Enter", "Enter")
+    terminal.to_field("Enter")
+    terminal.to_field("Enter")
+    terminal.keys("Enter")
     terminal.wait_for("Your country", "Ireland (IE)")
     terminal.keys("Enter")
     terminal.wait_for("Reminders (optional)")
@@ -138,11 +163,11 @@ def test_a_new_clinician_start_to_finish(
     assert "F2 Today" in shown and "F1 Help" in shown
     terminal.type("6")
     terminal.wait_for("Sessions held           6 ")
-    terminal.settle("Enter")
+    terminal.to_field("Enter")
     terminal.type("3")
     terminal.wait_for("Notes written same day  3 ")
-    terminal.settle("Enter")
-    terminal.settle("Enter")
+    terminal.to_field("Enter")
+    terminal.to_field("Enter")
     terminal.type("40")
     terminal.wait_for("After-hours minutes     40 ")
     terminal.keys("C-s")
@@ -161,16 +186,18 @@ def test_a_new_clinician_start_to_finish(
     # Backlog: add a note owed from Thursday, then mark it written.
     terminal.keys("b")
     terminal.wait_for("3 outstanding", "a Add", "d Done")
-    terminal.settle("a")
-    terminal.wait_for("Add a note you owe", "Session date")
-    time.sleep(1.0)  # the dialog's field takes the cursor just after it is drawn
-    terminal.keys("C-u")
+    terminal.keys("a")
+    terminal.wait_for("Add a note you owe", "Session date  2026-11-22")
+    terminal.clear_field()
     terminal.type("2026-11-19")
     terminal.wait_for("Session date  2026-11-19")
     terminal.keys("C-s")
-    terminal.wait_for("4 outstanding", "19 Nov")
-    terminal.settle("C-End")  # the oldest, below today's three
-    terminal.settle("d")
+    shown = terminal.wait_for("4 outstanding", "19 Nov")
+    added = re.search(r"^ *(\d+) +P\d .* 19 Nov", shown, re.MULTILINE)
+    assert added, shown
+    terminal.keys("C-End")  # the oldest, below today's three
+    terminal.wait_for(f"#{added[1]}")  # its checklist beside
+    terminal.keys("d")
     terminal.wait_for("Mark written", "session Thu 19 Nov")
     terminal.keys("Enter")
     terminal.wait_for("3 outstanding", "written")
@@ -182,7 +209,7 @@ def test_a_new_clinician_start_to_finish(
 
     markers = {
         "selfcheck": "Press Enter to begin",
-        "backlog": "3 outstanding",
+        "backlog": "Waiting on others",
         "sprint": "Block done: notes",
         "trends": "Outstanding notes at each week's end",
         "settings": "Rules and days",

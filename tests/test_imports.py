@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -107,9 +108,12 @@ def test_status_answers_without_click_dataclasses_or_tomllib(tmp_path: Path) -> 
     """Each would cost a tenth to a fifth of status's 60 ms; settings.toml as `config` wrote it
     is read without tomllib (see settings.load)."""
     env = {**os.environ, "CAUGHTUP_HOME": str(tmp_path)}
-    config = [sys.executable, "-m", "tracker", "config", "rules.threshold", "6"]
-    subprocess.run(config, env=env, check=True, capture_output=True)
-    assert "threshold = 6" in (tmp_path / "settings.toml").read_text()
+    command = [sys.executable, "-m", "tracker"]
+    subprocess.run([*command, "config", "rules.threshold", "6"], env=env, check=True)
+    kept = subprocess.run(  # parses the settings and keeps the parse
+        [*command, "status", "--json"], env=env, check=True, capture_output=True, text=True
+    )
+    assert json.loads(kept.stdout)["threshold"] == 6
     loaded = imported_by(["status", "--json"], tmp_path)
     assert "tracker" in loaded and not loaded & {"click", "dataclasses", "tomllib"}
 

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList
 from screens.app import OPEN_DEMO, make_app
 from screens.onboarding import OnboardingScreen
 from screens.today import TodayScreen
+from tests.conftest import paste
 from tracker import settings
 
 
@@ -31,8 +32,10 @@ async def test_answers_are_saved_and_a_bad_one_is_named(home: Path) -> None:
     app = make_app(home, welcome=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")  # set up now
-        await pilot.press(*"Europe/Dublin", "enter")
-        await pilot.press("ctrl+u", *"mon,tue,thu", "enter")
+        await paste(pilot, "Europe/Dublin")
+        await pilot.press("enter", "ctrl+u")
+        await paste(pilot, "mon,tue,thu")
+        await pilot.press("enter")
         await pilot.press("ctrl+u", *"0", "enter")
         error = str(app.screen.query_one("#onboarding-error").render())
         assert "Open notes must be a whole number from 1 to 100" in error
@@ -42,7 +45,8 @@ async def test_answers_are_saved_and_a_bad_one_is_named(home: Path) -> None:
         await pilot.press("enter", "ctrl+u", *"6", "enter")
         await pilot.press("enter", "ctrl+u", *"14:00", "enter", "enter")  # blocks
         await pilot.press("enter")  # the locale guessed from the zone: Ireland
-        await pilot.press(*"json://127.0.0.1:9/", "enter")
+        await paste(pilot, "json://127.0.0.1:9/")
+        await pilot.press("enter")
         summary = str(app.screen.query_one("#summary").render())
         assert "Threshold      6 open notes" in summary and "Ireland" in summary
         assert not settings.settings_path(home).exists()  # nothing saved before the end

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, OptionList, Static
 
 from screens.app import make_app
 from screens.settings import SettingsScreen
+from tests.conftest import Notices, paste, until
 from tests.http_sink import free_port, serve
 from tracker import settings
 from tracker.clock import resolve_tz
@@ -53,13 +54,16 @@ async def test_quiet_hours_weekends_and_time_zone(home: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_settings(app, pilot)
         app.screen.query_one("#set-notify-quiet_hours", Input).focus()
-        await pilot.press("ctrl+a", "ctrl+k", *"20:00-07:30", "enter")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await paste(pilot, "20:00-07:30")
+        await pilot.press("enter")
         box = app.screen.query_one(Checkbox)
         box.focus()
         await pilot.press("space")
         assert "on" in str(box.label)
         app.screen.query_one("#set-timezone", Input).focus()
-        await pilot.press(*"Mars/Base", "enter")
+        await paste(pilot, "Mars/Base")
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Time zone must be an IANA time zone" in text_of(app, "#settings-error")
@@ -77,7 +81,8 @@ async def test_add_url_send_test_and_remove(home: Path) -> None:
             await open_settings(app, pilot)
             app.screen.query_one("#new-url", Input).focus()
             for url in (secret, refused):
-                await pilot.press(*url, "enter")
+                await paste(pilot, url)
+                await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.press("f8")
             await app.workers.wait_for_complete()
@@ -101,11 +106,11 @@ async def test_add_url_send_test_and_remove(home: Path) -> None:
 
 async def test_a_failed_reminder_shows_as_a_quiet_toast(home: Path) -> None:
     record_failure(home)
+    toasts = Notices()
     app = make_app(home)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        toasts = [str(n.message) for n in app._notifications]
-        assert any("was not delivered" in t and "json://••••••" in t for t in toasts)
+    async with app.run_test(size=(80, 24), message_hook=toasts.hook) as pilot:
+        await until(pilot, lambda: bool(toasts), "a toast")
+        assert any("was not delivered" in t and "json://••••••" in t for t in toasts), toasts
 
 
 def record_failure(home: Path) -> None:

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
-from textual.widgets import Input
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Input
 
 from screens.app import make_app
 from screens.glance import Glance
+from screens.today import SaveButton
 
 
 async def test_log_a_day_with_keys(home: Path, run_json: Callable[..., Any]) -> None:
@@ -69,3 +72,37 @@ def test_today_snapshot(home: Path, run: Callable[..., Result], snap_compare: An
         await pilot.pause()
 
     assert snap_compare(make_app(home), terminal_size=(80, 24), run_before=steady_cursor)
+
+
+class OneButton(App[None]):
+    """A button alone, to compare how it looks."""
+
+    def __init__(self, button: type[Button], theme: str) -> None:
+        super().__init__()
+        self.button, self.wanted = button, theme
+
+    def compose(self) -> ComposeResult:
+        yield self.button("Save check-in", id="save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.theme = self.wanted
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_save_button_looks_like_textuals_primary_button(theme: str) -> None:
+    """SaveButton carries a copy of Button's CSS for its one look (see its docstring): a new
+    Textual must not leave it looking unlike the app's other buttons."""
+    pictures: dict[type[Button], list[str]] = {}
+    for button in (Button, SaveButton):
+        app = OneButton(button, theme)
+        async with app.run_test(size=(30, 3)) as pilot:
+            await pilot.pause()
+            shots = [app.export_screenshot(title="button")]
+            app.query_one(button).focus()
+            await pilot.pause()
+            shots.append(app.export_screenshot(title="button"))
+            await pilot.hover(button)
+            await pilot.pause()
+            shots.append(app.export_screenshot(title="button"))
+        pictures[button] = shots
+    assert pictures[SaveButton] == pictures[Button]  # resting, focused, under the mouse

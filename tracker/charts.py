@@ -232,7 +232,7 @@ def render(name: str, weeks: Sequence[Week], settings: Settings, width: int, hei
         text: str = figure.build()
         return text
     # Without colour the chart is plotext's grid of characters, read here: `build` would wrap
-    # every cell in colour codes for us to strip again (40% of a chart's cost).
+    # every cell in colour codes for us to strip again (`trends --weeks 52`: 473 -> 399 M instr).
     figure._set_sizes()
     figure._build_matrix()
     return "".join("".join(row) + "\n" for row in reversed(figure.monitor.matrix.marker))
@@ -246,6 +246,7 @@ def figure_class() -> Any:
     each of its functions (`_doc_utils.add`): 105 M instructions, against 16 M for this class
     alone. So the class's module is loaded with `add` doing nothing, and plotext is registered
     only while it loads: a later `import plotext` (the TUI's) loads all of it as usual.
+    `trends --weeks 52`: 399 M instructions with this, 500 M with a plain import (callgrind).
     test_charts.py checks both still hold for the installed plotext.
     """
     if "plotext" in sys.modules:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from tracker.errors import InputError
 
 if TYPE_CHECKING:
+    from http.client import HTTPMessage
     from urllib.request import Request
 
 TIMEOUT = 10.0
@@ -89,7 +90,13 @@ def _download(url: str, name: str, timeout: float, limit: int) -> bytes:
         """Follow a redirect only to an address a feed may have (never https -> http)."""
 
         def redirect_request(
-            self, req: Request, fp: IO[bytes], code: int, msg: str, headers: object, newurl: str
+            self,
+            req: Request,
+            fp: IO[bytes],
+            code: int,
+            msg: str,
+            headers: HTTPMessage,
+            newurl: str,
         ) -> Request | None:
             try:
                 _feed_url(newurl)
@@ -98,7 +105,7 @@ def _download(url: str, name: str, timeout: float, limit: int) -> bytes:
                     f"{name} redirected to {describe(newurl).removeprefix('the calendar feed at ')}"
                     ", which is not an https:// address; use the feed's https address"
                 ) from None
-            return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     opener = urllib.request.build_opener(_Redirects)
     request = urllib.request.Request(

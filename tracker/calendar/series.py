@@ -30,7 +30,7 @@ class _Event(EventAdapter):  # type: ignore[misc]  # recurring-ical-events ships
         self.event = component
 
 
-class EventOccurrence(Occurrence):  # type: ignore[misc]
+class EventOccurrence(Occurrence):  # type: ignore[misc]  # the library ships no types
     """One occurrence: `start`, `end` (date or date-time), `recurrence_ids`, and its `event`
     (the series' component, or the moved instance's own)."""
 
@@ -49,7 +49,7 @@ class EventOccurrence(Occurrence):  # type: ignore[misc]
         self.event: Component = adapter.event
 
 
-class _Series(Series):  # type: ignore[misc]
+class _Series(Series):  # type: ignore[misc]  # the library ships no types
     def occurrence(
         self,
         adapter: _Event,
