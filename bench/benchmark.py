@@ -83,7 +83,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folders")
     parser.add_argument("--only", metavar="WORD", help="time only the commands starting with WORD")
     parser.add_argument(
-        "--shared", action="store_true", help="keep normal priority (see README, Performance)"
+        "--shared", action="store_true", help="keep normal priority (see docs/performance.md)"
     )
     args = parser.parse_args()
     if not args.shared and os.environ.get(SESSION_ENV) is None:

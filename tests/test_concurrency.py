@@ -2,7 +2,7 @@
 
 The app runs in a process of its own (tests/app_driver.py, through Textual's pilot) and the
 installed `caughtup` in others, as on a clinician's machine with the app open all day, `remind`
-from cron and a second terminal. The figures in README's "Reliability" section come from here.
+from cron and a second terminal. The figures in docs/reliability.md come from here.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Data you can trust: SIGKILL mid-write, concurrent writers, damaged files, hostile input,
 permissions, and upgrading a database made by the first schema version.
 
-The figures in README's "Reliability" section come from these tests.
+The figures in docs/reliability.md come from these tests.
 """
 
 from __future__ import annotations
