@@ -13,7 +13,8 @@ run: bytecode
 	$(BIN)/caughtup
 
 test: bytecode lint
-	$(BIN)/pytest
+	@# one worker per core: much of the suite waits on subprocesses, pilots and tmux
+	$(BIN)/pytest -n auto --dist worksteal
 
 # Bytecode ahead (quick when current): with PYTHONDONTWRITEBYTECODE set, every start of the app
 # would otherwise compile its sources again (about 20 ms of a 60 ms `status`).
