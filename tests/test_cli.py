@@ -82,7 +82,12 @@ def test_add_and_done_with_late_entry(run_json: Callable[..., Any]) -> None:
         and "2026-11-17" in late["notation"]
         and "2026-11-22 18:00" in late["notation"]
     )
-    assert by_id[fresh["id"]] == {"id": fresh["id"], "late_entry": False, "notation": None}
+    assert by_id[fresh["id"]] == {
+        "id": fresh["id"],
+        "late_entry": False,
+        "notation": None,
+        "client_ref": None,
+    }
 
 
 BAD_INPUTS = [

@@ -18,7 +18,7 @@ from tracker import rules as r
 from tracker.errors import FieldError
 from tracker.models import DayLog, Item
 from tracker.settings import Rules
-from tracker.words import agree, plural
+from tracker.words import agree, item_name, plural
 
 if TYPE_CHECKING:  # the store imports this module
     from tracker.store import Store
@@ -120,6 +120,8 @@ class Reconciled(NamedTuple):
     """Older notes the user marked written that day by hand (done, a block)."""
     anonymous: int
     """Anonymous notes the day holds afterwards."""
+    refs: Mapping[int, str] = {}
+    """The client reference of each cleared note that has one (for the user's own terminal)."""
 
 
 def reconcile(
@@ -172,6 +174,7 @@ def reconcile(
     target = max(0, log.cleared - len(already))
     reopen: list[int] = []
     clear: list[tuple[int, str | None]] = []
+    refs: dict[int, str] = {}
     if len(mine) > target:
         newest_first = sorted(mine, key=lambda i: (i.session_date, i.id or 0), reverse=True)
         reopen = _ids(newest_first[: len(mine) - target])
@@ -189,6 +192,8 @@ def reconcile(
         for item in pick:
             late = r.is_late_entry(item, at, rules, tz)
             clear.append((item.id or 0, r.late_entry_notation(item, at, rules) if late else None))
+            if item.client_ref:
+                refs[item.id or 0] = item.client_ref
     return Reconciled(
         log=log._replace(cleared=len(already) + target, logged_at=now),
         at=at,
@@ -201,6 +206,7 @@ def reconcile(
         reopen=reopen,
         already=len(already),
         anonymous=room,
+        refs=refs,
     )
 
 
@@ -217,7 +223,9 @@ def outcome(change: Reconciled, now: datetime) -> dict[str, Any]:
         "marked_written": len(change.write) + change.new_written + len(change.clear),
         "written_at": change.at,
         "backfilled": change.at != now,
-        "notations": [{"id": i, "notation": n} for i, n in change.clear if n],
+        "notations": [
+            {"id": i, "notation": n, "client_ref": change.refs.get(i)} for i, n in change.clear if n
+        ],
     }
 
 
@@ -344,5 +352,8 @@ def result_lines(result: Mapping[str, Any], day: date) -> list[str]:
         )
     if result["notations"]:
         lines.append("Late entries: paste each notation at the top of its note in the record:")
-        lines += [f"  #{row['id']}: {row['notation']}" for row in result["notations"]]
+        lines += [
+            f"  {item_name(row['id'], row.get('client_ref'))}: {row['notation']}"
+            for row in result["notations"]
+        ]
     return lines
