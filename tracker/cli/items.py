@@ -214,23 +214,23 @@ def done(
             )
 
         finished = ws.store.mark_done(list(ids), moment, notate)
-    out = [
-        {
-            "id": item.id,
-            "late_entry": item.notation is not None,
-            "notation": item.notation,
-            "client_ref": item.client_ref,
-        }
-        for item in finished
-    ]
     if as_json:
+        out = [
+            {
+                "id": item.id,
+                "late_entry": item.notation is not None,
+                "notation": item.notation,
+                "client_ref": item.client_ref,
+            }
+            for item in finished
+        ]
         emit_json({"items": out, "notations": notations_json(finished)})
         return
-    for row in out:
-        click.echo(f"{item_name(row['id'], row['client_ref'])}  written")
-        if row["notation"]:
-            click.echo(f"    late entry, paste into the record:\n    {row['notation']}")
-    click.echo(f"{plural(len(out), 'note')} done. Each one is progress.")
+    for item in finished:
+        click.echo(f"{item_name(item.id, item.client_ref)}  written")
+        if item.notation:
+            click.echo(f"    late entry, paste into the record:\n    {item.notation}")
+    click.echo(f"{plural(len(finished), 'note')} done. Each one is progress.")
 
 
 class BlockerType(click.ParamType[str, Any]):
