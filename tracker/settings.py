@@ -178,8 +178,23 @@ def all_keys() -> list[str]:
 
 
 def _known(key: str) -> None:
-    if key not in all_keys():
-        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(all_keys())}")
+    keys = all_keys()
+    if key not in keys:
+        guess = did_you_mean(key, keys)
+        if guess:
+            raise InputError(f"unknown setting {key!r}; did you mean {guess}?")
+        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(keys)}")
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    """The one of `choices` closest to a mistyped `word`, when one is close enough."""
+    import difflib  # only on a typo: ~2 ms
+
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.8)
+    if not found and "." not in word:  # `treshold` for rules.threshold: match the last part
+        tails = {c.rpartition(".")[2]: c for c in choices}
+        found = [tails[t] for t in difflib.get_close_matches(word, list(tails), n=1, cutoff=0.75)]
+    return found[0] if found else None
 
 
 def get_value(settings: Settings, key: str) -> Any:
