@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import Result
 
 from tests.conftest import digest
+from tracker.clock import clock_time
 
 
 def test_did_you_mean_for_a_command_and_a_setting_key(
@@ -24,3 +28,12 @@ def test_did_you_mean_for_a_command_and_a_setting_key(
     far = run("config", "rules.blah")
     assert "did you mean" not in far.stderr and "valid keys:" in far.stderr
     assert digest(home) == before
+
+
+def test_add_takes_a_time_as_the_ehr_import_does(run_json: Callable[..., Any]) -> None:
+    for typed, stored in [("9:00", "09:00"), ("09:30", "09:30"), ("2:00 PM", "14:00")]:
+        item = run_json("add", "--date", "2026-11-20", "--time", typed)
+        assert item["due"] == f"2026-11-21T{stored}+00:00"
+    assert clock_time("9:00") == time(9, 0)
+    with pytest.raises(ValueError, match="must be a time like 14:00"):
+        clock_time("9h")
