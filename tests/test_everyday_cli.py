@@ -11,6 +11,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import digest
+from tracker import zones
 from tracker.clock import clock_time
 
 
@@ -37,3 +38,28 @@ def test_add_takes_a_time_as_the_ehr_import_does(run_json: Callable[..., Any]) -
     assert clock_time("9:00") == time(9, 0)
     with pytest.raises(ValueError, match="must be a time like 14:00"):
         clock_time("9h")
+
+
+def test_a_time_zone_is_an_iana_region_and_an_abbreviation_gets_the_region(
+    home: Path, run: Callable[..., Result]
+) -> None:
+    before = digest(home)
+    est = run("config", "timezone", "EST")
+    assert est.exit_code == 2
+    assert est.stderr == (
+        "caughtup: timezone must be an IANA region name; for EST use America/New_York, got 'EST'\n"
+    )
+    assert (
+        "for US/Pacific use America/Los_Angeles" in run("config", "timezone", "US/Pacific").stderr
+    )
+    assert digest(home) == before
+    assert run("config", "timezone", "America/New_York").exit_code == 0
+    assert run("config", "timezone", "UTC").exit_code == 0
+
+
+def test_zone_suggestions_come_from_the_zone_data() -> None:
+    assert zones.is_region("Europe/Dublin") and not zones.is_region("CET")
+    assert zones.suggest("CST") == "America/Chicago"
+    assert zones.suggest("EST", "CA") == "America/Toronto"  # the user's own country first
+    assert zones.suggest("Asia/Calcutta") == "Asia/Kolkata"  # an alias: the very same clock
+    assert zones.suggest("Nowhere") is None
