@@ -63,8 +63,9 @@ def suggest(name: str, country: str = "") -> str | None:
     An abbreviation gets the zones showing it (EST: New York in winter): those keeping daylight
     saving time first (EST said all year means Eastern time), then the user's `country`, the
     country with most such zones, the country with most zones, and zone.tab's order."""
+    offsets: tuple[object, ...] = ()
     if name.isalpha():  # EST, cet: an abbreviation (tzdata's EST is a fixed offset, not meant)
-        names, offsets = frozenset({name.upper()}), ()
+        names = frozenset({name.upper()})
     else:
         try:
             names, offsets = _face(name)
