@@ -321,3 +321,21 @@ def test_catch_up_block_from_the_saved_sprint(
         assert "the plan: 1 intake, 1 progress note." in sink.messages[0]["message"]
         at(f"{MONDAY}T12:00")
         assert remind()["sent"] == 0
+
+
+def test_schedule_names_the_data_folder_and_remind_refuses_a_folder_without_data(
+    tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "cron home" / "nothing here"
+    monkeypatch.setenv("CAUGHTUP_HOME", str(elsewhere))
+    data = json.loads(run("remind", "--schedule", "--json").stdout)
+    assert f"CAUGHTUP_HOME='{elsewhere}' /" in data["crontab"]  # quoted, then an absolute command
+    assert f'Environment="CAUGHTUP_HOME={elsewhere}"' in data["service"]
+    assert data["service"].split("ExecStart=")[1].startswith("/")
+    result = run("remind")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"caughtup: no caughtup database in {elsewhere}; set CAUGHTUP_HOME to your data folder "
+        "(`caughtup remind --schedule` prints a line that does)\n"
+    )
+    assert not elsewhere.exists()
