@@ -86,7 +86,7 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_from_anywhere(
             "--quiet",
             "--disable-pip-version-check",
             str(wheel),
-        ],  # fmt: skip
+        ],
         check=True,
         capture_output=True,
     )
@@ -119,4 +119,4 @@ def test_the_wheel_installed_in_a_fresh_venv_runs_from_anywhere(
         check=True,
     ).stdout
     assert where.startswith(site), f"tracker came from {where}, not the installed wheel"
-    assert not os.path.commonpath([where, str(ROOT)]) == str(ROOT)
+    assert os.path.commonpath([where, str(ROOT)]) != str(ROOT)
