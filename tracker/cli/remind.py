@@ -80,9 +80,10 @@ def print_schedule(home: Path, as_json: bool) -> None:
 
 
 def delivery_line(d: Delivery) -> str:
+    kinds = d.kind.replace(notifier.KIND_SEPARATOR, ", ")
     if d.ok:
-        return f"  {d.target}  {d.kind}: delivered"
-    return f"  {d.target}  {d.kind}: FAILED, {d.error}"
+        return f"  {d.target}  {kinds}: delivered"
+    return f"  {d.target}  {kinds}: FAILED, {d.error}"
 
 
 @click.command()
