@@ -50,6 +50,7 @@ BLOCKERS = ("result", "referral", "coding_query", "doc_gap", "other")
 OWN_BLOCKERS = ("coding_query",)
 WITHIN_TIER = ("payer_window", "recent", "oldest")
 STRATEGIES = ("risk", "recent")
+PAGE_SIZES = ("auto", "letter", "a4")
 
 # Lists and tables are typed Sequence and Mapping: a default is one object that every Settings
 # shares, so nothing may change one in place (mypy holds to it); `set_value` makes new ones.
@@ -146,6 +147,8 @@ class Settings(NamedTuple):
     """Whether first-run onboarding is done."""
     private_print: bool = False
     """Print self-check summaries without the safety answers by default (--private)."""
+    page_size: Annotated[str, OneOf(PAGE_SIZES)] = "auto"
+    """PDF page size: auto (Letter for locale US or CA, A4 elsewhere), letter or a4."""
     rules: Rules = Rules()
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
