@@ -63,3 +63,24 @@ def test_zone_suggestions_come_from_the_zone_data() -> None:
     assert zones.suggest("EST", "CA") == "America/Toronto"  # the user's own country first
     assert zones.suggest("Asia/Calcutta") == "Asia/Kolkata"  # an alias: the very same clock
     assert zones.suggest("Nowhere") is None
+
+
+def test_backup_list_and_restore_by_number(
+    home: Path, run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    assert "No backups in" in run("backup", "--list").stdout
+    run_json("add", "--date", "2026-11-20")
+    older = Path(run_json("backup")["path"])
+    run_json("add", "--date", "2026-11-21")
+    newer = Path(run_json("backup")["path"])
+    listed = run_json("backup", "--list")["backups"]
+    assert [(b["number"], b["path"]) for b in listed] == [(1, str(newer)), (2, str(older))]
+    assert listed[0]["bytes"] == newer.stat().st_size and listed[0]["made"].startswith("20")
+    text = run("backup", "--list").stdout.splitlines()
+    assert text[0].startswith("  1  ") and text[0].endswith(newer.name) and "KiB" in text[0]
+    before = digest(home)
+    assert run("restore", "7", "--yes").exit_code == 2  # not on the list: nothing changes
+    assert run("restore", "2").exit_code == 130 and digest(home) == before  # asked, not confirmed
+    restored = run("restore", "2", "--yes")
+    assert restored.exit_code == 0 and f"Restored {older}" in restored.stdout
+    assert len(run_json("backlog")["items"]) == 1
