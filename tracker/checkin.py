@@ -11,7 +11,7 @@ applies in one transaction.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import rules as r
@@ -91,6 +91,16 @@ def save_changes(
 
 def _on(moment: datetime | None, day: date, tz: tzinfo) -> bool:
     return moment is not None and moment.astimezone(tz).date() == day
+
+
+def night_other_day(now: datetime, until: str) -> date | None:
+    """The day before `now` when `now` lies between midnight and `until` (HH:MM), else None.
+
+    A check-in then may well be for the evening just ended: the app asks, the CLI says which
+    day it logged and how to log the other."""
+    if now.time().replace(tzinfo=None) < time.fromisoformat(until):
+        return now.date() - timedelta(days=1)
+    return None
 
 
 def _ids(items: Sequence[Item]) -> list[int]:

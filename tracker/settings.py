@@ -147,6 +147,8 @@ class Settings(NamedTuple):
     """Whether first-run onboarding is done."""
     private_print: bool = False
     """Print self-check summaries without the safety answers by default (--private)."""
+    night_until: Annotated[str, AfterValidator(clock_time)] = "04:00"
+    """Until this time after midnight a check-in asks (app) or says (CLI) which day it is for."""
     page_size: Annotated[str, OneOf(PAGE_SIZES)] = "auto"
     """PDF page size: auto (Letter for locale US or CA, A4 elsewhere), letter or a4."""
     rules: Rules = Rules()
