@@ -319,7 +319,8 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
     @store_work("selfcheck-pdf", failed="PDF not saved: ")
     def print_pdf(self, ws: Workspace, summary: report.Summary, path: Path) -> FileSaved:
         ensure_dir(path.parent)
-        report.write_pdf(path, summary, ws.home, ws.now())
+        paper = report.page_format(ws.settings.page_size, ws.settings.locale)
+        report.write_pdf(path, summary, ws.home, ws.now(), paper)
         return FileSaved("selfcheck-pdf", str(path))
 
     @on(OutsideChange)

@@ -16,6 +16,7 @@ from screens.footer import Footer
 from screens.glance import Glance
 from screens.late_entry import LateEntry
 from screens.messages import DataChanged, OutsideChange, WorkFailed
+from screens.which_day import WhichDay
 from screens.work import Workplace, said, store_work
 from screens.workspace import workspace
 from tracker import checkin
@@ -194,10 +195,21 @@ class TodayScreen(Workplace, Screen[None]):
             error.update(said(exc, FIELD_LABELS))
             return
         error.update("")
+        now = ws.now()
+        evening = checkin.night_other_day(now, ws.settings.night_until)
+        if evening is None:
+            self._save_for(entry, entry.day)
+        else:  # after midnight: the evening just ended, or the new day?
+            ask = WhichDay(entry.day, evening, f"{now:%H:%M}")
+            self.app.push_screen(ask, lambda day: self._save_for(entry, day))
+
+    def _save_for(self, entry: DayLog, day: date | None) -> None:
+        if day is None:
+            return
         # Only what the user edited: the rest may have been logged elsewhere since it was shown
-        # (past midnight, the form's day is no longer shown: all of it is the new day's).
-        names = self._edited() if entry.day == self.day else [name for name, _, _ in FIELDS]
-        self.save_checkin(entry.day, {name: getattr(entry, name) for name in names})
+        # (for a day other than the form's, all of it is that day's).
+        names = self._edited() if day == self.day else [name for name, _, _ in FIELDS]
+        self.save_checkin(day, {name: getattr(entry, name) for name in names})
 
     def _read_form(self, today: date) -> DayLog:
         values: dict[str, int | None] = {}

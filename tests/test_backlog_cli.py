@@ -25,6 +25,7 @@ BACKLOG_FIELDS = [
     "breach",
     "blocked_on",
     "past_payer_window",
+    "client_ref",
 ]
 
 
@@ -83,6 +84,7 @@ def test_backlog_json_fields_and_triage_order(
         "breach": True,
         "blocked_on": None,
         "past_payer_window": False,
+        "client_ref": "C7",
     }
     assert by_id[m["billed_closed"]]["past_payer_window"] is True
     assert by_id[m["court"]]["due"] == "2026-11-21T00:00+00:00"
@@ -255,7 +257,7 @@ def test_done_json_fields(run_json: Callable[..., Any]) -> None:
     late = _add(run_json, "--date", "2026-11-19", "--time", "17:59")
     edge = _add(run_json, "--date", "2026-11-19", "--time", "18:00")
     rows = run_json("done", str(on_time), str(late), str(edge))["items"]
-    assert [list(r) for r in rows] == [["id", "late_entry", "notation"]] * 3
+    assert [list(r) for r in rows] == [["id", "late_entry", "notation", "client_ref"]] * 3
     by_id = {r["id"]: r for r in rows}
     assert by_id[on_time]["late_entry"] is False and by_id[on_time]["notation"] is None
     assert by_id[edge]["late_entry"] is False  # exactly 72 hours

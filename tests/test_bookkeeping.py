@@ -161,7 +161,7 @@ def test_a_late_note_cleared_by_the_check_in_gets_its_notation(
         "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-10. "
         "Reason: Documentation delayed due to caseload volume."
     )
-    assert data["notations"] == [{"id": item_id, "notation": notation}]
+    assert data["notations"] == [{"id": item_id, "notation": notation, "client_ref": None}]
     assert rows(home, "SELECT notation FROM items") == [(notation,)]
     # Re-logging without it opens the note again and drops its notation.
     run_json("log", "--sessions", "0", "--written", "0", "--cleared", "0")

@@ -82,7 +82,12 @@ def test_add_and_done_with_late_entry(run_json: Callable[..., Any]) -> None:
         and "2026-11-17" in late["notation"]
         and "2026-11-22 18:00" in late["notation"]
     )
-    assert by_id[fresh["id"]] == {"id": fresh["id"], "late_entry": False, "notation": None}
+    assert by_id[fresh["id"]] == {
+        "id": fresh["id"],
+        "late_entry": False,
+        "notation": None,
+        "client_ref": None,
+    }
 
 
 BAD_INPUTS = [
@@ -100,7 +105,7 @@ BAD_INPUTS = [
     ),
     (["log", "--sessions", "3"], "Missing option '--written'"),
     (["add", "--date", "2026-11-30"], "is in the future"),
-    (["add", "--date", "2026-11-20", "--time", "2pm"], "--time must be a time as HH:MM"),
+    (["add", "--date", "2026-11-20", "--time", "25:00"], "--time must be a time like 14:00"),
     (["add", "--date", "2026-11-20", "--type", "poem"], "--type must be one of"),
     (
         ["add", "--date", "2026-11-20", "--client", "x" * 30],

@@ -35,7 +35,7 @@ def test_done_gives_the_notation_with_its_reason_and_keeps_it(
     first = run_json("add", "--date", "2026-11-10")["id"]
     data = run_json("done", str(first))
     notation = f"{WRITTEN} 2026-11-10. {REASON}"
-    assert data["notations"] == [{"id": first, "notation": notation}]
+    assert data["notations"] == [{"id": first, "notation": notation, "client_ref": None}]
     assert data["items"][0]["notation"] == notation
     assert kept(home, first) == notation
     second = run_json("add", "--date", "2026-11-11")["id"]

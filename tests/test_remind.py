@@ -98,8 +98,9 @@ def test_no_client_reference_reaches_the_endpoint(
         for k, ref in enumerate(refs):
             run("add", "--date", f"2026-11-{10 + k}", "--client", ref)
         report = remind()
-        assert {"breach", "threshold", "tier", "chase"} <= {d["kind"] for d in report["deliveries"]}
-        assert report["sent"] == len(sink.raw) >= 4
+        (delivery,) = report["deliveries"]  # every alert due goes out in one message
+        assert {"breach", "threshold", "tier", "chase"} <= set(delivery["kinds"])
+        assert report["sent"] == len(sink.raw) == 1
     for body in sink.raw:
         for ref in [*refs, "XY77"]:
             assert ref.encode() not in body
@@ -321,3 +322,51 @@ def test_catch_up_block_from_the_saved_sprint(
         assert "the plan: 1 intake, 1 progress note." in sink.messages[0]["message"]
         at(f"{MONDAY}T12:00")
         assert remind()["sent"] == 0
+
+
+def test_schedule_names_the_data_folder_and_remind_refuses_a_folder_without_data(
+    tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "cron home" / "nothing here"
+    monkeypatch.setenv("CAUGHTUP_HOME", str(elsewhere))
+    data = json.loads(run("remind", "--schedule", "--json").stdout)
+    assert f"CAUGHTUP_HOME='{elsewhere}' /" in data["crontab"]  # quoted, then an absolute command
+    assert f'Environment="CAUGHTUP_HOME={elsewhere}"' in data["service"]
+    assert data["service"].split("ExecStart=")[1].startswith("/")
+    result = run("remind")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"caughtup: no caughtup database in {elsewhere}; set CAUGHTUP_HOME to your data folder "
+        "(`caughtup remind --schedule` prints a line that does)\n"
+    )
+    assert not elsewhere.exists()
+
+
+def test_alerts_due_in_one_run_go_out_as_one_message_each_state_once(
+    run: Callable[..., Result], remind: Callable[[], dict[str, Any]], at: Callable[[str], None]
+) -> None:
+    at("2026-11-04T10:00")
+    for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-04", "2026-11-04"):
+        run("add", "--date", day, "--client", "QX7Z")
+    at(f"{MONDAY}T10:00")
+    with serve() as sink:
+        run("config", "notify.urls", sink.url())
+        first = remind()
+        assert first["sent"] == 1 and len(sink.messages) == 1
+        assert first["deliveries"][0]["kinds"] == ["breach", "threshold", "tier"]
+        (message,) = sink.messages
+        assert message["title"] == "caughtup: 3 reminders: 5 notes past the 24-hour rule"
+        lines = message["message"].split("\n\n")
+        assert [line.split(".")[0] for line in lines] == [
+            "5 notes past the 24-hour rule",
+            "Catch up now: 5 notes open",
+            "Backlog now 1 to 3 weeks",
+        ]
+        assert b"QX7Z" not in sink.raw[0]
+        at(f"{MONDAY}T10:30")
+        assert remind()["sent"] == 0  # each state once
+        run("add", "--date", "2026-11-20")
+        at(f"{MONDAY}T11:00")
+        again = remind()
+        assert again["deliveries"][0]["kinds"] == ["breach"]  # only what got worse
+        assert sink.messages[1]["title"] == "6 notes past the 24-hour rule"

@@ -386,3 +386,23 @@ def test_the_private_print_setting_is_the_default(
     assert "Support, first" not in text and "better off without" not in text
     text, _ = _printed(run, tmp_path, flagged, "full", "--full")
     assert "Support, first" in text and "better off without" in text
+
+
+def test_pdf_page_size_follows_the_country_and_the_setting(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    answers_path = answer_file(tmp_path, answers(overload=4))
+
+    def box(country: str, size: str = "auto") -> tuple[int, int]:
+        assert run("config", "locale", country).exit_code == 0
+        assert run("config", "page_size", size).exit_code == 0
+        pdf = tmp_path / f"{country}-{size}.pdf"
+        assert run("selfcheck", "--answers", answers_path, "--pdf", str(pdf)).exit_code == 0
+        (page,) = PdfReader(pdf).pages
+        return round(float(page.mediabox.width)), round(float(page.mediabox.height))
+
+    letter, a4 = (612, 792), (595, 842)
+    assert box("US") == letter and box("CA") == letter
+    assert box("GB") == a4 and box("other") == a4
+    assert box("US", "a4") == a4 and box("DE", "letter") == letter
+    assert run("config", "page_size", "legal").exit_code == 2

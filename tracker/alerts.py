@@ -26,6 +26,9 @@ from tracker.settings import Notify, Settings
 from tracker.words import days_old, hours_rule, join, noun, number_word, plural, with_article
 
 KINDS = ("urgent", "breach", "threshold", "tier", "block", "chase", "selfcheck")
+"""Every alert kind, in the order a message lists them. A new kind is a name here and an `Alert`
+appended in `current_alerts`: sending it in the run's one message, sending it once per level
+(the sent-state) and holding it in quiet hours all follow from that."""
 URGENT_TIERS = (1, 3)  # P1 court or legally sensitive, P3 high-risk: past the rule, said apart
 
 Level = int | str
@@ -298,6 +301,19 @@ def current_alerts(
                 )
             )
     return found
+
+
+def compose(due: Sequence[Alert]) -> tuple[str, str]:
+    """The one message (title, body) for the alerts due in one run, listed in `KINDS` order.
+
+    One alert is sent as it is; several as one message, so a bad morning is one push, not
+    three arriving at once. Built only from the alerts' own counts-only words."""
+    ordered = sorted(due, key=lambda a: KINDS.index(a.kind) if a.kind in KINDS else len(KINDS))
+    if len(ordered) == 1:
+        return ordered[0].title, ordered[0].body
+    title = f"caughtup: {plural(len(ordered), 'reminder')}: {ordered[0].title}"
+    body = "\n\n".join(f"{a.title}. {a.body}" for a in ordered)
+    return title, body
 
 
 def _worse(level: Level, sent: Level | None) -> bool:

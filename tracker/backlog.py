@@ -61,6 +61,7 @@ class Row:
             "breach": self.breach,
             "blocked_on": self.item.blocked_on,
             "past_payer_window": self.past_payer_window,
+            "client_ref": self.item.client_ref,
         }
 
 
@@ -122,8 +123,10 @@ def build(
     tiers: Collection[int] = (),
     note_type: str | None = None,
     by_type: bool = False,
+    client: str | None = None,
 ) -> Backlog:
-    """The backlog from `items` (written ones are ignored), filtered to `tiers` and `note_type`."""
+    """The backlog from `items` (written ones are ignored), filtered to `tiers`, `note_type` and
+    `client` (see `client_filter`)."""
     open_items = [i for i in items if i.written_at is None]
     ordered = rules.triage_order(open_items, settings.rules, now.date())
     all_rows = [row(i, settings, now) for i in ordered]
@@ -132,9 +135,13 @@ def build(
         if not rules.waits_on_others(r.item):
             counts[r.tier] += 1
 
+    refs = client_filter(client, (i.client_ref for i in open_items))
+
     def keep(r: Row) -> bool:
-        return (not tiers or r.tier in tiers) and (
-            note_type is None or r.item.note_type == note_type
+        return (
+            (not tiers or r.tier in tiers)
+            and (note_type is None or r.item.note_type == note_type)
+            and (refs is None or (r.item.client_ref or "").casefold() in refs)
         )
 
     rows = [r for r in all_rows if not rules.waits_on_others(r.item) and keep(r)]
@@ -148,6 +155,18 @@ def build(
             (r.age_days for r in all_rows if not rules.waits_on_others(r.item)), default=None
         ),
     )
+
+
+def client_filter(wanted: str | None, refs: Iterable[str | None]) -> set[str] | None:
+    """The references (casefolded) a client filter keeps; None keeps every item.
+
+    Case is ignored. A reference equal to `wanted` keeps only itself (C7 is not C71); when none
+    is, every reference starting with it is kept (JD finds JD2 and JDX)."""
+    if wanted is None:
+        return None
+    want = wanted.strip().casefold()
+    known = {r.casefold() for r in refs if r}
+    return {want} if want in known else {r for r in known if r.startswith(want)}
 
 
 def due_text(due: datetime) -> str:

@@ -18,7 +18,7 @@ from tracker.models import Item
 from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import Settings
 from tracker.store import Store
-from tracker.words import plural
+from tracker.words import item_name, plural
 
 
 def block_name(block: SprintBlock) -> str:
@@ -74,7 +74,11 @@ class BlockDone:
     after: sp.SprintPlan
 
     def to_json(self) -> dict[str, Any]:
-        notations = [{"id": i.id, "notation": i.notation} for i in self.written if i.notation]
+        notations = [
+            {"id": i.id, "notation": i.notation, "client_ref": i.client_ref}
+            for i in self.written
+            if i.notation
+        ]
         return {
             "block": {
                 "id": self.block.id,
@@ -249,7 +253,9 @@ def show_blocks(store: Store, now: datetime) -> dict[str, Any]:
                 "minutes_spent": b.minutes_spent,
                 "written_ids": b.done_ids or [],
                 "notations": [
-                    {"id": i.id, "notation": i.notation} for i in written if i and i.notation
+                    {"id": i.id, "notation": i.notation, "client_ref": i.client_ref}
+                    for i in written
+                    if i and i.notation
                 ],
             }
         rows.append(row)
@@ -283,7 +289,10 @@ def show_lines(listing: Mapping[str, Any]) -> list[str]:
                 f"  {b['name']}  done {when:%a %d %b %H:%M}: "
                 f"{plural(len(b['written_ids']), 'note')} in {plural(b['minutes_spent'], 'minute')}"
             )
-            lines += [f"      #{n['id']}: {n['notation']}" for n in b["notations"]]
+            lines += [
+                f"      {item_name(n['id'], n.get('client_ref'))}: {n['notation']}"
+                for n in b["notations"]
+            ]
         else:
             mark = "due " if b["state"] == "due" else "    "
             lines.append(f"  {b['name']}  {mark} {b['goal']}")

@@ -11,14 +11,14 @@ applies in one transaction.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import rules as r
 from tracker.errors import FieldError
 from tracker.models import DayLog, Item
 from tracker.settings import Rules
-from tracker.words import agree, plural
+from tracker.words import agree, item_name, plural
 
 if TYPE_CHECKING:  # the store imports this module
     from tracker.store import Store
@@ -93,6 +93,16 @@ def _on(moment: datetime | None, day: date, tz: tzinfo) -> bool:
     return moment is not None and moment.astimezone(tz).date() == day
 
 
+def night_other_day(now: datetime, until: str) -> date | None:
+    """The day before `now` when `now` lies between midnight and `until` (HH:MM), else None.
+
+    A check-in then may well be for the evening just ended: the app asks, the CLI says which
+    day it logged and how to log the other."""
+    if now.time().replace(tzinfo=None) < time.fromisoformat(until):
+        return now.date() - timedelta(days=1)
+    return None
+
+
 def _ids(items: Sequence[Item]) -> list[int]:
     return [i.id or 0 for i in items]
 
@@ -120,6 +130,8 @@ class Reconciled(NamedTuple):
     """Older notes the user marked written that day by hand (done, a block)."""
     anonymous: int
     """Anonymous notes the day holds afterwards."""
+    refs: Mapping[int, str] = {}
+    """The client reference of each cleared note that has one (for the user's own terminal)."""
 
 
 def reconcile(
@@ -172,6 +184,7 @@ def reconcile(
     target = max(0, log.cleared - len(already))
     reopen: list[int] = []
     clear: list[tuple[int, str | None]] = []
+    refs: dict[int, str] = {}
     if len(mine) > target:
         newest_first = sorted(mine, key=lambda i: (i.session_date, i.id or 0), reverse=True)
         reopen = _ids(newest_first[: len(mine) - target])
@@ -189,6 +202,8 @@ def reconcile(
         for item in pick:
             late = r.is_late_entry(item, at, rules, tz)
             clear.append((item.id or 0, r.late_entry_notation(item, at, rules) if late else None))
+            if item.client_ref:
+                refs[item.id or 0] = item.client_ref
     return Reconciled(
         log=log._replace(cleared=len(already) + target, logged_at=now),
         at=at,
@@ -201,6 +216,7 @@ def reconcile(
         reopen=reopen,
         already=len(already),
         anonymous=room,
+        refs=refs,
     )
 
 
@@ -217,7 +233,9 @@ def outcome(change: Reconciled, now: datetime) -> dict[str, Any]:
         "marked_written": len(change.write) + change.new_written + len(change.clear),
         "written_at": change.at,
         "backfilled": change.at != now,
-        "notations": [{"id": i, "notation": n} for i, n in change.clear if n],
+        "notations": [
+            {"id": i, "notation": n, "client_ref": change.refs.get(i)} for i, n in change.clear if n
+        ],
     }
 
 
@@ -344,5 +362,8 @@ def result_lines(result: Mapping[str, Any], day: date) -> list[str]:
         )
     if result["notations"]:
         lines.append("Late entries: paste each notation at the top of its note in the record:")
-        lines += [f"  #{row['id']}: {row['notation']}" for row in result["notations"]]
+        lines += [
+            f"  {item_name(row['id'], row.get('client_ref'))}: {row['notation']}"
+            for row in result["notations"]
+        ]
     return lines

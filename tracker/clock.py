@@ -62,6 +62,22 @@ def now(tz: tzinfo) -> datetime:
     return datetime.now(tz)
 
 
+# The one reading of a session's clock time, for a typed option and an EHR cell alike.
+TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p")
+TIME_HINT = "a time like 14:00, 9:00 or 2:00 PM"
+
+
+def clock_time(text: str) -> time:
+    """A time of day as people write it (9:00, 09:00, 14:00:00, 2:00 PM, 2pm); ValueError if not."""
+    cleaned = " ".join(text.split()).upper()
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).time()
+        except ValueError:
+            continue
+    raise ValueError(f"must be {TIME_HINT}")
+
+
 def local_moment(day: date, at: time | None, tz: tzinfo) -> datetime:
     """The aware moment of a local wall-clock time; a date alone means the end of that day."""
     if at is None:

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, StringConstraints, ValidationError
 
 from tracker import backups
 from tracker.checkin import placement_words
-from tracker.clock import DATE_RANGE, date_in_range, to_utc_text
+from tracker.clock import DATE_RANGE, clock_time, date_in_range, to_utc_text
 from tracker.errors import FieldError, InputError
 from tracker.files import read_input
 from tracker.importer import _csv_rows
@@ -45,7 +45,6 @@ FIELDS: dict[str, str] = {
 }
 YES = {"1", "y", "yes", "true", "x", "✓"}
 NO = {"", "0", "n", "no", "false"}
-TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p")
 
 
 def parse_map(specs: tuple[str, ...]) -> dict[str, str]:
@@ -97,12 +96,7 @@ def field_types(date_format: str, note_types: Sequence[str], today: date) -> dic
     def session_time(text: str) -> time | None:
         if not text:
             return None
-        for fmt in TIME_FORMATS:
-            try:
-                return datetime.strptime(text.upper(), fmt).time()
-            except ValueError:
-                continue
-        raise ValueError("must be a time like 14:00 or 2:00 PM")
+        return clock_time(text)
 
     def note_type(text: str) -> str:
         if not text:

@@ -29,6 +29,7 @@ READ_TIMEOUT_S = 10.0
 TEST_TITLE = "caughtup test"
 TEST_BODY = "If you can read this, caughtup reminders reach you here."
 LOCK_NAME = "remind.lock"
+KIND_SEPARATOR = ","  # a delivery of one message carrying several alerts: "breach,threshold"
 _URLISH = re.compile(r"\b[a-z][a-z0-9+.-]*://\S*", re.IGNORECASE)
 
 
@@ -128,6 +129,7 @@ def delivery_json(d: Delivery) -> dict[str, Any]:
     return {
         "at": d.at.isoformat(timespec="seconds"),
         "kind": d.kind,
+        "kinds": d.kind.split(KIND_SEPARATOR),
         "target": d.target,
         "ok": d.ok,
         "error": d.error,
@@ -175,12 +177,13 @@ def remind(
         evaluation = evaluate(store.sent_state(ch))
         due.update({a.kind: a for a in evaluation.send + evaluation.held})
         delivered: list[str] = []
-        for alert in evaluation.send:
-            error = send(url, alert.title, alert.body, timeout)
-            report.deliveries.append(Delivery(now, alert.kind, ch, mask(url), error is None, error))
-            if error is not None:
-                break  # the rest wait for the next run rather than each waiting for a timeout
-            delivered.append(alert.kind)
+        if evaluation.send:  # everything due goes out as one message; it fails or lands whole
+            kinds = [a.kind for a in evaluation.send]
+            title, body = alerts.compose(evaluation.send)
+            error = send(url, title, body, timeout)
+            kind = KIND_SEPARATOR.join(kinds)
+            report.deliveries.append(Delivery(now, kind, ch, mask(url), error is None, error))
+            delivered = kinds if error is None else []
         store.save_sent_state(ch, evaluation.state_after(delivered))
     store.record_deliveries(report.deliveries)
     store.forget_channels(channel(u) for u in urls)
@@ -208,7 +211,14 @@ def describe(d: Delivery | None, now: datetime) -> str:
     if d is None:
         return "No notification sent yet."
     when = f"{d.at:%H:%M}" if d.at.date() == now.date() else f"{d.at:%a %d %b %H:%M}"
-    what = "test message" if d.kind == "test" else f"{d.kind} reminder"
+    kinds = d.kind.split(KIND_SEPARATOR)
+    what = (
+        "test message"
+        if d.kind == "test"
+        else f"{kinds[0]} reminder"
+        if len(kinds) == 1
+        else f"message of {len(kinds)} reminders ({', '.join(kinds)})"
+    )
     if d.ok:
         return f"Last notification: {what} delivered {when} to {d.target}."
     retry = "" if d.kind == "test" else "; it is retried on the next run"

@@ -168,20 +168,30 @@ def _plain(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
-def pdf_bytes(s: Summary, created: datetime | None = None) -> bytes:
-    """A one-page A4 PDF; the type shrinks a step at a time until everything fits one page."""
+LETTER_COUNTRIES = ("US", "CA")  # where Letter paper is the norm among caughtup's countries
+
+
+def page_format(page_size: str, country: str) -> str:
+    """The paper to print on (fpdf2's name): the setting, or for "auto" the country's norm."""
+    if page_size == "auto":
+        return "Letter" if country.upper() in LETTER_COUNTRIES else "A4"
+    return "Letter" if page_size == "letter" else "A4"
+
+
+def pdf_bytes(s: Summary, created: datetime | None = None, paper: str = "A4") -> bytes:
+    """A one-page PDF on `paper`; the type shrinks a step at a time until everything fits."""
     for scale in (1.0, 0.92, 0.85, 0.78, 0.7):
-        data, pages = _render(s, scale, created)
+        data, pages = _render(s, scale, created, paper)
         if pages == 1:
             break
     return data
 
 
-def _render(s: Summary, k: float, created: datetime | None) -> tuple[bytes, int]:
+def _render(s: Summary, k: float, created: datetime | None, paper: str) -> tuple[bytes, int]:
     from fpdf import FPDF  # fpdf2 costs ~120 ms to import: only when printing
     from fpdf.enums import XPos, YPos
 
-    pdf = FPDF(format="A4")
+    pdf = FPDF(format=paper)
     pdf.set_margins(16, 14, 16)
     pdf.set_auto_page_break(True, margin=12)
     pdf.set_title(_plain(f"{s.title}, {s.date_text}"))
@@ -294,9 +304,12 @@ def _render(s: Summary, k: float, created: datetime | None) -> tuple[bytes, int]
     return bytes(pdf.output()), pdf.pages_count
 
 
-def write_pdf(path: Path, s: Summary, home: Path, created: datetime | None = None) -> Path:
-    """Print the summary to `path`, owner-only (`home`: the data folder, see `files`)."""
-    return write_output(path, pdf_bytes(s, created), home)
+def write_pdf(
+    path: Path, s: Summary, home: Path, created: datetime | None = None, paper: str = "A4"
+) -> Path:
+    """Print the summary to `path` on `paper` (see `page_format`), owner-only (`home`: the data
+    folder, see `files`)."""
+    return write_output(path, pdf_bytes(s, created, paper), home)
 
 
 def write_markdown(path: Path, s: Summary, home: Path) -> Path:

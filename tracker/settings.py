@@ -50,6 +50,7 @@ BLOCKERS = ("result", "referral", "coding_query", "doc_gap", "other")
 OWN_BLOCKERS = ("coding_query",)
 WITHIN_TIER = ("payer_window", "recent", "oldest")
 STRATEGIES = ("risk", "recent")
+PAGE_SIZES = ("auto", "letter", "a4")
 
 # Lists and tables are typed Sequence and Mapping: a default is one object that every Settings
 # shares, so nothing may change one in place (mypy holds to it); `set_value` makes new ones.
@@ -146,6 +147,10 @@ class Settings(NamedTuple):
     """Whether first-run onboarding is done."""
     private_print: bool = False
     """Print self-check summaries without the safety answers by default (--private)."""
+    night_until: Annotated[str, AfterValidator(clock_time)] = "04:00"
+    """Until this time after midnight a check-in asks (app) or says (CLI) which day it is for."""
+    page_size: Annotated[str, OneOf(PAGE_SIZES)] = "auto"
+    """PDF page size: auto (Letter for locale US or CA, A4 elsewhere), letter or a4."""
     rules: Rules = Rules()
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
@@ -178,8 +183,23 @@ def all_keys() -> list[str]:
 
 
 def _known(key: str) -> None:
-    if key not in all_keys():
-        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(all_keys())}")
+    keys = all_keys()
+    if key not in keys:
+        guess = did_you_mean(key, keys)
+        if guess:
+            raise InputError(f"unknown setting {key!r}; did you mean {guess}?")
+        raise InputError(f"unknown setting {key!r}; valid keys: {', '.join(keys)}")
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    """The one of `choices` closest to a mistyped `word`, when one is close enough."""
+    import difflib  # only on a typo: ~2 ms
+
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.8)
+    if not found and "." not in word:  # `treshold` for rules.threshold: match the last part
+        tails = {c.rpartition(".")[2]: c for c in choices}
+        found = [tails[t] for t in difflib.get_close_matches(word, list(tails), n=1, cutoff=0.75)]
+    return found[0] if found else None
 
 
 def get_value(settings: Settings, key: str) -> Any:

@@ -163,17 +163,27 @@ class Pairs:
         )
 
 
-def time_zone(value: str) -> str:
+def time_zone(value: str, info: ValidationInfo) -> str:
+    """An IANA region name (America/New_York) when typed; a file's older value (EST) still opens."""
     if value:
         from zoneinfo import ZoneInfo
+
+        from tracker import zones
 
         try:
             ZoneInfo(value)
         except (ValueError, KeyError, OSError):
+            known = False
+        else:
+            known = True
+        if not known or ((info.context or {}).get("typed") and not zones.is_region(value)):
+            guess = zones.suggest(value)
+            if guess:
+                raise ValueError(f"an IANA region name; for {value} use {guess}")
             raise ValueError(
                 "an IANA time zone such as Europe/Dublin or America/Chicago, or empty for the "
                 "system's"
-            ) from None
+            )
     return value
 
 

@@ -190,3 +190,10 @@ def premise(plan: PlanFacts, inflow_source: str, rules: RuleHours) -> tuple[str,
         f"over the last 4 weeks {about(measured)} notes a week slipped past "
         f"{plural(rules.rule_hours, 'hour')}; at that rate {then}"
     )
+
+
+def item_name(item_id: int | None, client_ref: str | None) -> str:
+    """An item as the user's own terminal names it: `#12 (C7)`, so they know which chart it is.
+
+    Only for the user's screen: notifications, summaries and PDFs never name a client."""
+    return f"#{item_id} ({client_ref})" if client_ref else f"#{item_id}"

@@ -14,7 +14,8 @@ def _line(row: backlog_mod.Row) -> str:
     marks = ", ".join(row.marks)
     return (
         f"{row.item.id:>5}  P{row.tier}  {row.item.note_type:<14} {backlog_mod.session_text(row.item):<16} "
-        f"{row.age_days:>3}d  {backlog_mod.due_text(row.due):<16}  {marks}"
+        f"{row.age_days:>3}d  {backlog_mod.due_text(row.due):<16}  {row.item.client_ref or '':<8}  "
+        f"{marks}"
     ).rstrip()
 
 
@@ -29,7 +30,9 @@ def human_lines(log: backlog_mod.Backlog, by_type: bool, filtered: bool) -> list
         )
     lines.append("")
     if log.rows:
-        lines.append(f"{'ID':>5}  P   {'Type':<14} {'Session':<16} {'Age':>4}  {'Due':<16}  Marks")
+        lines.append(
+            f"{'ID':>5}  P   {'Type':<14} {'Session':<16} {'Age':>4}  {'Due':<16}  {'Client':<8}  Marks"
+        )
         current = None
         for row in log.rows:
             if by_type and row.item.note_type != current:
@@ -46,9 +49,11 @@ def human_lines(log: backlog_mod.Backlog, by_type: bool, filtered: bool) -> list
         for row in log.blocked:
             chase = "  chase it" if row.chase else ""
             lines.append(
-                f"{row.item.id:>5}  P{row.tier}  {row.item.note_type:<14} "
-                f"on {row.item.blocked_on:<13} {row.age_days:>3}d old, "
-                f"waiting {row.waiting_days}d{chase}"
+                (
+                    f"{row.item.id:>5}  P{row.tier}  {row.item.note_type:<14} "
+                    f"on {row.item.blocked_on:<13} {row.age_days:>3}d old, "
+                    f"waiting {row.waiting_days}d{chase}  {row.item.client_ref or ''}"
+                ).rstrip()
             )
     return lines
 
@@ -62,9 +67,21 @@ def human_lines(log: backlog_mod.Backlog, by_type: bool, filtered: bool) -> list
     help="Only triage tier 1-5 (P1 court/legal ... P5 admin); repeat for several.",
 )
 @click.option("--type", "note_type", type=NoteTypeType(), help="Only this note type.")
+@click.option(
+    "--client",
+    metavar="REF",
+    help="Only this client's notes: case ignored; REF also finds references starting with it "
+    "when none is exactly REF (JD finds JD2).",
+)
 @click.option("--by-type", is_flag=True, help="Group by note type, to write in one mental mode.")
 @json_option
-def backlog(tiers: tuple[int, ...], note_type: str | None, by_type: bool, as_json: bool) -> None:
+def backlog(
+    tiers: tuple[int, ...],
+    note_type: str | None,
+    client: str | None,
+    by_type: bool,
+    as_json: bool,
+) -> None:
     """List open notes in triage order with age, due time and marks; blocked ones apart.
 
     Order: P1 court/legal, P2 billed, P3 high-risk, P4 routine, P5 admin; inside a tier as the
@@ -79,8 +96,9 @@ def backlog(tiers: tuple[int, ...], note_type: str | None, by_type: bool, as_jso
         tiers=set(tiers),
         note_type=note_type,
         by_type=by_type,
+        client=client,
     )
     if as_json:
         emit_json(log.to_json())
     else:
-        click.echo("\n".join(human_lines(log, by_type, bool(tiers or note_type))))
+        click.echo("\n".join(human_lines(log, by_type, bool(tiers or note_type or client))))

@@ -87,6 +87,13 @@ def log(
     if after_hours:
         message += f", {after_hours} min after hours"
     click.echo(message + ".")
+    other = None if day else checkin.night_other_day(now, ws.settings.night_until)
+    if other is not None:
+        click.echo(
+            f"It is {now:%H:%M}, so this is {entry.day:%a %d %b}'s check-in; for "
+            f"{other:%a %d %b}, log again with --date {other.isoformat()} (and clear this one "
+            "with --sessions 0 --written 0)."
+        )
     for line in checkin.result_lines(result, entry.day):
         click.echo(line)
     if sessions and open_today == 0:

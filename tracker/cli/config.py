@@ -17,8 +17,13 @@ def shown(key: str, value: Any) -> Any:
     return value
 
 
+def complete_key(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Setting keys for shell completion (`caughtup config rules.<TAB>`)."""
+    return [k for k in settings.all_keys() if k.startswith(incomplete)]
+
+
 @click.command()
-@click.argument("key", required=False)
+@click.argument("key", required=False, shell_complete=complete_key)
 @click.argument("value", required=False)
 @json_option
 def config(key: str | None, value: str | None, as_json: bool) -> None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker import files
 from tracker.cli.options import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
-from tracker.paths import DB_NAME
+from tracker.paths import BACKUP_DIR, DB_NAME
+
+if TYPE_CHECKING:
+    from tracker.backups import Copy
+    from tracker.workspace import Workspace
 from tracker.words import plural
 
 
@@ -180,8 +185,14 @@ def import_(
     type=click.Path(path_type=Path),
     help="Where to write the copy (default: a new file in the data folder's backups/).",
 )
+@click.option(
+    "--list",
+    "listing",
+    is_flag=True,
+    help="List the copies in backups/, newest first, numbered for `caughtup restore N`.",
+)
 @json_option
-def backup(out: Path | None, as_json: bool) -> None:
+def backup(out: Path | None, listing: bool, as_json: bool) -> None:
     """Make a consistent copy of the database, safe while the app is running.
 
     Refused for a database that fails SQLite's check. Copies in backups/ are pruned by the
@@ -190,6 +201,11 @@ def backup(out: Path | None, as_json: bool) -> None:
     from tracker import backups
 
     ws = workspace()
+    if listing:
+        if out is not None:
+            raise InputError("give --list or --out, not both")
+        _list_backups(backups.copies(ws.home), ws, as_json)
+        return
     pruned: list[Path] = []
     if out is not None:
         output_path("--out", out, ws)
@@ -206,18 +222,77 @@ def backup(out: Path | None, as_json: bool) -> None:
             click.echo(f"Removed {len(pruned)} older backups (caughtup config backups.keep_last).")
 
 
+def _list_backups(found: list[Copy], ws: Workspace, as_json: bool) -> None:
+    rows = [
+        {
+            "number": n,
+            "path": str(c.path),
+            "made": c.made.astimezone(ws.tz).isoformat(timespec="seconds"),
+            "kind": c.kind,
+            "bytes": _size(c.path),
+        }
+        for n, c in enumerate(found, 1)
+    ]
+    if as_json:
+        emit_json({"backups": rows})
+        return
+    if not rows:
+        click.echo(f"No backups in {ws.home / BACKUP_DIR} yet; `caughtup backup` makes one.")
+        return
+    for n, c in enumerate(found, 1):
+        click.echo(
+            f"{n:>3}  {c.made.astimezone(ws.tz):%a %d %b %Y %H:%M}  "
+            f"{_size(c.path) / 1024:>8.0f} KiB  {c.kind:<14} {c.path.name}"
+        )
+    click.echo("Put one back with `caughtup restore N` (N from this list) or a file's path.")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # pruned by another caughtup meanwhile
+        return 0
+
+
+def _chosen(source: str, home: Path) -> Path:
+    """A backup to restore: a file's path, or a number from `caughtup backup --list`."""
+    from tracker import backups
+
+    path = Path(source)
+    if source.isdigit() and not path.exists():
+        found = backups.copies(home)
+        number = int(source)
+        if not 1 <= number <= len(found):
+            raise InputError(
+                f"FILE {source} is not a number from `caughtup backup --list` "
+                f"(1 to {len(found)}) or an existing file"
+                if found
+                else f"FILE {source}: there are no backups to choose from; give a file's path"
+            )
+        return found[number - 1].path
+    if not path.is_file():
+        raise InputError(f"FILE {source} does not exist; give a backup file or a number from "
+                         "`caughtup backup --list`")  # fmt: skip
+    return path
+
+
 @click.command()
-@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("source", metavar="FILE|N")
+@click.option("--yes", is_flag=True, help="Restore a backup chosen by number without asking.")
 @json_option
-def restore(source: Path, as_json: bool) -> None:
-    """Put a backup back: checks it first, and backs up the current database before."""
+def restore(source: str, yes: bool, as_json: bool) -> None:
+    """Put a backup back: a file, or N from `caughtup backup --list`. Checks it first, and backs
+    up the current database before."""
     from tracker import backups
     from tracker.workspace import Workspace
 
     ws = Workspace()
-    _not_the_database(source, ws.home, "FILE")
-    report = backups.restore(ws.home, ws.tz, source)
+    chosen = _chosen(source, ws.home)
+    if chosen != Path(source) and not yes:
+        click.confirm(f"Restore {chosen.name}?", abort=True, err=True)
+    _not_the_database(chosen, ws.home, "FILE")
+    report = backups.restore(ws.home, ws.tz, chosen)
     if as_json:
         emit_json(report)
     else:
-        click.echo(f"Restored {source}; the database before it is in {report['previous']}")
+        click.echo(f"Restored {chosen}; the database before it is in {report['previous']}")

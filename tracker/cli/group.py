@@ -47,6 +47,18 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0])
+        if name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            from tracker.settings import did_you_mean
+
+            guess = did_you_mean(name, sorted(COMMANDS))
+            known = f"did you mean `caughtup {guess}`?" if guess else "see `caughtup --help`"
+            raise click.ClickException(f"No such command {name!r}; {known}")
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
         if target is None:

@@ -25,7 +25,7 @@ from tracker.cli.options import (
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.settings import BLOCKERS
-from tracker.words import plural
+from tracker.words import item_name, plural
 
 
 class NoteTypeType(click.ParamType[str, Any]):
@@ -166,7 +166,11 @@ def check_from_memory(items: Sequence[Item], from_memory: bool) -> None:
 
 def notations_json(finished: Sequence[Item]) -> list[dict[str, Any]]:
     """The `notations` of a command's JSON: each late note's id and notation."""
-    return [{"id": i.id, "notation": i.notation} for i in finished if i.notation]
+    return [
+        {"id": i.id, "notation": i.notation, "client_ref": i.client_ref}
+        for i in finished
+        if i.notation
+    ]
 
 
 @click.command()
@@ -210,18 +214,23 @@ def done(
             )
 
         finished = ws.store.mark_done(list(ids), moment, notate)
-    out = [
-        {"id": item.id, "late_entry": item.notation is not None, "notation": item.notation}
-        for item in finished
-    ]
     if as_json:
+        out = [
+            {
+                "id": item.id,
+                "late_entry": item.notation is not None,
+                "notation": item.notation,
+                "client_ref": item.client_ref,
+            }
+            for item in finished
+        ]
         emit_json({"items": out, "notations": notations_json(finished)})
         return
-    for row in out:
-        click.echo(f"{row['id']}  written")
-        if row["notation"]:
-            click.echo(f"    late entry, paste into the record:\n    {row['notation']}")
-    click.echo(f"{plural(len(out), 'note')} done. Each one is progress.")
+    for item in finished:
+        click.echo(f"{item_name(item.id, item.client_ref)}  written")
+        if item.notation:
+            click.echo(f"    late entry, paste into the record:\n    {item.notation}")
+    click.echo(f"{plural(len(finished), 'note')} done. Each one is progress.")
 
 
 class BlockerType(click.ParamType[str, Any]):

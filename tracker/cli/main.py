@@ -17,6 +17,11 @@ from typing import NoReturn
 from tracker.cli.errors import user_errors
 
 STATUS_FLAGS = {"--json", "--short"}
+COMPLETE_VAR = "_CAUGHTUP_COMPLETE"  # click's name for it: `_{PROG}_COMPLETE`
+NOT_A_TERMINAL = (
+    "the app needs a terminal and the output goes elsewhere; run a command instead, such as "
+    "`caughtup status` (`caughtup --help` lists them)"
+)
 
 
 def main() -> None:
@@ -24,7 +29,11 @@ def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["status"] and set(args[1:]) <= STATUS_FLAGS:
         _fast_status(as_json="--json" in args, short="--short" in args)
-    if not args:  # the app: its first screen has a 400 ms budget, click would take 20 of it
+    completing = COMPLETE_VAR in os.environ  # the shell asks for its completion script
+    if not args and not completing and not sys.stdout.isatty():
+        _no_terminal()
+    if not args and not completing:
+        # The app: its first screen has a 400 ms budget, click would take 20 of it.
         # Starting Textual allocates a few hundred thousand objects that live as long as the app;
         # the cycle collector walking them as they appear costs ~30 ms of the first screen. The
         # app turns it back on once that screen is painted (CaughtupApp.on_mount).
@@ -42,11 +51,30 @@ def main() -> None:
 
     from tracker.cli.group import COMMANDS, cli
 
-    if args[0] in COMMANDS:
+    if args and args[0] in COMMANDS:
         import_module(COMMANDS[args[0]].partition(":")[0])
     gc.freeze()
     gc.enable()
     cli.main(prog_name="caughtup")
+
+
+def _no_terminal() -> NoReturn:
+    """Bare `caughtup` writing to a pipe, a file or cron's mail, where the app's escape codes
+    would land: one line says what to run instead (a damaged database is said first, as the app
+    would). Exit 2, as for any usage error: a script that ran it by mistake sees nothing was done.
+    """
+    from tracker.paths import DB_NAME
+    from tracker.workspace import Workspace
+
+    ws = Workspace()
+    if (ws.home / DB_NAME).exists():  # never create a database only to say this
+        with user_errors():
+            try:
+                ws.store  # noqa: B018 - opening it checks it
+            finally:
+                ws.close()
+    print(f"caughtup: {NOT_A_TERMINAL}", file=sys.stderr)
+    sys.exit(2)
 
 
 def _fast_status(*, as_json: bool, short: bool) -> NoReturn:

@@ -11,7 +11,7 @@ import click
 
 from tracker import files
 from tracker.cli.output import json_text
-from tracker.clock import DATE_RANGE, date_in_range
+from tracker.clock import DATE_RANGE, TIME_HINT, clock_time, date_in_range
 from tracker.errors import InputError
 from tracker.workspace import Workspace
 
@@ -61,16 +61,17 @@ class DateType(click.ParamType[date, Any]):
 
 
 class TimeType(click.ParamType[time, Any]):
+    """A session's clock time, read as an EHR import reads it (9:00, 14:00, 2:00 PM)."""
+
     name = "HH:MM"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> time:
-        text = str(value).strip()
+        if isinstance(value, time):
+            return value
         try:
-            if len(text) != 5 or text[2] != ":":
-                raise ValueError
-            return time.fromisoformat(text)
+            return clock_time(str(value))
         except ValueError:
-            self.fail(f"{_opt(param)} must be a time as HH:MM (24-hour), got {value!r}")
+            self.fail(f"{_opt(param)} must be {TIME_HINT}, got {value!r}")
 
 
 class DateTimeType(click.ParamType[datetime, Any]):

@@ -24,7 +24,7 @@ from tracker.cli.options import (
 from tracker.errors import InputError
 from tracker.planner import Plan, target_advice
 from tracker.settings import STRATEGIES, Rules
-from tracker.words import agree, day, plural
+from tracker.words import agree, day, item_name, plural
 
 MAX_SHOWN = 12
 
@@ -283,7 +283,10 @@ def done(
             f"{plural(len(late), 'note')} {agree(len(late), 'is a late entry', 'are late entries')}"
             f"; paste each notation at the top of its note (`{SHOW_COMMAND}` lists them again):"
         )
-        lines += [f"  #{row['id']}: {row['notation']}" for row in late[:MAX_NOTATIONS]]
+        lines += [
+            f"  {item_name(row['id'], row['client_ref'])}: {row['notation']}"
+            for row in late[:MAX_NOTATIONS]
+        ]
         if len(late) > MAX_NOTATIONS:
             lines.append(f"  … and {len(late) - MAX_NOTATIONS} more")
     after = result.after

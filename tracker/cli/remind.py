@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import sys
@@ -13,6 +12,7 @@ import click
 from tracker import notifier
 from tracker.cli.options import emit_json, json_option, workspace
 from tracker.errors import InputError
+from tracker.paths import DB_NAME
 from tracker.records import Delivery
 
 HOLD_WORDS = {"quiet_hours": "quiet hours", "weekend": "weekend"}
@@ -30,12 +30,15 @@ def command_path() -> str:
     return f"{shlex.quote(sys.executable)} -m tracker"
 
 
-def schedule_texts() -> dict[str, str]:
-    """A crontab line and a systemd user service + timer pair that run `remind` every 30 min."""
+def schedule_texts(home: Path) -> dict[str, str]:
+    """A crontab line and a systemd user service + timer pair that run `remind` every 30 min.
+
+    Both name the command by its absolute path and the data folder `home`: cron and systemd
+    start with a bare environment, where the default folder may not be the one in use."""
     command = f"{command_path()} remind"
-    home = os.environ.get("CAUGHTUP_HOME")
-    cron_env = f"CAUGHTUP_HOME={shlex.quote(home)} " if home else ""
-    unit_env = f'Environment="CAUGHTUP_HOME={home}"\n' if home else ""
+    folder = str(home.expanduser().absolute())
+    cron_env = f"CAUGHTUP_HOME={shlex.quote(folder)} "
+    unit_env = f'Environment="CAUGHTUP_HOME={folder}"\n'
     return {
         "command": command,
         "crontab": f"*/30 * * * * {cron_env}{command} >/dev/null 2>&1",
@@ -59,8 +62,8 @@ def schedule_texts() -> dict[str, str]:
     }
 
 
-def print_schedule(as_json: bool) -> None:
-    texts = schedule_texts()
+def print_schedule(home: Path, as_json: bool) -> None:
+    texts = schedule_texts(home)
     if as_json:
         emit_json(texts)
         return
@@ -77,9 +80,10 @@ def print_schedule(as_json: bool) -> None:
 
 
 def delivery_line(d: Delivery) -> str:
+    kinds = d.kind.replace(notifier.KIND_SEPARATOR, ", ")
     if d.ok:
-        return f"  {d.target}  {d.kind}: delivered"
-    return f"  {d.target}  {d.kind}: FAILED, {d.error}"
+        return f"  {d.target}  {kinds}: delivered"
+    return f"  {d.target}  {kinds}: FAILED, {d.error}"
 
 
 @click.command()
@@ -98,17 +102,25 @@ def remind(schedule: bool, as_json: bool) -> None:
     only when it gets worse; quiet hours and weekends hold them until the next allowed run. A failed
     delivery is recorded and retried on the next run and still exits 0; bad settings exit 2.
     """
-    if schedule:
-        print_schedule(as_json)
-        return
     ws = workspace()
+    if schedule:
+        print_schedule(ws.home, as_json)
+        return
+    settings = ws.settings  # bad settings are said first: they are the likelier fix
+    if not (ws.home / DB_NAME).is_file():
+        # Under cron's bare environment a missing CAUGHTUP_HOME points at another folder: a new
+        # empty database there would make every later run "nothing to send", silently.
+        raise InputError(
+            f"no caughtup database in {ws.home}; set CAUGHTUP_HOME to your data folder "
+            "(`caughtup remind --schedule` prints a line that does)"
+        )
     now = ws.now()
     with notifier.run_lock(ws.home) as mine:
         if not mine:
-            report = notifier.Report(now, len(ws.settings.notify.urls), [], [], None, None)
+            report = notifier.Report(now, len(settings.notify.urls), [], [], None, None)
             report.busy = True
         else:
-            report = notifier.remind(ws.store, ws.settings, now)
+            report = notifier.remind(ws.store, settings, now)
     if as_json:
         emit_json(report.to_json())
         return

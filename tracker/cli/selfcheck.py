@@ -110,7 +110,8 @@ def selfcheck(
     )
     written = []
     if pdf_file is not None:
-        written.append(report.write_pdf(pdf_file, printed, ws.home, now))
+        paper = report.page_format(ws.settings.page_size, ws.settings.locale)
+        written.append(report.write_pdf(pdf_file, printed, ws.home, now, paper))
     if md_file is not None:
         written.append(report.write_markdown(md_file, printed, ws.home))
     if as_json:
