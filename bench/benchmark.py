@@ -433,7 +433,9 @@ F3, DOWN = b"\x1bOR", b"\x1b[B"
 MOVES = 40
 
 
-def backlog_screen(argv: list[str], env: dict[str, str], what: str) -> tuple[float, float, str | None]:
+def backlog_screen(
+    argv: list[str], env: dict[str, str], what: str
+) -> tuple[float, float, str | None]:
     """The TUI in a pty, from Today to the Backlog screen (F3): ms until the table shows after
     the key ("shown"), or the app's CPU ms per cursor move down the table ("move": its own
     work, from /proc, apart from the terminal's drawing)."""

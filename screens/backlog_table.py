@@ -9,6 +9,7 @@ backlog's length.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from rich.text import Text
 
 from tracker import backlog
@@ -101,4 +102,3 @@ def entry_cells(entry: Entry, keys: Sequence[str]) -> Cells:
 def matches(ref: str | None, query: str) -> bool:
     """Whether a client reference holds the searched text (any case; an empty search: all)."""
     return not query or query.casefold() in (ref or "").casefold()
-
