@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from screens.app import CaughtupApp, make_app
 from screens.backlog import BacklogScreen
@@ -75,9 +75,19 @@ async def test_add_an_item_mark_it_done_and_copy_the_notation(
             "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-17."
             " Reason: Documentation delayed due to caseload volume."
         )
-        assert notation in str(app.screen.query_one("#late-notation").render())
+        assert app.screen.query_one("#late-notation", TextArea).text == notation
         await pilot.press("c")
         assert app.clipboard == notation
+        # No terminal confirms OSC 52: never "copied"; `s` saves it, owner-only, path said.
+        await pilot.press("s")
+        await settle(app, pilot)
+        saved = list((home / "reports").glob("late-entry-1-*.txt"))
+        assert len(saved) == 1 and saved[0].read_text() == notation + "\n"
+        assert saved[0].stat().st_mode & 0o777 == 0o600
+        words = [n.message for n in app._notifications]
+        assert any("Sent to the terminal's clipboard" in w for w in words)
+        assert any(str(saved[0]) in w for w in words)
+        assert not any("copied" in w.lower() for w in words)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and row_keys(screen) == []
