@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from screens.tick import Tick
 from tracker.errors import InputError
 from tracker.settings import check_reason
 
@@ -79,7 +80,7 @@ class MarkDone(ModalScreen[Marked | None]):
                 )
                 yield Input(self.reason, id="done-reason", compact=True, placeholder="no reason")
                 if self.high_risk:
-                    yield Checkbox("Reconstructed from memory", id="done-memory", compact=True)
+                    yield Tick("Reconstructed from memory", id="done-memory", compact=True)
             yield Static("", id="done-error")
             with Horizontal(id="done-buttons"):
                 yield Button("Mark written", id="done-yes", variant="primary", compact=True)
