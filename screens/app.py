@@ -188,6 +188,9 @@ class CaughtupApp(App[str | None]):
         self.history = [m for m in self.history if m != self.current_mode][-10:]
         self.history.append(self.current_mode)
         self.switch_mode(mode)
+        arrive = getattr(self.screen, "arrive", None)
+        if callable(arrive):  # Today puts the cursor in its first empty field
+            self.call_after_refresh(arrive)
 
     async def action_back(self) -> None:
         """Leave a text field, close a dialog, or return to the previous screen."""

@@ -126,6 +126,13 @@ class TodayScreen(Workplace, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#sessions", Input).focus()
 
+    def arrive(self) -> None:
+        """Arriving from another screen (its key): the cursor in the first empty field, so a
+        number typed lands there (the first field when all are filled). Help closing, or a
+        dialog, leaves the cursor where Escape left it."""
+        fields = [self.query_one(f"#{name}", Input) for name, _, _ in FIELDS]
+        next((f for f in fields if not f.value.strip()), fields[0]).focus()
+
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self._shown:
             # The first resume comes right after compose, whose widgets were just styled and
