@@ -179,6 +179,14 @@ class TodayScreen(Workplace, Screen[None]):
         name = event.input.id or ""
         if event.value != self.shown.get(name):
             self.edited.add(name)
+        error = self.query_one("#checkin-error", Static)
+        if str(error.render()).strip():  # an error shown goes once the form is right again
+            try:
+                entry = self._read_form(self.day)
+                checkin.validate(entry, entry.day)
+            except InputError:
+                return
+            error.update("")
 
     def _show_status(self, glance: Glance) -> None:
         ws = workspace(self)

@@ -58,6 +58,9 @@ async def test_bad_value_shows_error_and_saves_nothing(
             "Notes written same day 5 is more than Sessions held 3; same-day notes are for "
             "today's sessions (count older notes with Backlog notes cleared)"
         )
+        await pilot.press("backspace", "2")  # fixed: the old error goes
+        await pilot.pause()
+        assert str(app.screen.query_one("#checkin-error").render()).strip() == ""
     assert run_json("status")["outstanding"] == 0
 
 
