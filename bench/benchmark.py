@@ -71,6 +71,8 @@ class Case:
     failure: str | None = None
     peer: dict[str, str] | None = None
     """Another program's environment: `argv` is then its whole command, timed for comparison."""
+    screen: str | None = None
+    """A Backlog-screen case of the TUI (`backlog_screen`): "shown" or "move"."""
 
 
 def main() -> int:
@@ -258,6 +260,8 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
             before=fresh_home,
         ),
         Case("TUI first screen", [], main_home, 400, 45),
+        Case(f"Backlog screen ({plan_items:,} open)", [], plan_home, 300, screen="shown"),
+        Case("Backlog cursor move (CPU)", [], plan_home, 10, screen="move"),
     ]
     return cases, facts
 
@@ -333,6 +337,8 @@ def measure(case: Case, spawner: Spawner) -> None:
     home = case.before() if case.before else case.home
     if case.peer is not None:
         wall, peak, problem = spawner.timed(case.argv, case.peer)
+    elif case.screen:
+        wall, peak, problem = backlog_screen([CAUGHTUP], child_env(home), case.screen)
     elif not case.argv:
         wall, peak, problem = first_paint([CAUGHTUP], child_env(home))
     else:
@@ -420,6 +426,72 @@ def first_paint(argv: list[str], env: dict[str, str]) -> tuple[float, float, str
         text = ANSI.sub(b"", screen).decode(errors="replace")
         return 0, 0, f"no {' and '.join(PAINT_MARKERS)} on screen within 20 s: {last_line(text)}"
     return wall, peak, None
+
+
+BACKLOG_MARKERS = (b"outstanding  P1", b"Marks")
+F3, DOWN = b"\x1bOR", b"\x1b[B"
+MOVES = 40
+
+
+def backlog_screen(
+    argv: list[str], env: dict[str, str], what: str
+) -> tuple[float, float, str | None]:
+    """The TUI in a pty, from Today to the Backlog screen (F3): ms until the table shows after
+    the key ("shown"), or the app's CPU ms per cursor move down the table ("move": its own
+    work, from /proc, apart from the terminal's drawing)."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    # Its own session with the pty as its terminal: the app leaves when it has none (after 2 s).
+    proc = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+    )
+    os.close(follower)
+
+    def until(markers: tuple[bytes, ...], seconds: float = 20) -> bool:
+        seen, started = b"", time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            if select.select([leader], [], [], 0.05)[0]:
+                seen += os.read(leader, 1 << 16)
+                if all(m in ANSI.sub(b"", seen) for m in markers):
+                    return True
+        return False
+
+    def quiet(gap: float = 0.05) -> None:
+        while select.select([leader], [], [], gap)[0]:
+            os.read(leader, 1 << 16)
+
+    def cpu_ms() -> float:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+    try:
+        if not until(tuple(m.encode() for m in PAINT_MARKERS)):
+            return 0, 0, "the first screen did not show within 20 s"
+        quiet(0.2)
+        started = time.perf_counter()
+        os.write(leader, F3)
+        if not until(BACKLOG_MARKERS):
+            return 0, 0, "the Backlog screen did not show within 20 s"
+        wall = (time.perf_counter() - started) * 1000
+        if what == "move":
+            quiet(0.3)
+            before = cpu_ms()
+            for _ in range(MOVES):
+                os.write(leader, DOWN)
+                select.select([leader], [], [], 1)
+                quiet(0.03)
+            wall = (cpu_ms() - before) / MOVES
+        return wall, high_water_mib(proc.pid), None
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        os.close(leader)
 
 
 def high_water_mib(pid: int) -> float:

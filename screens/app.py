@@ -23,10 +23,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from screens.messages import OutsideChange, WorkFailed
+from screens.messages import DataChanged, OutsideChange, WorkFailed
 from screens.places import FKEYS, PLACES, START, Place
 from screens.work import Workplace, store_work
 from tracker import settings as settings_mod
+from tracker import undo
 from tracker.errors import InputError
 from tracker.paths import DB_NAME
 from tracker.store import DatabaseProblem, DiskProblem, error_words
@@ -80,6 +81,7 @@ class CaughtupApp(App[str | None]):
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="undo"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -91,6 +93,8 @@ class CaughtupApp(App[str | None]):
         self.demo = demo
         self.welcome = welcome and not demo
         self.history: list[str] = []
+        self.last_change: undo.Change | None = None
+        """The app's last change to the notes, which ctrl+z takes back (one level)."""
         if demo:
             self.title = "caughtup · demo"
             self.sub_title = "sample data; your own is untouched"
@@ -184,6 +188,9 @@ class CaughtupApp(App[str | None]):
         self.history = [m for m in self.history if m != self.current_mode][-10:]
         self.history.append(self.current_mode)
         self.switch_mode(mode)
+        arrive = getattr(self.screen, "arrive", None)
+        if callable(arrive):  # Today puts the cursor in its first empty field
+            self.call_after_refresh(arrive)
 
     async def action_back(self) -> None:
         """Leave a text field, close a dialog, or return to the previous screen."""
@@ -213,6 +220,31 @@ class CaughtupApp(App[str | None]):
             return key.upper()
         return super().get_key_display(binding)
 
+    # -- undo -----------------------------------------------------------------------------------
+
+    @on(DataChanged)
+    def data_changed(self, message: DataChanged) -> None:
+        # A screen's change bubbles up here after the screen has shown it: kept for ctrl+z.
+        change = message.detail.get("change")
+        if isinstance(change, undo.Change):
+            self.last_change = change
+        elif message.what == "undone":
+            self.notify(f"Undone: {message.detail['what']}.", title="Undo")
+            self.screen.post_message(OutsideChange(data=True, settings=False))
+
+    def action_undo(self) -> None:
+        change = self.last_change
+        if change is None:
+            self.notify("Nothing to undo: no change made in the app yet.", title="Undo")
+            return
+        self.last_change = None  # one level: a second ctrl+z does not undo the undo
+        self.take_back(change)
+
+    @store_work("undo", name="undo")
+    def take_back(self, ws: Workspace, change: undo.Change) -> DataChanged:
+        undo.undo(ws.store, change)
+        return DataChanged("undone", {"what": change.what})
+
     # -- themes ---------------------------------------------------------------------------------
 
     def action_toggle_theme(self) -> None:
@@ -236,6 +268,8 @@ class CaughtupApp(App[str | None]):
         # screen's own reads say what is wrong.
         if message.what == "theme":
             self.notify(message.error, severity="warning")
+        elif message.what == "undo":
+            self.notify(message.error, title="Not undone", severity="warning", timeout=8)
 
     # -- long work ------------------------------------------------------------------------------
 

@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, ClassVar
+from datetime import datetime, timedelta
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from screens.backlog_table import (
+    CHUNK,
+    FIRST_ROWS,
+    HEADING,
+    WIDE,
+    Entry,
+    columns,
+    entry_cells,
+    matches,
+    table_rows,
+)
+from screens.confirm import Confirm
 from screens.footer import Footer
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
 from screens.mark_done import MarkDone, Marked
 from screens.messages import DataChanged, OutsideChange, WorkFailed
+from screens.reopen_pick import ReopenPick
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
-from tracker import backlog, checkin, checklists, entries, rules
+from tracker import backlog, checkin, checklists, entries, rules, undo
 from tracker.errors import InputError
 from tracker.models import Item
-from tracker.words import plural
 from tracker.workspace import Workspace
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
-SHORT_MARKS = {"payer window closed": "payer closed", "late entry": "late"}
-HEADING = "heading:"  # row keys of headings: a note type, or nothing for "waiting on others"
+REOPEN_DAYS = 14
+"""How far back the reopen list looks for notes marked written."""
 
 
 class BacklogScreen(Workplace, Screen[None]):
@@ -52,6 +64,11 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 | a | add a note you owe |
 | e or Enter | edit the highlighted note (flags, blocker: "nobody" unblocks) |
 | d | mark it written now; a late one asks its reason (and, high-risk, if from memory), then shows the late-entry line, c copies it |
+| x | delete the highlighted note (added by mistake), after you confirm |
+| r | reopen a note marked written in the last two weeks, after you confirm |
+| ctrl+z | undo the app's last change (add, edit, mark written, delete, reopen) |
+| / | find notes by client reference (Enter or Esc back to the list) |
+| h | hide or show client references for this session (`privacy.hide_refs` hides them from the start) |
 | f | filter by tier: all, P1 ... P5 |
 | y | filter by note type |
 | g | group by note type, to stay in one frame of mind |"""
@@ -61,6 +78,10 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("d", "done", "Done"),
+        Binding("x", "delete", "Delete"),
+        Binding("r", "reopen", "Reopen"),
+        Binding("slash", "find", "Find ref"),
+        Binding("h", "hide_refs", "Refs"),
         Binding("f", "filter_tier", "Tier"),
         Binding("y", "filter_type", "Type"),
         Binding("g", "group", "Group"),
@@ -71,12 +92,21 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.tier_filter: int | None = None
         self.type_filter: str | None = None
         self.by_type = False
+        self.query_text = ""
+        self.hide_refs = False
+        self.hide_setting = False  # the setting as last read: a change of it wins over h
+        self.wide = False
+        self.keys: list[str] = []
         self.rows: dict[str, backlog.Row] = {}
+        self.pending: list[Entry] = []
         self.lists: dict[str, list[str]] = {}
+        self.checklist_shown: str | None = None
+        self.stamp: tuple[int, int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="backlog-summary")
+        yield Input(id="backlog-find", placeholder="client reference contains…", compact=True)
         yield DataTable(id="backlog-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="backlog-below"):
             yield Static("", id="backlog-checklist", classes="panel")
@@ -85,14 +115,9 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("#", key="id")
-        table.add_column("P", key="tier")
-        table.add_column("Type", key="type")
-        table.add_column("Session", key="session")
-        table.add_column("Age", key="age")
-        table.add_column("Due", key="due")
-        table.add_column("Marks", key="marks")
         self.query_one("#backlog-blocked").border_title = "Waiting on others"
+        self.hide_refs = self.hide_setting = workspace(self).settings.privacy.hide_refs
+        self.wide = self.app.size.width >= WIDE
         try:
             self.lists = checklists.load(workspace(self).home)
         except InputError as exc:
@@ -102,8 +127,20 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         table.focus()
 
     def on_screen_resume(self) -> None:
-        # Another screen (or the CLI) may have changed the items meanwhile.
-        if self.is_mounted:
+        # Another screen (or the CLI) may have changed the items meanwhile. Textual resumes a
+        # screen twice as its mode opens, right after the mount's reload: a second reload of
+        # 2,000 notes doubled the time to show them.
+        if self.is_mounted and self.stamp != self._stamp():
+            self.reload()
+
+    def _stamp(self) -> tuple[int, int, str]:
+        """What the table shows depends on: the data, the settings, and the minute."""
+        ws = workspace(self)
+        return ws.store.data_version(), id(ws.settings), f"{ws.now():%Y-%m-%d %H:%M}"
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width >= WIDE) != self.wide:
+            self.wide = not self.wide
             self.reload()
 
     # -- showing ------------------------------------------------------------------------------
@@ -113,8 +150,14 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         table = self.query_one(DataTable)
         if keep is None and table.row_count:
             keep = self._current_key()
+        self.stamp = self._stamp()
+        if ws.settings.privacy.hide_refs != self.hide_setting:
+            self.hide_refs = self.hide_setting = ws.settings.privacy.hide_refs
+        items = ws.store.items(open_only=True)
+        if self.query_text:
+            items = [i for i in items if matches(i.client_ref, self.query_text)]
         listing = backlog.build(
-            ws.store.items(open_only=True),
+            items,
             ws.settings,
             ws.now(),
             tiers={self.tier_filter} if self.tier_filter else (),
@@ -122,57 +165,42 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             by_type=self.by_type,
         )
         self.rows = {str(r.item.id): r for r in listing.rows + listing.blocked}
-        table.clear()
-        group = None
-        for r in listing.rows:
-            if self.by_type and r.item.note_type != group:
-                group = r.item.note_type
-                count = sum(1 for x in listing.rows if x.item.note_type == group)
-                heading = Text(group.replace("_", " "), style="bold underline")
-                notes = Text(plural(count, "note"), style="italic")
-                table.add_row("", "", heading, notes, "", "", "", key=f"{HEADING}{group}")
-            table.add_row(*self._cells(r), key=str(r.item.id))
-        if listing.blocked:
-            # Apart from the backlog, but in the table so they can be edited or unblocked.
-            count = len(listing.blocked)
-            table.add_row(
-                "",
-                "",
-                Text("blocked", style="bold underline"),
-                Text(plural(count, "note"), style="italic"),
-                "",
-                "",
-                Text("waiting on others", style="italic"),
-                key=HEADING,
-            )
-            for r in listing.blocked:
-                table.add_row(*self._cells(r), key=str(r.item.id))
-        if keep is not None:
-            keys = [row.key.value for row in table.ordered_rows]
-            if keep in keys:
-                table.move_cursor(row=keys.index(keep))
+        labels = columns(self.wide, refs=not self.hide_refs)
+        keys = [key for _, key in labels]
+        table.clear(columns=keys != self.keys)
+        if keys != self.keys:
+            self.keys = keys
+            for label, key in labels:
+                table.add_column(label, key=key)
+        rows = table_rows(listing, keys, self.by_type)
+        at = next((n for n, (key, _) in enumerate(rows) if key == keep), None)
+        first = FIRST_ROWS + (at or 0)
+        self.pending = rows[first:]
+        for entry in rows[:first]:
+            table.add_row(*entry_cells(entry, keys), key=entry[0])
+        if at is not None:
+            table.move_cursor(row=at)
+        if self.pending:
+            self._later(self.pending)
         self._show_summary(listing)
         self._show_blocked(listing)
         self._show_checklist()
 
-    def _cells(self, r: backlog.Row) -> list[Any]:
-        marks = ", ".join(SHORT_MARKS.get(m, m) for m in r.marks)
-        if r.waiting_days is not None:  # waiting on someone else
-            marks = f"on {(r.item.blocked_on or '').replace('_', ' ')} {r.waiting_days}d"
-            marks += " · chase it" if r.chase else ""
-        session = r.item.session_date.strftime("%d %b")
-        if r.item.session_time:
-            session += r.item.session_time.strftime(" %H:%M")
-        due = backlog.due_text(r.due)[4:]  # without the weekday, to fit 80 columns
-        return [
-            Text(str(r.item.id), justify="right"),
-            f"P{r.tier}",
-            r.item.note_type.replace("_", " "),
-            session,
-            Text(f"{r.age_days}d", justify="right"),
-            due,
-            Text(marks, style="bold" if r.breach else ""),
-        ]
+    def _add_more(self, pending: list[Entry]) -> None:
+        """Add the next chunk of rows, a frame after the last (unless a reload came since)."""
+        if pending is not self.pending:
+            return
+        table = self.query_one(DataTable)
+        for entry in pending[:CHUNK]:
+            table.add_row(*entry_cells(entry, self.keys), key=entry[0])
+        self.pending = pending[CHUNK:]
+        if self.pending:
+            self._later(self.pending)
+
+    def _later(self, pending: list[Entry]) -> None:
+        # A timer, not call_after_refresh: the chunks then came before the first paint, which
+        # showed 2,000 notes after 1.9 s instead of 0.6 s (loaded machine).
+        self.set_timer(0.05, lambda: self._add_more(pending))
 
     def _show_summary(self, listing: backlog.Backlog) -> None:
         counts = "  ".join(f"P{t} {n}" for t, n in listing.tier_counts.items())
@@ -186,14 +214,19 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             text.append(f"Oldest {listing.oldest_age_days}d, {rules.TIER_LABELS[tier]}: ")
             text.append(rules.TIER_GOALS[tier], style="italic")
         shown = [f"P{self.tier_filter} only"] if self.tier_filter else []
+        if self.query_text:
+            shown.append(f"client references holding {self.query_text!r}")
+        if self.hide_refs:
+            shown.append("client references hidden (h shows them)")
         if self.type_filter:
             shown.append(f"{self.type_filter.replace('_', ' ')} only")
         if self.by_type:
             shown.append("grouped by type")
         if shown:
             text.append(f"\nShowing {', '.join(shown)}", style="bold")
-            if not listing.rows and (self.tier_filter or self.type_filter):
-                text.append(": none match (f and y change the filters)")
+            if not listing.rows and (self.tier_filter or self.type_filter or self.query_text):
+                keys = "f, y and /" if self.query_text else "f and y"
+                text.append(f": none match ({keys} change the filters)")
         self.query_one("#backlog-summary", Static).update(text)
 
     def _show_blocked(self, listing: backlog.Backlog) -> None:
@@ -223,9 +256,13 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         else:
             item = self.rows[key].item
             note_type, label = item.note_type, f"{item.note_type.replace('_', ' ')} #{item.id}"
+        # A cursor move changes the title; the list (and with it the layout) only with the type:
+        # updating it on every move cost each move about 6 ms of layout.
         panel.border_title = f"Good-enough note · {label}"
-        lines = checklists.for_type(self.lists, note_type)
-        panel.update("\n".join(f"☐ {line}" for line in lines) or "No checklist.")
+        if self.checklist_shown != note_type:
+            self.checklist_shown = note_type
+            lines = checklists.for_type(self.lists, note_type)
+            panel.update("\n".join(f"☐ {line}" for line in lines) or "No checklist.")
 
     def _current_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -273,19 +310,100 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         if row is None:
             return
         item = row.item
-        summary = (
-            f"Note #{item.id}: {item.note_type.replace('_', ' ')}, "
-            f"session {backlog.session_text(item)}"
-        )
-        if item.client_ref:
-            summary += f" ({item.client_ref})"
+        ws = workspace(self)
+        now = ws.now()
+
+        def moment(text: str) -> datetime:
+            at = entries.parse_moment(text, ws.tz)
+            entries.check_written_at(item, at, ws.now(), ws.tz)
+            return at
 
         def answered(marked: Marked | None) -> None:
             if marked is not None:
                 self.mark_done(item, marked)
 
-        reason = workspace(self).settings.rules.late_entry_reason
-        self.app.push_screen(MarkDone(summary, row.late_entry, reason, item.high_risk), answered)
+        reason = ws.settings.rules.late_entry_reason
+        dialog = MarkDone(
+            self._about(item), row.late_entry, reason, item.high_risk, now=now, moment=moment
+        )
+        self.app.push_screen(dialog, answered)
+
+    def _about(self, item: Item) -> str:
+        """A note in words: its id, type, session, and its reference unless hidden."""
+        about = (
+            f"Note #{item.id}: {item.note_type.replace('_', ' ')}, "
+            f"session {backlog.session_text(item)}"
+        )
+        return f"{about} ({item.client_ref})" if item.client_ref and not self.hide_refs else about
+
+    def action_delete(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        item = row.item
+        question = (
+            f"{self._about(item)}.\nDelete it? Nothing of it is kept (a note from a check-in "
+            "stays counted in its day's totals); ctrl+z undoes it."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes and item.id is not None:
+                self.delete_notes([item.id])
+
+        self.app.push_screen(Confirm("Delete a note", question, "Delete"), answered)
+
+    def action_reopen(self) -> None:
+        ws = workspace(self)
+        since = ws.now().date() - timedelta(days=REOPEN_DAYS)
+        written = [i for i in ws.store.items_open_since(since) if i.written_at is not None]
+        written.sort(key=lambda i: (i.written_at, i.id or 0), reverse=True)
+
+        def confirm(item: Item | None) -> None:
+            if item is None or item.id is None:
+                return
+            question = (
+                f"{self._about(item)}.\nReopen it? It loses its written time"
+                + (" and its late-entry notation" if item.notation else "")
+                + "; ctrl+z undoes it."
+            )
+            ids = [item.id]
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.reopen_notes(ids)
+
+            self.app.push_screen(Confirm("Reopen a note", question, "Reopen"), answered)
+
+        self.app.push_screen(ReopenPick(written[:50], self.hide_refs), confirm)
+
+    def action_find(self) -> None:
+        find = self.query_one("#backlog-find", Input)
+        find.display = True
+        find.focus()
+
+    @on(Input.Changed, "#backlog-find")
+    def find_typed(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.query_text:
+            self.query_text = event.value.strip()
+            self.reload()
+
+    @on(Input.Submitted, "#backlog-find")
+    def find_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(events.DescendantBlur, "#backlog-find")
+    def find_left(self) -> None:
+        # An empty search goes away; one that filters stays in view, to say what is shown.
+        find = self.query_one("#backlog-find", Input)
+        if not find.value.strip():
+            find.display = False
+
+    def action_hide_refs(self) -> None:
+        """Hide or show client references for this session (the setting is left as it is)."""
+        self.hide_refs = not self.hide_refs
+        self.reload()
+        words = "hidden" if self.hide_refs else "shown"
+        self.notify(f"Client references {words} until the app closes.", title="Privacy")
 
     def action_filter_tier(self) -> None:
         at = TIER_FILTERS.index(self.tier_filter)
@@ -303,24 +421,41 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.reload()
 
     # -- writing (in workers: each worker thread has its own long-lived connection) ------------
+    # Each change comes back with its `undo.Change`: the app keeps the last one for ctrl+z.
 
     @store_work("item", group="backlog")
     def save_item(self, ws: Workspace, item: Item, changed: list[str]) -> DataChanged:
         placement = None
         if item.id is None:
-            (placed,) = ws.store.add_notes([item], ws.now())
-            item_id, placement = placed.id, checkin.placement_words([placed])
+            # The day's notes before and after: the new one may take an anonymous one's place.
+            day = [
+                i.id or 0
+                for i in ws.store.items(since=item.session_date)
+                if i.session_date == item.session_date and i.source == "count"
+            ]
+            placed, change = undo.record(
+                ws.store, "", day, lambda: ws.store.add_notes([item], ws.now())
+            )
+            item_id, placement = placed[0].id, checkin.placement_words(placed)
+            change = undo.with_new(ws.store, change, [item_id])._replace(
+                what=f"added note #{item_id}"
+            )
         else:
             # Only the fields the form changed, onto the note as stored now: the row may be
             # stale (a sprint block or the CLI may have marked the note written since).
             fields = {n: getattr(item, n) for n in changed}
-            entries.save_edit(ws.store, item.id, fields, ws.settings, ws.now())
             item_id = item.id
-        return DataChanged("item", {"id": item_id, "placement": placement})
+            _, change = undo.record(
+                ws.store,
+                f"edited note #{item_id}",
+                [item_id],
+                lambda: entries.save_edit(ws.store, item_id, fields, ws.settings, ws.now()),
+            )
+        return DataChanged("item", {"id": item_id, "placement": placement, "change": change})
 
     @store_work("done", group="backlog")
     def mark_done(self, ws: Workspace, item: Item, marked: Marked) -> DataChanged:
-        at: datetime = ws.now()
+        at: datetime = marked.at or ws.now()
         r = ws.settings.rules
 
         def notate(fresh: Item) -> str | None:
@@ -328,8 +463,24 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             return late.get(fresh.id or 0)
 
         assert item.id is not None  # a listed note is a stored one
-        (done,) = ws.store.mark_done([item.id], at, notate)
-        return DataChanged("done", {"id": done.id, "notation": done.notation})
+        item_id = item.id
+        (done,), change = undo.record(
+            ws.store,
+            f"marked note #{item_id} written",
+            [item_id],
+            lambda: ws.store.mark_done([item_id], at, notate),
+        )
+        return DataChanged("done", {"id": done.id, "notation": done.notation, "change": change})
+
+    @store_work("delete", group="backlog")
+    def delete_notes(self, ws: Workspace, ids: list[int]) -> DataChanged:
+        change = undo.delete(ws.store, ids)
+        return DataChanged("delete", {"id": ids[0], "change": change})
+
+    @store_work("reopen", group="backlog")
+    def reopen_notes(self, ws: Workspace, ids: list[int]) -> DataChanged:
+        change = undo.reopen(ws.store, ids)
+        return DataChanged("reopen", {"id": ids[0], "change": change})
 
     @on(OutsideChange)
     def outside(self) -> None:
@@ -338,7 +489,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
     @on(DataChanged)
     def changed(self, message: DataChanged) -> None:
         item_id = message.detail["id"]
-        self.reload(keep=str(item_id) if message.what == "item" else None)
+        self.reload(keep=str(item_id) if message.what in ("item", "reopen") else None)
         if message.what == "done":
             notation = message.detail.get("notation")
             if notation:
@@ -348,6 +499,9 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         elif message.what == "item":
             placement = message.detail.get("placement")
             self.notify(f"Note #{item_id} saved. {placement or ''}".strip(), title="Saved")
+        elif message.what in ("delete", "reopen"):
+            what = message.detail["change"].what
+            self.notify(f"{what[0].upper()}{what[1:]}. ctrl+z undoes it.", title="Done")
 
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:

@@ -19,10 +19,13 @@ class Glance(Static):
     Glance { height: auto; }
     """
 
-    def show(self, st: rules.Status, rule_set: Rules) -> None:
+    def show(self, st: rules.Status, rule_set: Rules, unlogged: bool = False) -> None:
+        """`unlogged`: yesterday was a working day and is not logged (offer to log it)."""
         text = Text()
-        for line in human_lines(st, rule_set):
+        for line in human_lines(st, rule_set, "not_logged" if unlogged else None):
             text.append(line + "\n")
+        if unlogged:
+            text.append("Log it: Esc, then l (the form takes yesterday).\n", style="bold")
         if st.threshold_state == "reached":
             text.append(
                 "\nThe threshold is reached: a short catch-up today stops it growing. "

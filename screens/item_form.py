@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from screens.tick import Tick
 from tracker import entries
 from tracker.errors import InputError, spoken
 from tracker.models import Item
@@ -85,7 +86,7 @@ class ItemForm(ModalScreen[tuple[Item, list[str], str | None] | None]):
             with Horizontal(id="flags"):
                 for name, label in FLAGS:
                     checked = bool(getattr(item, name)) if item else False
-                    yield Checkbox(label, checked, id=name, compact=True)
+                    yield Tick(label, checked, id=name, compact=True)
             with Horizontal(classes="row"):
                 yield Label("Waiting on")
                 blockers = [("nobody", ""), *((b.replace("_", " "), b) for b in BLOCKERS)]

@@ -112,6 +112,14 @@ def _country_words(res: crisis.Resources) -> str:
     return res.country
 
 
+class FieldProblem(InputError):
+    """A bad answer in one onboarding field: `input_id` is its Input, `step` its step."""
+
+    def __init__(self, message: str, input_id: str, step: Step) -> None:
+        super().__init__(message)
+        self.input_id, self.step = input_id, step
+
+
 def _fid(key: str) -> str:
     """The id of the Input for a dotted setting key."""
     return "field-" + key.replace(".", "-")
@@ -224,7 +232,9 @@ class OnboardingScreen(Workplace, ModalScreen[None]):
                 try:
                     draft = settings_mod.set_value(draft, fld.key, raw)
                 except InputError as exc:  # name the field as the screen does
-                    raise InputError(str(exc).replace(fld.key, fld.label, 1)) from None
+                    raise FieldProblem(
+                        str(exc).replace(fld.key, fld.label, 1), _fid(fld.key), step
+                    ) from None
             if step.id == "locale":
                 option = self.query_one("#locale OptionList", OptionList)
                 code = option.get_option_at_index(option.highlighted or 0).id
@@ -249,12 +259,27 @@ class OnboardingScreen(Workplace, ModalScreen[None]):
         try:
             self._draft(upto=self.step)
         except InputError as exc:
+            if isinstance(exc, FieldProblem):  # the cursor to the field the error names
+                if exc.step.id != STEPS[self.step].id:
+                    self._show(STEPS.index(exc.step))
+                self.query_one(f"#{exc.input_id}", Input).focus()
             self.query_one("#onboarding-error", Static).update(str(exc))
             return
         if STEPS[self.step].id == "done":
             self.finish(self._draft())
         else:
             self._show(self.step + 1)
+
+    @on(Input.Changed)
+    def retyped(self) -> None:
+        # The error was about what was typed: once it is fixed, it goes.
+        error = self.query_one("#onboarding-error", Static)
+        if str(error.render()).strip():
+            try:
+                self._draft(upto=self.step)
+            except InputError:
+                return
+            error.update("")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -337,7 +337,10 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
 
     @on(FileSaved)
     def saved(self, message: FileSaved) -> None:
-        self.notify(f"Saved {message.path} (only you can read it).", title="PDF printed")
+        self.notify(
+            f"PDF saved to {message.path} (only you can read it; print it from there).",
+            title="PDF saved",
+        )
 
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from screens.footer import Footer
 from screens.messages import NotificationsSent, OutsideChange, WorkFailed
+from screens.tick import Tick
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
 from tracker import notifier
@@ -93,7 +94,7 @@ says whether each one worked. The last line shows the last message sent and whet
             with Vertical(id="notify", classes="panel"):
                 for key, label in NOTIFY_FIELDS:
                     yield from self._field(key, label)
-                yield Checkbox(WEEKENDS[False], id="set-notify-weekends", compact=True)
+                yield Tick(WEEKENDS[False], id="set-notify-weekends", compact=True)
                 yield Label("URLs (x removes)", classes="label")
                 yield OptionList(id="urls", compact=True)
                 with Horizontal(classes="row"):

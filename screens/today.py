@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 from textual import events, on
@@ -22,7 +22,8 @@ from screens.workspace import workspace
 from tracker import checkin
 from tracker.errors import InputError
 from tracker.models import DayLog
-from tracker.summary import current_status
+from tracker.rules import Status
+from tracker.summary import current_status, not_logged
 from tracker.workspace import Workspace
 
 # (field, label, optional)
@@ -82,8 +83,11 @@ class TodayScreen(Workplace, Screen[None]):
     # another screen) must not put the cursor back, or the letter keys would stop working.
     AUTO_FOCUS = ""
     _shown = False
+    backfill = False
+    """The form holds yesterday's check-in (offered when yesterday is not logged)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the check-in", priority=True),
+        Binding("l", "log_yesterday", "Log yesterday", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -127,6 +131,13 @@ class TodayScreen(Workplace, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#sessions", Input).focus()
 
+    def arrive(self) -> None:
+        """Arriving from another screen (its key): the cursor in the first empty field, so a
+        number typed lands there (the first field when all are filled). Help closing, or a
+        dialog, leaves the cursor where Escape left it."""
+        fields = [self.query_one(f"#{name}", Input) for name, _, _ in FIELDS]
+        next((f for f in fields if not f.value.strip()), fields[0]).focus()
+
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self._shown:
             # The first resume comes right after compose, whose widgets were just styled and
@@ -169,10 +180,41 @@ class TodayScreen(Workplace, Screen[None]):
         name = event.input.id or ""
         if event.value != self.shown.get(name):
             self.edited.add(name)
+        error = self.query_one("#checkin-error", Static)
+        if str(error.render()).strip():  # an error shown goes once the form is right again
+            try:
+                entry = self._read_form(self.day)
+                checkin.validate(entry, entry.day)
+            except InputError:
+                return
+            error.update("")
 
     def _show_status(self, glance: Glance) -> None:
         ws = workspace(self)
-        glance.show(current_status(ws), ws.settings.rules)
+        st = current_status(ws)
+        glance.show(st, ws.settings.rules, self._unlogged(st))
+
+    def _unlogged(self, st: Status) -> bool:
+        """Yesterday was a working day, and has no check-in and no note."""
+        ws = workspace(self)
+        if st.yesterday != "no_sessions":  # the day's read only where it can matter
+            return False
+        yesterday = ws.now().date() - timedelta(days=1)
+        logged = ws.store.day(yesterday) is not None
+        return not_logged(st, ws.settings.working_days, yesterday, logged)
+
+    def action_log_yesterday(self) -> None:
+        """The form takes yesterday's check-in (saved, it goes back to today)."""
+        ws = workspace(self)
+        yesterday = ws.now().date() - timedelta(days=1)
+        self.day, self.backfill = yesterday, True
+        self.shown = _texts(ws.store.day(yesterday))
+        self.edited.clear()
+        with self.prevent(Input.Changed):
+            for name, _, _ in FIELDS:
+                self.query_one(f"#{name}", Input).value = self.shown[name]
+        self.query_one("#checkin").border_title = f"Check-in · {yesterday:%a %d %b} (yesterday)"
+        self.query_one("#sessions", Input).focus()
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
@@ -189,7 +231,7 @@ class TodayScreen(Workplace, Screen[None]):
         # (the app's look for outside changes may not have come round yet).
         self._refresh_form()
         try:
-            entry = self._read_form(ws.now().date())
+            entry = self._read_form(self.day if self.backfill else ws.now().date())
             checkin.validate(entry, entry.day)
         except InputError as exc:
             error.update(said(exc, FIELD_LABELS))
@@ -252,6 +294,14 @@ class TodayScreen(Workplace, Screen[None]):
             if self.query_one(f"#{name}", Input).value == text:
                 self.shown[name] = text
                 self.edited.discard(name)
+        if self.backfill:  # yesterday saved: the form is today's again
+            self.backfill, self.day = False, workspace(self).now().date()
+            self.shown = _texts(workspace(self).store.day(self.day))
+            self.edited.clear()
+            with self.prevent(Input.Changed):
+                for name, _, _ in FIELDS:
+                    self.query_one(f"#{name}", Input).value = self.shown[name]
+            self.query_one("#checkin").border_title = f"Check-in · {self.day:%a %d %b}"
         self.outside()
         if message.what == "checkin":
             result = message.detail

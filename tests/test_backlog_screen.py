@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from screens.app import CaughtupApp, make_app
 from screens.backlog import BacklogScreen
@@ -75,9 +75,19 @@ async def test_add_an_item_mark_it_done_and_copy_the_notation(
             "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-17."
             " Reason: Documentation delayed due to caseload volume."
         )
-        assert notation in str(app.screen.query_one("#late-notation").render())
+        assert app.screen.query_one("#late-notation", TextArea).text == notation
         await pilot.press("c")
         assert app.clipboard == notation
+        # No terminal confirms OSC 52: never "copied"; `s` saves it, owner-only, path said.
+        await pilot.press("s")
+        await settle(app, pilot)
+        saved = list((home / "reports").glob("late-entry-1-*.txt"))
+        assert len(saved) == 1 and saved[0].read_text() == notation + "\n"
+        assert saved[0].stat().st_mode & 0o777 == 0o600
+        words = [n.message for n in app._notifications]
+        assert any("Sent to the terminal's clipboard" in w for w in words)
+        assert any(str(saved[0]) in w for w in words)
+        assert not any("copied" in w.lower() for w in words)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and row_keys(screen) == []
@@ -244,3 +254,83 @@ def test_backlog_snapshot(
         await open_backlog(app, pilot)
 
     assert snap_compare(make_app(home), terminal_size=(80, 24), run_before=show_backlog)
+
+
+async def test_client_refs_find_hide_delete_reopen_and_undo(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
+    from screens.confirm import Confirm
+    from screens.mark_done import MarkDone
+    from screens.reopen_pick import ReopenPick
+    from tests.conftest import Notices, until
+
+    a = run_json("add", "--date", "2026-11-17", "--client", "JD")["id"]
+    b = run_json("add", "--date", "2026-11-18", "--client", "C7")["id"]
+    notices = Notices()
+    app = make_app(home)
+    async with app.run_test(size=(80, 24), message_hook=notices.hook) as pilot:
+        screen = await open_backlog(app, pilot)
+        table = screen.query_one(DataTable)
+        assert "client" in [str(c.key.value) for c in table.ordered_columns]  # at 80 columns
+        assert "JD" in str(table.get_row(str(a)))
+
+        await pilot.press("slash", *"c7", "enter")  # find by reference, any case
+        assert row_keys(screen) == [str(b)]
+        assert "client references holding 'c7'" in summary(screen)
+        await pilot.press("slash", "ctrl+u", "enter")
+        assert sorted(row_keys(screen)) == sorted([str(a), str(b)])
+
+        await pilot.press("h")  # hidden for the session
+        assert "client" not in [str(c.key.value) for c in table.ordered_columns]
+        assert "client references hidden" in summary(screen)
+        await pilot.press("h")
+
+        table.move_cursor(row=row_keys(screen).index(str(a)))
+        await pilot.press("x")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")  # the cursor starts on "keep it": nothing deleted
+        assert str(a) in row_keys(screen)
+        await pilot.press("x", "y")
+        await settle(app, pilot)
+        assert str(a) not in row_keys(screen)
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: str(a) in row_keys(screen), "the delete undone")
+        assert any(f"Undone: deleted note #{a}" in n for n in notices)
+
+        # Marked written at a time typed in the dialog; a time in the future is refused.
+        table.move_cursor(row=row_keys(screen).index(str(a)))
+        await pilot.press("d")
+        assert isinstance(app.screen, MarkDone)
+        field = app.screen.query_one("#done-at", Input)
+        field.value = "2026-11-23 09:00"
+        await pilot.press("enter")
+        assert "Written at 2026-11-23 09:00 is in the future" in str(
+            app.screen.query_one("#done-error").render()
+        )
+        field.value = "2026-11-19 08:30"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert str(a) not in row_keys(screen)
+        assert run_json("backlog")["items"][0]["id"] == b
+        from tracker.workspace import Workspace
+
+        ws = Workspace(home)
+        written = ws.store.item(a).written_at
+        assert written is not None and f"{written:%Y-%m-%d %H:%M}" == "2026-11-19 08:30"
+
+        # Reopened from the list of notes written lately, then undone.
+        await pilot.press("r")
+        assert isinstance(app.screen, ReopenPick)
+        await pilot.press("enter")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert str(a) in row_keys(screen)
+        assert ws.store.item(a).written_at is None
+
+        # The CLI changes the note meanwhile: the undo says so and changes nothing.
+        run_json("done", str(a))
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: any("changed since" in n for n in notices), "refused")
+        assert ws.store.item(a).written_at is not None
+        ws.close()

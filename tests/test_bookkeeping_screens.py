@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from textual.widgets import Checkbox, DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input, TextArea
 
 from screens.app import make_app
 from screens.late_entry import LateEntry
@@ -45,7 +45,7 @@ async def test_a_late_note_cleared_on_the_today_screen_gets_its_notation(
         assert text.startswith(
             "LATE ENTRY: this note was written on 2026-11-22 18:00 for the session of 2026-11-10."
         )
-        assert text in str(app.screen.query_one("#late-notation").render())
+        assert text in app.screen.query_one("#late-notation", TextArea).text
         await pilot.press("c")
         assert app.clipboard == text
     assert notations(home) == [(item_id, text)]

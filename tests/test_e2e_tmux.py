@@ -227,3 +227,30 @@ def test_a_new_clinician_start_to_finish(
     status = run_json("status")
     assert status["outstanding"] == 3 and status["threshold"] == 4  # type: ignore[index]
     assert "onboarded = true" in (home / "settings.toml").read_text()
+
+
+def test_arriving_on_today_focuses_the_form_and_escape_only_leaves_the_field(
+    tmp_path: Path, run: Callable[..., object]
+) -> None:
+    run("config", "onboarded", "true")
+    socket = f"h21tui-focus-{os.getpid()}-{time.monotonic_ns()}"
+    env = {"CAUGHTUP_HOME": str(tmp_path / "home"), "CAUGHTUP_NOW": NOW, "TZ": "UTC"}
+    term = Terminal(socket, {**env, "TERM": "xterm-256color"})
+    try:
+        term.start([str(CAUGHTUP)])
+        term.wait_for("Check-in ·")
+        term.keys("Escape")  # leaves the field; then letters are keys
+        term.until(lambda: "F2 Today" not in term.screen(), "the letter keys in the footer")
+        term.keys("b")
+        term.wait_for("outstanding  P1")
+        term.keys("t")  # back on Today: the cursor in the first empty field
+        term.wait_for("Check-in ·", "F2 Today")
+        term.type("3")
+        term.wait_for("Sessions held           3")
+        term.keys("Escape")  # only leaves the field: still on Today
+        term.until(lambda: "F2 Today" not in term.screen(), "the field left")
+        assert "Check-in ·" in term.screen() and "outstanding  P1" not in term.screen()
+        term.keys("b")  # letters are keys again
+        term.wait_for("outstanding  P1")
+    finally:
+        term.tmux("kill-server")

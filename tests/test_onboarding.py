@@ -105,3 +105,15 @@ async def test_the_country_is_asked_and_preselected_from_the_system_locale(
         await pilot.press("up", "enter")  # the country above Germany in the list
         await pilot.press("enter")
         assert "Crisis info    France" in str(screen.query_one("#summary").render())
+
+
+async def test_an_error_puts_the_cursor_on_the_field_it_names(home: Path) -> None:
+    app = make_app(home, welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "enter", "enter")  # to the catch-up blocks
+        await pilot.press("ctrl+u", *"mon,xyz", "enter", "enter", "enter")
+        error = str(app.screen.query_one("#onboarding-error").render())
+        assert "Days" in error and "--" not in error
+        assert app.screen.focused is not None and app.screen.focused.id == "field-sprint-days"
+        await pilot.press("ctrl+u", *"mon", "enter")  # fixed: the error goes
+        assert str(app.screen.query_one("#onboarding-error").render()).strip() == ""

@@ -74,6 +74,10 @@ async def test_answer_the_whole_questionnaire_with_keys_then_print(home: Path) -
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        said = [n.title + ": " + n.message for n in app._notifications]
+        where = home / "reports" / "selfcheck-2026-11-22.pdf"
+        assert any(w.startswith(f"PDF saved: PDF saved to {where}") for w in said), said
+        assert not any("printed" in w for w in said)
         await pilot.press("r")
         assert "Last one 22 Nov 2026, 0 days ago." in text(screen, "#intro-text")
         assert "overload" in text(screen, "#history")

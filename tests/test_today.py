@@ -58,6 +58,9 @@ async def test_bad_value_shows_error_and_saves_nothing(
             "Notes written same day 5 is more than Sessions held 3; same-day notes are for "
             "today's sessions (count older notes with Backlog notes cleared)"
         )
+        await pilot.press("backspace", "2")  # fixed: the old error goes
+        await pilot.pause()
+        assert str(app.screen.query_one("#checkin-error").render()).strip() == ""
     assert run_json("status")["outstanding"] == 0
 
 
@@ -106,3 +109,30 @@ async def test_the_save_button_looks_like_textuals_primary_button(theme: str) ->
             shots.append(app.export_screenshot(title="button"))
         pictures[button] = shots
     assert pictures[SaveButton] == pictures[Button]  # resting, focused, under the mouse
+
+
+async def test_yesterday_a_working_day_not_logged_is_offered(
+    home: Path, run_json: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screens.app import make_app
+    from screens.glance import Glance
+    from tests.conftest import until
+
+    monkeypatch.setenv("CAUGHTUP_NOW", "2026-11-20T18:00")  # a Friday: Thursday was working
+    run_json("config", "onboarded", "true")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        glance = str(app.screen.query_one(Glance).render())
+        assert "yesterday, a working day, is not logged" in glance
+        assert "no sessions yesterday" not in glance
+        await pilot.press("escape", "l", *"4", "enter", *"3", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await until(
+            pilot,
+            lambda: "Thu 19 Nov" not in str(app.screen.query_one("#checkin").border_title),
+            "back to today",
+        )
+    assert run_json("trends", "--weeks", "1")["weeks"][0]["sessions"] == 4
+    day = run_json("status")
+    assert day["outstanding"] == 1

@@ -93,12 +93,13 @@ def row(item: Item, settings: Settings, now: datetime) -> Row:
     if rules.waits_on_others(item):
         since = rules.blocked_since(item, tz).astimezone(tz).date()
         waiting, chase = (today - since).days, rules.chase(item, r, now)
+    due = rules.due(item, r, tz)
     return Row(
         item=item,
         tier=rules.triage_tier(item),
         age_days=rules.age_days(item, today),
-        due=rules.due(item, r, tz),
-        breach=rules.breached(item, r, tz, now),
+        due=due,
+        breach=rules.breached(item, r, tz, now, due),
         late_entry=rules.is_late_entry(item, now, r, tz),
         payer_window_end=rules.payer_window_end(item, r),
         past_payer_window=rules.past_payer_window(item, r, today),

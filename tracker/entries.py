@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tracker.clock import DATE_RANGE, date_in_range, local_moment
@@ -132,3 +132,29 @@ def mark_written(
         )
     notation = notate(item) if notate else None
     return item._replace(written_at=at, cleared_by=None, notation=notation)
+
+
+def check_written_at(item: Item, at: datetime, now: datetime, tz: tzinfo) -> None:
+    """FieldError when `item` cannot have been written at `at`: in the future, or before its
+    session (a date-only session may be written from its day on)."""
+    if at > now:
+        raise FieldError(
+            "written_at", f"{at:%Y-%m-%d %H:%M} is in the future; give the time it was written"
+        )
+    session = local_moment(item.session_date, item.session_time or time(0), tz)
+    if at < session:
+        raise FieldError(
+            "written_at",
+            f"{at:%Y-%m-%d %H:%M} is before the session ({session:%Y-%m-%d %H:%M}); check the date",
+        )
+
+
+def parse_moment(text: str, tz: tzinfo) -> datetime:
+    """A moment typed as `YYYY-MM-DD HH:MM` (or ISO 8601's T) in `tz`; FieldError otherwise."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise FieldError(
+            "written_at", f"must be a date and time like 2026-11-22 17:30, got {text.strip()!r}"
+        ) from None
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)

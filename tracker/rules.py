@@ -161,9 +161,12 @@ def _after(a: datetime, b: datetime) -> bool:
     return a.astimezone(UTC) > b.astimezone(UTC)
 
 
-def breached(item: Item, rules: Rules, tz: tzinfo, now: datetime) -> bool:
-    """Still open after its due time, or written after it (written exactly at it is in time)."""
-    return _after(item.written_at or now, due(item, rules, tz))
+def breached(
+    item: Item, rules: Rules, tz: tzinfo, now: datetime, due_at: datetime | None = None
+) -> bool:
+    """Still open after its due time, or written after it (written exactly at it is in time);
+    `due_at`: its `due`, when the caller has it already (a third of a backlog row's work)."""
+    return _after(item.written_at or now, due_at or due(item, rules, tz))
 
 
 def waits_on_others(item: Item) -> bool:

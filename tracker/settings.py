@@ -130,6 +130,13 @@ class Backups(NamedTuple):
     """Weeks back for which the newest backup of each week is also kept."""
 
 
+class Privacy(NamedTuple):
+    """What the screen shows, for a shared office or screen sharing."""
+
+    hide_refs: bool = False
+    """Hide client references on screen (h on the Backlog screen toggles them for the session)."""
+
+
 class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
@@ -155,13 +162,15 @@ class Settings(NamedTuple):
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
     backups: Backups = Backups()
+    privacy: Privacy = Privacy()
 
 
-SECTIONS: dict[str, type[Rules] | type[Notify] | type[Sprint] | type[Backups]] = {
+SECTIONS: dict[str, type[Rules] | type[Notify] | type[Sprint] | type[Backups] | type[Privacy]] = {
     "rules": Rules,
     "notify": Notify,
     "sprint": Sprint,
     "backups": Backups,
+    "privacy": Privacy,
 }
 SECRETS = ("notify.urls",)
 """Settings that may hold tokens: shown masked, never exported or imported."""

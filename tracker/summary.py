@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from tracker import rules
-from tracker.settings import Rules
+from tracker.settings import WEEKDAYS, Rules
 from tracker.words import against_threshold, plural, rule_short
 from tracker.workspace import Workspace
 
@@ -16,7 +17,20 @@ YESTERDAY_WORDS = {
     "missed": "yesterday missed the rule",
     "pending": "yesterday's notes are still within the rule",
     "no_sessions": "no sessions yesterday",
+    "not_logged": "yesterday, a working day, is not logged",
 }
+
+
+def not_logged(
+    st: rules.Status, working_days: Sequence[str], yesterday: date, logged: bool
+) -> bool:
+    """Whether "no sessions yesterday" would hide that yesterday, a working day, was simply not
+    logged (no check-in, no note)."""
+    return (
+        st.yesterday == "no_sessions"
+        and not logged
+        and WEEKDAYS[yesterday.weekday()] in working_days
+    )
 
 
 def current_status(ws: Workspace) -> rules.Status:
@@ -43,12 +57,14 @@ def short_line(st: rules.Status, rule_set: Rules) -> str:
     return " · ".join(parts)
 
 
-def human_lines(st: rules.Status, rule_set: Rules) -> list[str]:
-    """The status in a few lines: `caughtup status` and the Today screen."""
+def human_lines(st: rules.Status, rule_set: Rules, yesterday: str | None = None) -> list[str]:
+    """The status in a few lines: `caughtup status` and the Today screen (`yesterday`: a state
+    of `YESTERDAY_WORDS` the caller knows better, such as not logged)."""
+    said = YESTERDAY_WORDS[yesterday or st.yesterday]
     lines = [
         against_threshold(st.outstanding, st.threshold),
         f"{bar(st.outstanding, st.threshold)}   {STATE_WORDS[st.threshold_state]}",
-        f"{rule_set.rule_hours}-hour rule {st.breaches} past due · {YESTERDAY_WORDS[st.yesterday]}",
+        f"{rule_set.rule_hours}-hour rule {st.breaches} past due · {said}",
     ]
     if st.oldest_age_days is None:
         lines.append("Oldest       nothing outstanding: you are caught up")

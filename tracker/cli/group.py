@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "add": "tracker.cli.items:add",
     "edit": "tracker.cli.items:edit",
     "done": "tracker.cli.items:done",
+    "delete": "tracker.cli.slips:delete",
+    "reopen": "tracker.cli.slips:reopen",
     "backlog": "tracker.cli.backlog:backlog",
     "status": "tracker.cli.status:status",
     "config": "tracker.cli.config:config",

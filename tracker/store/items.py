@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +155,54 @@ class ItemQueries(Connection):
                 )
                 done.append(item)
         return done
+
+    def delete_items(self, ids: Sequence[int]) -> list[Item]:
+        """Delete items, all or none (InputError for an unknown id); returns them as they were.
+
+        The days table keeps its totals: a note that came from a check-in stays counted there."""
+        with self.transaction() as conn:
+            gone = [self.item(item_id) for item_id in ids]
+            conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in ids])
+        return gone
+
+    def reopen_items(self, ids: Sequence[int]) -> list[Item]:
+        """Reopen written items, all or none (`undo.reopened` decides each); returns them open."""
+        from tracker.undo import reopened
+
+        with self.transaction() as conn:
+            opened = [reopened(self.item(item_id)) for item_id in ids]
+            conn.executemany(
+                "UPDATE items SET written_at = NULL, cleared_by = NULL, notation = NULL "
+                "WHERE id = ?",
+                [(i,) for i in ids],
+            )
+        return opened
+
+    def restore_items(
+        self,
+        ids: Collection[int],
+        restoring: Callable[[dict[int, Item | None]], Mapping[int, Item | None]],
+    ) -> None:
+        """Put items back as they were, in one transaction: `restoring` gets the items `ids` as
+        stored now and answers what to write (an item, or None to delete its id), or raises."""
+        with self.transaction() as conn:
+            wanted = restoring({i: self.item_or_none(i) for i in ids})
+            for item_id, item in wanted.items():
+                if item is None:
+                    conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+                    continue
+                values = _values(item)
+                # An update keeps the columns an Item does not carry (an import's key).
+                sets = ", ".join(f"{name} = ?" for name in values)
+                cur = conn.execute(
+                    f"UPDATE items SET {sets} WHERE id = ?", (*values.values(), item_id)
+                )
+                if cur.rowcount == 0:
+                    values = {"id": item_id, **values}
+                    cols, marks = ", ".join(values), ", ".join("?" * len(values))
+                    conn.execute(
+                        f"INSERT INTO items ({cols}) VALUES ({marks})", tuple(values.values())
+                    )
 
     def add_notes(self, items: Sequence[Item], now: datetime) -> list[Placement]:
         """Add itemized notes, each taking the place of an anonymous note of its day's check-in
