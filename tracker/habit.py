@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 MULTIPLIER = 0.5 ** (1 / 13)
 """Loop Habit Tracker's daily multiplier (`Score.compute`: 0.5 ** (sqrt(frequency) / 13))."""
 STATES = ("kept", "missed", "pending", "skipped")
+STRENGTH_MEANS = (
+    "Strength (Loop Habit Tracker's score) follows recent working days: a miss lowers it a "
+    "little, never to zero."
+)
 
 # session date (ISO), session time (HH:MM or None), written moment (UTC text or None), count
 HabitRow = tuple[str, str | None, str | None, int]
@@ -433,10 +437,10 @@ def short_streak(streak: int) -> str:
     return f"streak {streak}"
 
 
-def summary_line(h: Habit) -> str:
-    """The status line with the check-in streak, for `caughtup habit`."""
+def summary_line(h: Habit, checkins: bool = True) -> str:
+    """'Same-day habit: ' and the status line, with the check-in streak unless told not to."""
     line = "Same-day habit: " + status_line(h)
-    if h.checkin_streak:
+    if checkins and h.checkin_streak:
         line += f" · check-ins on {plural(h.checkin_streak, 'working day')} in a row"
     return line
 
