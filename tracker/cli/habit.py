@@ -48,7 +48,7 @@ def habit_command(weeks: int, as_json: bool) -> None:
 
 def lines(figures: habit.Habit, width: int, colour: bool) -> list[str]:
     """The heatmap in blocks of as many weeks as the width holds, oldest first."""
-    per_block = max(1, width - habit.LABEL)
+    per_block = max(1, width - habit.LABEL - 3)  # room for a month name over the last week
     days = figures.days
     out: list[str] = []
     for first in range(0, len(days), per_block * 7):
