@@ -126,7 +126,8 @@ class TodayScreen(Workplace, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#sessions", Input).focus()
-        self.read_habit()
+        # After the first paint: the worker would take the GIL from it for some 30 ms.
+        self.call_after_refresh(self.read_habit)
 
     @store_work("habit")
     def read_habit(self, ws: Workspace) -> HabitRead:
