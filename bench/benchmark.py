@@ -244,6 +244,7 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
             main_home,
             needs="trends",
         ),
+        Case("habit --json", ["habit", "--json"], main_home, 120, needs="habit"),
         Case("remind (nothing to send)", ["remind"], main_home, needs="remind"),
         Case(
             f"export ({written['items']:,} items)",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:  # for the types only: these load when the screens that send them open
+    from tracker.habit import Habit
     from tracker.records import Delivery
     from tracker.sprint import SprintPlan
     from tracker.trends import Burndown, Week
@@ -44,6 +45,15 @@ class TrendsLoaded(Message):
 
     weeks: list[Week]
     burndown: Burndown | None = None
+    habit: Habit | None = None
+    """The same-day habit, for the heatmap."""
+
+
+@dataclass
+class HabitRead(Message):
+    """A worker read the same-day habit's figures (all history: off the first paint)."""
+
+    habit: Habit
 
 
 @dataclass

@@ -15,11 +15,11 @@ from textual.widgets import Button, Header, Input, Static
 from screens.footer import Footer
 from screens.glance import Glance
 from screens.late_entry import LateEntry
-from screens.messages import DataChanged, OutsideChange, WorkFailed
+from screens.messages import DataChanged, HabitRead, OutsideChange, WorkFailed
 from screens.which_day import WhichDay
 from screens.work import Workplace, said, store_work
 from screens.workspace import workspace
-from tracker import checkin
+from tracker import checkin, habit
 from tracker.errors import InputError
 from tracker.models import DayLog
 from tracker.rules import Status
@@ -126,10 +126,22 @@ class TodayScreen(Workplace, Screen[None]):
             glance.border_title = "At a glance"
             self._show_status(glance)
             yield glance
+        yield Static("", id="habit")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#sessions", Input).focus()
+        # After the first paint: the worker would take the GIL from it for some 30 ms.
+        self.call_after_refresh(self.read_habit)
+
+    @store_work("habit")
+    def read_habit(self, ws: Workspace) -> HabitRead:
+        # Every item ever logged (~30 ms for ten years): in a worker, after the first paint.
+        return HabitRead(habit.current(ws.store, ws.settings, ws.now()))
+
+    @on(HabitRead)
+    def show_habit(self, message: HabitRead) -> None:
+        self.query_one("#habit", Static).update(habit.summary_line(message.habit, checkins=False))
 
     def arrive(self) -> None:
         """Arriving from another screen (its key): the cursor in the first empty field, so a
@@ -153,6 +165,7 @@ class TodayScreen(Workplace, Screen[None]):
         """Show the day and the glance as stored now (another process may have logged them)."""
         self.refresh_glance()
         self._refresh_form()
+        self.read_habit()
 
     def refresh_glance(self) -> None:
         self._show_status(self.query_one(Glance))
@@ -284,7 +297,8 @@ class TodayScreen(Workplace, Screen[None]):
     def save_checkin(self, ws: Workspace, day: date, changes: dict[str, int | None]) -> DataChanged:
         result = checkin.save_changes(ws.store, day, changes, ws.now(), ws.settings.rules)
         saved = {name: "" if value is None else str(value) for name, value in changes.items()}
-        return DataChanged("checkin", {**result, "saved": saved})
+        figures = habit.current(ws.store, ws.settings, ws.now())
+        return DataChanged("checkin", {**result, "saved": saved, "habit": figures})
 
     @on(DataChanged)
     def saved(self, message: DataChanged) -> None:
@@ -308,8 +322,10 @@ class TodayScreen(Workplace, Screen[None]):
             said = checkin.result_lines(result, result["written_at"].date())
             # The notations go in their own window, to copy; the rest is said in the notice.
             words = " ".join(line for line in said if not line.startswith(("Late", "  #")))
+            ack = habit.acknowledgement(result["habit"])
             self.notify(
-                f"Check-in saved. Logging it is already a step. {words}".strip(), title="Saved"
+                f"Check-in saved. Logging it is already a step. {words} {ack}".strip(),
+                title="Saved",
             )
             notations = [(row["id"], row["notation"]) for row in result["notations"]]
             if notations:

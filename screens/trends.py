@@ -22,7 +22,7 @@ from screens.footer import Footer
 from screens.messages import OutsideChange, TrendsLoaded, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
-from tracker import charts, trends
+from tracker import charts, habit, trends
 from tracker.workspace import Workspace
 
 LABELS = {
@@ -49,7 +49,9 @@ Week by week: is the backlog shrinking, are more notes written within the rule, 
 charting spills into evenings, and does dread ease as the notes get done? While a catch-up
 sprint runs, its burndown is here too.
 
-**← →** switch chart · **[ ]** shorter or longer span (4, 12, 26 or 52 weeks).
+**← →** switch chart · **[ ]** shorter or longer span (4, 12, 26 or 52 weeks) · **h** the
+same-day habit: a calendar of the last 52 weeks, a row per weekday, one mark a day (all notes
+within the rule, some later, still in time, no sessions), with the streaks and the strength.
 
 A week with nothing logged is a gap, not a zero; the week under way is starred (*). The line
 under each chart says in words what changed over the full weeks shown."""
@@ -58,6 +60,7 @@ under each chart says in words what changed over the full weeks shown."""
         Binding("left", "chart(-1)", "Previous chart", show=False),
         Binding("right_square_bracket", "span(1)", "Span", tooltip="Longer span"),
         Binding("left_square_bracket", "span(-1)", "Shorter span", show=False),
+        Binding("h", "habit", "Habit", tooltip="The same-day habit's calendar"),
     ]
 
     def __init__(self) -> None:
@@ -67,12 +70,15 @@ under each chart says in words what changed over the full weeks shown."""
         self.span = 12
         self.chart = "backlog"
         self.loaded = False
+        self.habit: habit.Habit | None = None
+        self.show_habit = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="trends", classes="panel"):
             yield Static(id="choices")
             yield PlotextPlot(id="chart")
+            yield Static(id="heatmap")
             yield Static("Reading your weeks…", id="words")
         yield Footer()
 
@@ -94,11 +100,13 @@ under each chart says in words what changed over the full weeks shown."""
     def load(self, ws: Workspace) -> TrendsLoaded:
         now = ws.now()
         weeks = trends.weekly(ws.store, ws.settings, now, max(trends.SPANS))
-        return TrendsLoaded(weeks, trends.current_burndown(ws.store, now))
+        figures = habit.current(ws.store, ws.settings, now)
+        return TrendsLoaded(weeks, trends.current_burndown(ws.store, now), figures)
 
     @on(TrendsLoaded)
     def loaded_weeks(self, message: TrendsLoaded) -> None:
         self.weeks, self.burndown, self.loaded = message.weeks, message.burndown, True
+        self.habit = message.habit
         if self.chart not in self.names():
             self.chart = "backlog"
         self.draw()
@@ -110,7 +118,15 @@ under each chart says in words what changed over the full weeks shown."""
     def names(self) -> list[str]:
         return charts.WEEKLY + ([charts.SPRINT_ONLY] if self.burndown else [])
 
+    def action_habit(self) -> None:
+        self.show_habit = not self.show_habit
+        self.draw()
+
     def action_chart(self, step: int) -> None:
+        if self.show_habit:  # back to the charts, where they were
+            self.show_habit = False
+            self.draw()
+            return
         names = self.names()
         self.chart = names[(names.index(self.chart) + step) % len(names)]
         self.draw()
@@ -128,9 +144,14 @@ under each chart says in words what changed over the full weeks shown."""
     def draw(self) -> None:
         if not self.loaded:
             return
+        plot = self.query_one(PlotextPlot)
+        plot.display = not self.show_habit
+        self.query_one("#heatmap").display = self.show_habit
+        if self.show_habit:
+            self._draw_habit()
+            return
         settings = workspace(self).settings
         weeks = self.weeks[-self.span :]
-        plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
         width = plot.size.width or self.size.width or 80
@@ -149,6 +170,33 @@ under each chart says in words what changed over the full weeks shown."""
         panel.border_subtitle = (
             "sprint so far" if self.chart == charts.SPRINT_ONLY else f"last {self.span} weeks"
         )
+
+    def _draw_habit(self) -> None:
+        """The heatmap of as many of the last 52 weeks as the width holds, and the figures."""
+        figures = self.habit
+        panel = self.query_one("#trends")
+        panel.border_subtitle = ""
+        self.query_one("#choices", Static).update(
+            Text.assemble(("[Habit]", "bold"), ("  h or ← →: back to the charts", "dim"))
+        )
+        if figures is None:
+            return
+        width = (self.query_one("#heatmap").size.width or self.size.width or 80) - habit.LABEL
+        weeks = max(1, min(52, width - 1))
+        days = figures.days[-(7 * (weeks - 1) + figures.today.weekday() + 1) :]
+        hm = habit.heatmap(days, figures.today, figures.rule_hours)
+        text = Text()
+        for n, line in enumerate(hm.lines):
+            start = len(text)
+            text.append(line + "\n")
+            for span in hm.spans:
+                if span.line == n:
+                    text.stylize(habit.COLOURS[span.style], start + span.start, start + span.end)
+        self.query_one("#heatmap", Static).update(text)
+        self.query_one("#words", Static).update(
+            f"{habit.summary_line(figures)}. {habit.STRENGTH_MEANS}"
+        )
+        panel.border_subtitle = f"last {weeks} weeks"
 
     def _choices(self) -> Text:
         """The charts and spans, the current ones bracketed and bold (not colour alone)."""

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +27,6 @@ from tracker.settings import Settings
 from tracker.store import Store
 
 NOW = datetime(2026, 11, 22, 18, 30, tzinfo=ZoneInfo(history.TIMEZONE))
-HABIT_ROWS = "SELECT session_date, session_time, written_at, count(*) FROM items GROUP BY 1, 2, 3"
 
 
 def best(f: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
@@ -51,10 +50,8 @@ def measure(shape: history.Shape | None = None, runs: int = 7) -> dict[str, Any]
         tz = NOW.tzinfo
         assert tz is not None
         with Store.open(home, tz) as store:
-            *out["habit read"], rows = best(lambda: store.conn.execute(HABIT_ROWS).fetchall(), runs)
-            checkins = {
-                date.fromisoformat(d) for (d,) in store.conn.execute("SELECT day FROM days")
-            }
+            *out["habit read"], rows = best(store.habit_rows, runs)
+            checkins = store.checkin_days()
             rules = Settings().rules
             *out["habit compute"], out["habit"] = best(
                 lambda: habit.habit(rows, checkins, rules, tz, NOW, 52), runs

@@ -165,7 +165,8 @@ def test_cli_json_and_csv_rows(run: Callable[..., Result], run_json: Callable[..
     assert [r["week_start"] for r in rows] == [
         "2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"
     ]  # fmt: skip
-    assert all(list(r) == list(trends.COLUMNS) for r in rows)
+    # The JSON adds the habit's strength at each week's end (issue 22); the CSV keeps COLUMNS.
+    assert all(list(r) == [*trends.COLUMNS, "strength"] for r in rows)
     assert rows[0]["sessions"] is None and rows[1]["outstanding_end"] is None  # gaps
     assert rows[2] == {
         "week_start": "2026-11-02",
@@ -177,7 +178,9 @@ def test_cli_json_and_csv_rows(run: Callable[..., Result], run_json: Callable[..
         "dread_mean": 2.0,
         "drained_mean": None,
         "partial": False,
+        "strength": rows[2]["strength"],
     }
+    assert isinstance(rows[2]["strength"], int) and rows[0]["strength"] is None
     assert rows[-1]["partial"] is True and rows[-1]["sessions"] == 9
     table = list(csv.reader(io.StringIO(run("trends", "--weeks", "5", "--csv").stdout)))
     assert table[0] == list(trends.COLUMNS)

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from click.testing import Result
 from textual.app import App, ComposeResult
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from screens.app import make_app
 from screens.glance import Glance
 from screens.today import SaveButton
+from tests.conftest import Notices, settled, until
 
 
 async def test_log_a_day_with_keys(home: Path, run_json: Callable[..., Any]) -> None:
@@ -136,3 +137,22 @@ async def test_yesterday_a_working_day_not_logged_is_offered(
     assert run_json("trends", "--weeks", "1")["weeks"][0]["sessions"] == 4
     day = run_json("status")
     assert day["outstanding"] == 1
+
+
+async def test_the_habit_line_and_the_acknowledgement_after_a_kept_day(
+    home: Path, run: Callable[..., Result]
+) -> None:
+    # Thursday kept, Friday missed (one of three notes left open), then today (Sunday) kept.
+    assert run("log", "--date", "2026-11-19", "--sessions", "2", "--written", "2").exit_code == 0
+    assert run("log", "--date", "2026-11-20", "--sessions", "3", "--written", "2").exit_code == 0
+    notices = Notices()
+    app = make_app(home)
+    async with app.run_test(size=(80, 24), message_hook=notices.hook) as pilot:
+        line = app.screen.query_one("#habit", Static)
+        await until(pilot, lambda: "streak" in str(line.render()), "the habit line")
+        assert str(line.render()) == ("Same-day habit: streak 0 working days · best 1 · strength 5")
+        await pilot.press(*"2", "enter", *"2", "ctrl+s")
+        await until(pilot, lambda: any("Kept" in n for n in notices), "the acknowledgement")
+        await settled(pilot)
+        assert "Kept today: streak 1 working day, strength 10." in notices[-1]
+        assert "streak 1 working day · best 1" in str(line.render())

@@ -94,3 +94,31 @@ async def test_burndown_joins_while_a_sprint_runs(home: Path, run: Callable[...,
 def test_trends_snapshot(home: Path, run: Callable[..., Result], snap_compare: Any) -> None:
     seed(run)
     assert snap_compare(make_app(home), terminal_size=(80, 24), run_before=open_trends)
+
+
+async def open_habit(pilot: Pilot[Any]) -> None:
+    await open_trends(pilot)
+    await pilot.press("h")
+    await pilot.pause()
+
+
+async def test_the_habit_heatmap_and_back(home: Path, run: Callable[..., Result]) -> None:
+    seed(run)
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_habit(pilot)
+        screen = app.screen
+        assert isinstance(screen, TrendsScreen)
+        heatmap = text_of(screen, "#heatmap").splitlines()
+        assert [line[:4] for line in heatmap[1:8]] == ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ",
+                                                      "Sat ", "Sun "]  # fmt: skip
+        assert heatmap[-1].startswith("█ all within 24 hours")
+        assert text_of(screen, "#words").startswith("Same-day habit: streak 1 working day ·")
+        assert not screen.query_one("#chart").display
+        await pilot.press("right")  # back to the charts, the same one
+        assert "[Backlog]" in text_of(screen, "#choices") and screen.query_one("#chart").display
+
+
+def test_habit_snapshot(home: Path, run: Callable[..., Result], snap_compare: Any) -> None:
+    seed(run)
+    assert snap_compare(make_app(home), terminal_size=(80, 24), run_before=open_habit)

@@ -17,15 +17,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from tracker import rules
+from tracker import habit, rules
 from tracker.models import DayLog, Item
 from tracker.planner import goal_line, order
 from tracker.records import SprintBlock
 from tracker.selfcheck import next_due
 from tracker.settings import Notify, Settings
+from tracker.trends import week_starts
 from tracker.words import days_old, hours_rule, join, noun, number_word, plural, with_article
 
-KINDS = ("urgent", "breach", "threshold", "tier", "block", "chase", "selfcheck")
+KINDS = (
+    "urgent",
+    "breach",
+    "threshold",
+    "tier",
+    "block",
+    "chase",
+    "selfcheck",
+    "checkin",
+    "review",
+)
 """Every alert kind, in the order a message lists them. A new kind is a name here and an `Alert`
 appended in `current_alerts`: sending it in the run's one message, sending it once per level
 (the sent-state) and holding it in quiet hours all follow from that."""
@@ -169,8 +180,12 @@ def current_alerts(
     now: datetime,
     *,
     selfcheck_flagged: bool = False,
+    figures: habit.Habit | None = None,
 ) -> list[Alert]:
-    """Every alert that holds at `now`, each with its level and message (no sent-state yet)."""
+    """Every alert that holds at `now`, each with its level and message (no sent-state yet).
+
+    `figures`: the same-day habit now, for the weekly review (and the check-in reminder's
+    streak); the caller reads it only when `habit_wanted` says one of them may be due."""
     items = list(items)
     tz, today, rule_set = now.tzinfo or UTC, now.date(), settings.rules
     open_items = [i for i in items if i.is_open]
@@ -300,6 +315,56 @@ def current_alerts(
                     "A self-check is due. It takes about five minutes: `caughtup selfcheck`.",
                 )
             )
+    found += habit_alerts(days, settings, now, n_open, figures)
+    return found
+
+
+def habit_wanted(settings: Settings, now: datetime) -> bool:
+    """Whether the check-in reminder or the weekly review may be due at `now` (only then is
+    the habit read: every item ever logged)."""
+    notify, at = settings.notify, time.fromisoformat(settings.notify.checkin_at)
+    return (
+        notify.checkin_reminder and habit.checkin_due(now, at, settings.working_days, False)
+    ) or (notify.weekly_review and habit.weekly_review_due(now, notify.weekly_review_day, at))
+
+
+def habit_alerts(
+    days: Iterable[DayLog],
+    settings: Settings,
+    now: datetime,
+    outstanding: int,
+    figures: habit.Habit | None,
+) -> list[Alert]:
+    """The daily check-in reminder and the weekly review, each once on its day (the level is
+    the date), counts only. Both are about their day: in quiet hours or at a weekend they do
+    not hold at all, rather than go out the next morning out of date."""
+    notify, today = settings.notify, now.date()
+    at = time.fromisoformat(notify.checkin_at)
+    found: list[Alert] = []
+    if hold_reason(now, notify) is not None:
+        return found
+    checked_in = any(d.day == today for d in days)
+    if notify.checkin_reminder and habit.checkin_due(now, at, settings.working_days, checked_in):
+        body = (
+            habit.checkin_reminder(figures)
+            if figures is not None
+            else habit.checkin_reminder_text()
+        )
+        found.append(Alert("checkin", today.isoformat(), "Today's check-in", body))
+    if (
+        notify.weekly_review
+        and figures is not None
+        and habit.weekly_review_due(now, notify.weekly_review_day, at)
+    ):
+        start = week_starts(today, 1, settings.first_weekday)[0]
+        found.append(
+            Alert(
+                "review",
+                today.isoformat(),
+                "Your week of notes",
+                habit.weekly_review(figures, start, outstanding),
+            )
+        )
     return found
 
 
@@ -334,6 +399,7 @@ def evaluate(
     now: datetime,
     *,
     selfcheck_flagged: bool = False,
+    figures: habit.Habit | None = None,
 ) -> Evaluation:
     """What to send now and the sent-state that follows (see the module doc)."""
     holding = current_alerts(
@@ -344,6 +410,7 @@ def evaluate(
         settings,
         now,
         selfcheck_flagged=selfcheck_flagged,
+        figures=figures,
     )
     active = [a.kind for a in holding]
     base = {kind: level for kind, level in sent.items() if kind in active}

@@ -22,19 +22,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker.clock import to_utc_text
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.rules import DueTexts
-from tracker.settings import WEEKDAYS, Rules
+from tracker.settings import WEEKDAYS, Rules, Settings
 from tracker.trends import MAX_WEEKS
 from tracker.words import plural
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 MULTIPLIER = 0.5 ** (1 / 13)
 """Loop Habit Tracker's daily multiplier (`Score.compute`: 0.5 ** (sqrt(frequency) / 13))."""
 STATES = ("kept", "missed", "pending", "skipped")
+STRENGTH_MEANS = (
+    "Strength (Loop Habit Tracker's score) follows recent working days: a miss lowers it a "
+    "little, never to zero."
+)
 
 # session date (ISO), session time (HH:MM or None), written moment (UTC text or None), count
 HabitRow = tuple[str, str | None, str | None, int]
@@ -239,6 +246,26 @@ def habit(
     )
 
 
+def current(store: Store, settings: Settings, now: datetime, weeks: int = 52) -> Habit:
+    """The habit as the store holds it now (every item ever logged: figures are never stored)."""
+    rows = store.habit_rows()
+    return habit(rows, store.checkin_days(), settings.rules, now.tzinfo or store.tz, now, weeks)
+
+
+def current_streak(store: Store, settings: Settings, now: datetime) -> int:
+    """The current streak alone, reading back only until a missed day (`status --short`: a
+    prompt runs it all day, and a streak is weeks, not years)."""
+    tz, back = now.tzinfo or store.tz, 64
+    while True:
+        since = now.date() - timedelta(days=back)
+        history = tally(store.habit_rows(since), settings.rules, tz, now)
+        # Each day's state is its own: once a missed day is in view, the days before it do not
+        # change the run after it.
+        if any(d.state == "missed" for d in history) or back > 366 * 100:
+            return streaks(history)[0]
+        back *= 8
+
+
 def weekly_strength(history: Sequence[Day], starts: Sequence[date]) -> list[int | None]:
     """Strength at each week's end (for the week under way: now); None before the first
     resolved working day. `starts` are week starts, oldest first (`trends.week_starts`)."""
@@ -405,6 +432,19 @@ def status_line(h: Habit) -> str:
     )
 
 
+def short_streak(streak: int) -> str:
+    """'streak 6' for `status --short` (working days, kept in a row)."""
+    return f"streak {streak}"
+
+
+def summary_line(h: Habit, checkins: bool = True) -> str:
+    """'Same-day habit: ' and the status line, with the check-in streak unless told not to."""
+    line = "Same-day habit: " + status_line(h)
+    if checkins and h.checkin_streak:
+        line += f" · check-ins on {plural(h.checkin_streak, 'working day')} in a row"
+    return line
+
+
 def acknowledgement(h: Habit) -> str:
     """One line after a check-in about the latest working day: kept, missed or still in time."""
     if not h.history:
@@ -444,9 +484,14 @@ def weekly_review(h: Habit, week_start: date, outstanding: int) -> str:
     )
 
 
+def checkin_reminder_text() -> str:
+    """The daily check-in reminder, without the streak."""
+    return "Today's check-in: about 30 seconds."
+
+
 def checkin_reminder(h: Habit) -> str:
-    """The daily check-in reminder."""
-    text = "Today's check-in: about 30 seconds"
+    """The daily check-in reminder, with the check-in streak when there is one."""
+    text = checkin_reminder_text().removesuffix(".")
     if h.checkin_streak:
         text += f" (check-ins on {plural(h.checkin_streak, 'working day')} in a row)"
     return text + "."

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tracker import alerts
+from tracker import alerts, habit
 from tracker.records import Delivery
 from tracker.settings import Settings, mask
 from tracker.store import Store
@@ -149,6 +149,7 @@ def remind(
     last_selfcheck = kept[0]["taken_on"] if kept else None
     flagged = bool(kept and kept[0]["safety_flag"])  # the next one is then due in 7 days
     urls = list(dict.fromkeys(settings.notify.urls))
+    figures = habit.current(store, settings, now) if alerts.habit_wanted(settings, now) else None
 
     def evaluate(sent: dict[str, int | str]) -> alerts.Evaluation:
         return alerts.evaluate(
@@ -160,6 +161,7 @@ def remind(
             sent,
             now,
             selfcheck_flagged=flagged,
+            figures=figures,
         )
 
     overview = evaluate({})

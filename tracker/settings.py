@@ -94,6 +94,14 @@ class Notify(NamedTuple):
     """No notifications in this range (HH:MM-HH:MM)."""
     weekends: bool = False
     """Also notify on Saturday and Sunday."""
+    checkin_reminder: bool = True
+    """Remind you to check in on working days when none is logged by checkin_at."""
+    checkin_at: Annotated[str, AfterValidator(clock_time)] = "17:30"
+    """Time of the daily check-in reminder and the weekly review (HH:MM)."""
+    weekly_review: bool = False
+    """Send a weekly review of the same-day habit (counts only)."""
+    weekly_review_day: Annotated[str, OneOf(WEEKDAYS)] = "fri"
+    """Weekday of the weekly review."""
 
 
 class Sprint(NamedTuple):
@@ -137,6 +145,13 @@ class Privacy(NamedTuple):
     """Hide client references on screen (h on the Backlog screen toggles them for the session)."""
 
 
+class Status(NamedTuple):
+    """`caughtup status`."""
+
+    show_streak: bool = False
+    """Show the same-day habit's streak in `status --short` (reads every item: a little slower)."""
+
+
 class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
@@ -163,14 +178,16 @@ class Settings(NamedTuple):
     sprint: Sprint = Sprint()
     backups: Backups = Backups()
     privacy: Privacy = Privacy()
+    status: Status = Status()
 
 
-SECTIONS: dict[str, type[Rules] | type[Notify] | type[Sprint] | type[Backups] | type[Privacy]] = {
+SECTIONS: dict[str, type[Rules | Notify | Sprint | Backups | Privacy | Status]] = {
     "rules": Rules,
     "notify": Notify,
     "sprint": Sprint,
     "backups": Backups,
     "privacy": Privacy,
+    "status": Status,
 }
 SECRETS = ("notify.urls",)
 """Settings that may hold tokens: shown masked, never exported or imported."""

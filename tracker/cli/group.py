@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "plan": "tracker.cli.plan:plan",
     "block": "tracker.cli.plan:block",
     "trends": "tracker.cli.trends:trends_command",
+    "habit": "tracker.cli.habit:habit_command",
     "demo": "tracker.cli.demo:demo",
     "remind": "tracker.cli.remind:remind",
     "notify-test": "tracker.cli.remind:notify_test",

@@ -23,5 +23,12 @@ def status_output(ws: Workspace, *, as_json: bool, short: bool) -> str:
     if as_json:
         return json_text(st.to_json())
     if short:
-        return short_line(st, ws.settings.rules)
+        line = short_line(st, ws.settings.rules)
+        if ws.settings.status.show_streak:
+            from tracker import habit  # only with the setting on
+
+            line += " · " + habit.short_streak(
+                habit.current_streak(ws.store, ws.settings, ws.now())
+            )
+        return line
     return "\n".join(human_lines(st, ws.settings.rules))

@@ -98,7 +98,8 @@ def remind(schedule: bool, as_json: bool) -> None:
 
     Alerts: a court-involved or high-risk note past the rule (rules.rule_hours), notes past the
     rule, the threshold reached, the backlog's age tier worse, a catch-up block today, a blocked
-    note to chase, a self-check due. Each is sent once, and again
+    note to chase, a self-check due, the daily check-in (notify.checkin_at, when none is logged)
+    and the weekly review (notify.weekly_review). Each is sent once, and again
     only when it gets worse; quiet hours and weekends hold them until the next allowed run. A failed
     delivery is recorded and retried on the next run and still exits 0; bad settings exit 2.
     """

