@@ -59,9 +59,11 @@ async def test_settings_sync_then_today_fills_sessions_from_the_calendar(
         await pilot.press("enter")
         await until(pilot, lambda: any("Added 3 notes" in t for t in toasts), "synced")
         assert day_rows(home)[0] == [("calendar", 0)] * 3
-        # Back on Today: the calendar's 3 sessions fill the form, and it offers a sync.
-        await pilot.press("f2")
-        await until(pilot, lambda: app.screen.query_one("#sessions", Input).value == "3", "filled")
+    # The app again: Today's form holds the calendar's 3 sessions, and it offers a sync.
+    toasts.clear()
+    app = make_app(home)
+    async with app.run_test(size=(80, 24), message_hook=toasts.hook) as pilot:
+        assert app.screen.query_one("#sessions", Input).value == "3"
         app.screen.query_one("#sync-calendar").focus()
         await pilot.press("enter")
         await until(pilot, lambda: any("Nothing to change" in t for t in toasts), "synced again")
