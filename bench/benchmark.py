@@ -263,8 +263,43 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
         Case("TUI first screen", [], main_home, 400, 45),
         Case(f"Backlog screen ({plan_items:,} open)", [], plan_home, 300, screen="shown"),
         Case("Backlog cursor move (CPU)", [], plan_home, 10, screen="move"),
+        *calendar_cases(tmp, smoke=smoke),
     ]
     return cases, facts
+
+
+def calendar_cases(tmp: Path, *, smoke: bool) -> list[Case]:
+    """DESIGN.md's calendar budgets: importing 5 years (30 weekly clients, 2,000 single events),
+    and a sync that changes nothing (the default 60-day window)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.bench_calendar import five_years  # the calendar the core's tests time too
+
+    ics = tmp / "five-years.ics"
+    ics.write_bytes(five_years(series=3, singles=200) if smoke else five_years())
+    zone = ["config", "timezone", "America/Chicago"]
+    imports = iter(range(1_000_000))
+
+    def fresh_home() -> Path:
+        target = tmp / f"calendar-{next(imports)}" / "caughtup"
+        shutil.rmtree(target.parent, ignore_errors=True)
+        run(zone, target)
+        run(["config", "calendar.since", "1830"], target)  # the whole 5 years
+        return target
+
+    synced = tmp / "calendar-synced" / "caughtup"
+    for argv in (zone, ["config", "calendar.source", str(ics)], ["calendar", "sync"]):
+        run(argv, synced)
+    return [
+        Case(
+            "calendar import (5 years)",
+            ["calendar", "import", str(ics)],
+            tmp / "calendar-0" / "caughtup",
+            1500,
+            needs="calendar",
+            before=fresh_home,
+        ),
+        Case("calendar sync (no change)", ["calendar", "sync"], synced, 500, needs="calendar"),
+    ]
 
 
 def child_env(home: Path) -> dict[str, str]:

@@ -83,3 +83,10 @@ class OutsideChange(Message, bubble=False):
 
     data: bool
     settings: bool
+
+
+@dataclass
+class CalendarSynced(Message):
+    """A calendar sync finished: what it did, in words (counts only)."""
+
+    lines: list[str]

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from screens.footer import Footer
-from screens.messages import NotificationsSent, OutsideChange, WorkFailed
+from screens.messages import CalendarSynced, NotificationsSent, OutsideChange, WorkFailed
 from screens.tick import Tick
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
@@ -40,8 +40,17 @@ RULE_FIELDS: list[tuple[str, str]] = [
     ("timezone", "Time zone"),
 ]
 NOTIFY_FIELDS: list[tuple[str, str]] = [("notify.quiet_hours", "Quiet hours")]
-LABELS = dict(RULE_FIELDS + NOTIFY_FIELDS)
-PLACEHOLDERS = {"timezone": "empty: system", "notify.quiet_hours": "empty: any hour"}
+CALENDAR_FIELDS: list[tuple[str, str]] = [
+    ("calendar.source", "Calendar source"),
+    ("sprint.work_hours", "Working hours"),
+    ("sprint.days_off", "Days off"),
+]
+LABELS = dict(RULE_FIELDS + NOTIFY_FIELDS + CALENDAR_FIELDS)
+PLACEHOLDERS = {
+    "timezone": "empty: system",
+    "notify.quiet_hours": "empty: any hour",
+    "calendar.source": "file path or https:// feed",
+}
 WEEKENDS = {True: "Weekends: on", False: "Weekends: off (held to Monday)"}
 
 
@@ -75,7 +84,11 @@ computer; empty quiet hours means reminders at any hour.
 in *Add URL* and press Enter. URLs often hold tokens, so they are shown masked. In the list, x or
 Delete removes the highlighted one. F8 (or *Send test*) sends a test message to each URL and
 says whether each one worked. The last line shows the last message sent and whether it arrived;
-`caughtup remind --schedule` sets up the reminders themselves."""
+`caughtup remind --schedule` sets up the reminders themselves.
+
+**Calendar.** An .ics file or a private https/webcal feed address: *Sync now* (and `remind`)
+makes a note item for each past session; no title is ever stored. Working hours and days off
+decide where catch-up blocks go in the calendar's free time."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "send_test", "Send test"),
         Binding("x,delete", "remove_url", "Remove URL", show=False),
@@ -104,6 +117,12 @@ says whether each one worked. The last line shows the last message sent and whet
                     )
                 yield Button("Send test", id="send-test", compact=True)
                 yield Static("", id="last-delivery")
+        with Vertical(id="calendar", classes="panel"):
+            for key, label in CALENDAR_FIELDS:
+                yield from self._field(key, label)
+            with Horizontal(classes="row"):
+                yield Button("Sync now", id="sync-calendar", compact=True)
+                yield Static("", id="calendar-status")
         yield Static("", id="settings-error", classes="error")
         yield Static("Enter or Tab saves a field.", id="settings-status", classes="hint")
         yield Footer()
@@ -111,11 +130,17 @@ says whether each one worked. The last line shows the last message sent and whet
     def _field(self, key: str, label: str) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label(label, classes="label")
-            yield Input(id=_fid(key), compact=True, placeholder=PLACEHOLDERS.get(key, ""))
+            yield Input(
+                id=_fid(key),
+                compact=True,
+                placeholder=PLACEHOLDERS.get(key, ""),
+                password=settings_mod.is_secret(key),  # a private feed's address is its token
+            )
 
     def on_mount(self) -> None:
         self.query_one("#rules").border_title = "Rules and days"
         self.query_one("#notify").border_title = "Notifications"
+        self.query_one("#calendar").border_title = "Calendar"
         # What this screen shows and edits; saves apply each change onto the newest file.
         self.current: Settings = workspace(self).settings
         current = self.current
@@ -216,6 +241,8 @@ says whether each one worked. The last line shows the last message sent and whet
     def _shown(key: str, value: Any) -> str:
         if key == "notify.urls":
             return plural(len(value), "URL")
+        if settings_mod.is_secret(key) and "://" in str(value):
+            return settings_mod.mask(str(value))
         return _text(value) or "empty"
 
     @store_work("settings", group="settings-save", exclusive=False, failed="Not saved: ")
@@ -293,7 +320,31 @@ says whether each one worked. The last line shows the last message sent and whet
                 severity="warning",
             )
 
+    # -- the calendar -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#sync-calendar")
+    def action_sync_calendar(self) -> None:
+        if not self.current.calendar.source:
+            self.say("Type a calendar file or feed address in Calendar first.")
+            return
+        self.query_one("#calendar-status", Static).update("Syncing…")
+        self.sync_calendar()
+
+    @store_work("calendar", failed="Calendar not synced: ", name="syncing the calendar")
+    def sync_calendar(self, ws: Workspace) -> CalendarSynced:
+        from tracker.calendar import apply
+
+        cal = ws.settings.calendar
+        return CalendarSynced(apply.run(ws.store, cal, cal.source, ws.now(), ws.tz).lines())
+
+    @on(CalendarSynced)
+    def synced(self, message: CalendarSynced) -> None:
+        self.query_one("#calendar-status", Static).update(escape(" ".join(message.lines[1:])))
+        self.notify(" ".join(message.lines), title="Calendar synced")
+
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:
+        if message.what == "calendar":
+            self.query_one("#calendar-status", Static).update("")
         self.say(message.error)
         self.notify(message.error, title="Settings", severity="error")

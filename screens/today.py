@@ -100,6 +100,10 @@ class TodayScreen(Workplace, Screen[None]):
         # only those.
         self.shown = _texts(ws.store.day(today))
         self.edited: set[str] = set()
+        calendar = bool(ws.settings.calendar.source)
+        held = ws.store.calendar_sessions_on(today) if calendar else 0
+        # Sessions held, filled from the calendar's (saved with the check-in like typed ones)
+        self.from_calendar = str(held) if held and not self.shown["sessions"] else ""
         yield Header()
         with Horizontal(id="today"):
             with Vertical(id="checkin", classes="panel") as checkin:
@@ -110,7 +114,7 @@ class TodayScreen(Workplace, Screen[None]):
                     yield Static("\n\n".join(label for _, label, _ in FIELDS), id="labels")
                     for name, _, optional in FIELDS:
                         yield Input(
-                            self.shown[name],
+                            (name == "sessions" and self.from_calendar) or self.shown[name],
                             id=name,
                             type="integer",
                             compact=True,
@@ -118,6 +122,8 @@ class TodayScreen(Workplace, Screen[None]):
                         )
                 yield Static("", id="checkin-error", classes="error")
                 yield SaveButton("Save check-in", id="save", variant="primary", compact=True)
+                if calendar:  # sessions held come from the calendar: offer to sync it
+                    yield SaveButton("Sync calendar", id="sync-calendar", compact=True)
                 yield Static(
                     "Enter moves on; Enter on the last field saves. Esc leaves the form.",
                     classes="hint",
@@ -166,6 +172,7 @@ class TodayScreen(Workplace, Screen[None]):
         self.refresh_glance()
         self._refresh_form()
         self.read_habit()
+        self._offer_sync()
 
     def refresh_glance(self) -> None:
         self._show_status(self.query_one(Glance))
@@ -178,6 +185,28 @@ class TodayScreen(Workplace, Screen[None]):
             for name, _, _ in FIELDS:
                 if name not in edited:
                     self.query_one(f"#{name}", Input).value = self.shown[name] = stored[name]
+            self._fill_sessions()
+
+    def _fill_sessions(self) -> None:
+        """A day not logged yet takes its sessions held from the calendar (synced since by the
+        app or `remind`), unless typed over."""
+        ws = workspace(self)
+        field = self.query_one("#sessions", Input)
+        if self.shown["sessions"] or field.value not in ("", self.from_calendar):
+            return
+        if ws.settings.calendar.source:
+            held = ws.store.calendar_sessions_on(self.day)
+            field.value = self.from_calendar = str(held) if held else ""
+
+    def _offer_sync(self) -> None:
+        """The "Sync calendar" button while a calendar source is set (set or cleared since)."""
+        offered = self.query("#sync-calendar")
+        if workspace(self).settings.calendar.source:
+            if not offered:
+                button = SaveButton("Sync calendar", id="sync-calendar", compact=True)
+                self.query_one("#checkin").mount(button, after="#save")
+        else:
+            offered.remove()
 
     def _edited(self) -> list[str]:
         """The fields typed in, or showing other than the stored day (a Changed still queued)."""
@@ -331,7 +360,28 @@ class TodayScreen(Workplace, Screen[None]):
             if notations:
                 self.app.push_screen(LateEntry(notations))
 
+    @on(Button.Pressed, "#sync-calendar")
+    def action_sync_calendar(self) -> None:
+        self.sync_calendar()
+
+    @store_work("calendar", name="syncing the calendar")
+    def sync_calendar(self, ws: Workspace) -> DataChanged:
+        from tracker.calendar import apply
+
+        cal = ws.settings.calendar
+        outcome = apply.run(ws.store, cal, cal.source, ws.now(), ws.tz)
+        return DataChanged("calendar", {"lines": outcome.lines()[1:]})
+
+    @on(DataChanged)
+    def synced(self, message: DataChanged) -> None:
+        if message.what != "calendar":
+            return
+        self.notify(" ".join(message.detail["lines"]), title="Calendar synced")
+
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:
+        if message.what == "calendar":
+            self.notify(message.error, title="Calendar not synced", severity="error")
+            return
         self.query_one("#checkin-error", Static).update(message.error)
         self.notify(message.error, title="Not saved", severity="error")

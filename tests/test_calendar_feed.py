@@ -112,7 +112,7 @@ def test_only_https_feeds_leave_the_machine(source: str, says: str) -> None:
 
 
 def test_webcal_means_https_and_messages_hide_the_token() -> None:
-    assert feed._feed_url(f"webcal://p42-caldav.icloud.com/published/2/{TOKEN}") == (
+    assert feed.feed_url(f"webcal://p42-caldav.icloud.com/published/2/{TOKEN}") == (
         f"https://p42-caldav.icloud.com/published/2/{TOKEN}"
     )
     assert feed.describe(f"https://calendar.google.com/calendar/ical/x/{TOKEN}/basic.ics") == (

@@ -207,3 +207,18 @@ def test_sync_converges_and_never_touches_written_items(
     result = apply(plan, items)
     assert plan_sync(after, window, result, TZ).changes == 0
     assert {i.key for i in result} >= {s.key for s in after}
+
+
+def test_new_sessions_take_over_a_counted_days_anonymous_notes_one_each() -> None:
+    from tracker.calendar.sync import adopt
+
+    day, other = date(2026, 11, 2), date(2026, 11, 3)
+    s = [
+        Session(f"k{n}", d, time(9 + n), 50, "progress") for n, d in enumerate([day] * 3 + [other])
+    ]
+    gone = stored(Session("old", other, time(8), 50, "progress"))
+    got = adopt(s, [(11, day), (12, day)], [day, other], [gone])
+    assert [(a.key, i) for a, i in got.adopted] == [("k0", 11), ("k1", 12)]
+    assert [a.key for a in got.inserted] == ["k2", "k3"]
+    # the third session of a logged day is one more than it listed; the removal one fewer
+    assert got.sessions == {day: 1, other: 0}

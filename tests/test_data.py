@@ -220,11 +220,14 @@ def test_the_first_bad_cell_is_named_reading_row_by_row(
     table["rows"][1][table["columns"].index("source")] = "fax"
     (tmp_path / "bad.json").write_text(json.dumps(doc))
     result = run("import", str(tmp_path / "bad.json"))
-    assert "items row 2, field source: must be one of item, count, got 'fax'" in result.stderr
+    assert (
+        "items row 2, field source: must be one of item, count, calendar, got 'fax'"
+        in result.stderr
+    )
     table["rows"][2] = table["rows"][2][:3]
     (tmp_path / "bad.json").write_text(json.dumps(doc))
     result = run("import", str(tmp_path / "bad.json"))
-    assert "items row 3: 3 values for 17 columns" in result.stderr
+    assert "items row 3: 3 values for 19 columns" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -500,7 +503,7 @@ def test_every_table_on_main_round_trips(
 
 ITEM_ROW = [1, "2026-11-20", "09:00", "progress", "C1", 0, 0, 0, 0, None, None,
             "2026-11-21T10:00:00+00:00", "2026-11-20T18:00:00+00:00", "item", None, None,
-            None]  # fmt: skip
+            None, None, None]  # fmt: skip
 CELLS = st.one_of(
     st.none(),
     st.booleans(),

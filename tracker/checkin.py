@@ -154,28 +154,28 @@ def reconcile(
     day = log.day
     at = written_moment(day, now, tz)
     by_id = sorted(day_items, key=lambda i: i.id or 0)
-    anonymous = [i for i in by_id if i.source == "count"]
-    owned = [i for i in anonymous if i.written_at is not None and i.cleared_by == day]
-    open_anon = [i for i in anonymous if i.written_at is None]
-    fixed = [
-        i
-        for i in by_id
-        if i.source != "count" or (i.written_at is not None and i.cleared_by != day)
-    ]
+    # Notes a count may write or open again: anonymous ones, and the calendar's sessions (first,
+    # as they are the sessions held); only anonymous ones are ever added or deleted.
+    soft = [i for i in by_id if i.source == "calendar"] + [i for i in by_id if i.source == "count"]
+    owned = [i for i in soft if i.written_at is not None and i.cleared_by == day]
+    open_soft = [i for i in soft if i.written_at is None]
+    fixed = [i for i in by_id if i not in owned and i not in open_soft]
+    calendar = sum(1 for i in owned + open_soft if i.source == "calendar")
     fixed_same_day = sum(1 for i in fixed if _on(i.written_at, day, tz))
-    room = max(0, log.sessions - len(fixed))
+    room = max(0, log.sessions - len(fixed), calendar)
     want_written = min(max(0, log.written - fixed_same_day), room)
     want_open = room - want_written
 
     surplus = owned[want_written:]
     need = want_written - min(len(owned), want_written)
-    write = open_anon[:need]
-    rest_open = open_anon[len(write) :]
+    write = open_soft[:need]
+    rest_open = open_soft[len(write) :]
     new_written = need - len(write)
-    # Fewer sessions: the surplus written ones go first, then the newest open ones.
-    pool = _ids(surplus) + _ids(rest_open[::-1])
+    # Fewer sessions: the surplus written ones go first, then the newest open ones (anonymous
+    # notes only: a session from the calendar stays, as the calendar says it was held).
+    pool = [i for i in surplus + rest_open[::-1] if i.source == "count"]
     held = len(surplus) + len(rest_open)
-    delete = pool[: max(0, held - want_open)]
+    delete = _ids(pool[: max(0, held - want_open)])
     new_open = max(0, want_open - held)
     unwrite = [i for i in _ids(surplus) if i not in delete]
 
@@ -205,7 +205,11 @@ def reconcile(
             if item.client_ref:
                 refs[item.id or 0] = item.client_ref
     return Reconciled(
-        log=log._replace(cleared=len(already) + target, logged_at=now),
+        log=log._replace(
+            sessions=max(log.sessions, len(fixed) + calendar) if calendar else log.sessions,
+            cleared=len(already) + target,
+            logged_at=now,
+        ),
         at=at,
         write=_ids(write),
         unwrite=unwrite,
@@ -215,7 +219,7 @@ def reconcile(
         clear=clear,
         reopen=reopen,
         already=len(already),
-        anonymous=room,
+        anonymous=room - calendar,
         refs=refs,
     )
 

@@ -115,6 +115,8 @@ def save_edit(
     with store.transaction():
         item, changed, warning = edit(store.item(item_id), changes, settings, now)
         fields = [*changed, "blocked_since"] if "blocked_on" in changed else changed
+        if changed and item.source == "calendar":  # the user's now: sync leaves it alone
+            item, fields = item._replace(source="item"), [*fields, "source"]
         store.update_item(item, fields)
     return item, changed, warning
 

@@ -50,6 +50,13 @@ class PlanParams:
     """Notes a week expected to join the backlog during the sprint."""
     taken: frozenset[date] = frozenset()
     """Days whose block is already done (worked ahead): no second block on them."""
+    starts: Mapping[date, time] | None = None
+    """With a calendar: the block days and each block's start in free time (`days` only
+    sized the week); None: every one of `days` at `start_time`."""
+
+    def start_on(self, day: date) -> time:
+        """When the block of `day` starts."""
+        return self.starts.get(day, self.start_time) if self.starts else self.start_time
 
     @property
     def blocks_per_week(self) -> int:
@@ -122,11 +129,14 @@ class Plan:
     finish_at_measured: date | None = None
     suggested_target: date | None = None
     """When a target is missed: the finish at a sustainable number of blocks a week."""
+    skipped_days: list[dict[str, Any]] = field(default_factory=list)
+    """With a calendar: block days that could not hold a block, why, and where it went."""
 
     def to_json(self) -> dict[str, Any]:
         p = self.params
         return {
             "blocks": [b.to_json() for b in self.blocks],
+            "skipped_days": self.skipped_days,
             "finish_date": self.finish_date.isoformat() if self.finish_date else None,
             "meets_target": self.meets_target,
             "blocks_per_week_needed": self.blocks_per_week_needed,
@@ -175,8 +185,11 @@ def order(items: Iterable[Item], strategy: str, rules: Rules, today: date) -> li
 
 
 def _dates(params: PlanParams) -> Iterator[date]:
-    """The plan's block dates: its days from its start, less those a block was already done on."""
-    return (d for d in block_dates(params.days, params.start) if d not in params.taken)
+    """The plan's block dates: its days from its start (or the calendar's free days), less those
+    a block was already done on."""
+    days = sorted(params.starts) if params.starts is not None else None
+    found = days if days is not None else block_dates(params.days, params.start)
+    return (d for d in found if d not in params.taken and d >= params.start)
 
 
 # -- the plan ------------------------------------------------------------------------------------
@@ -266,7 +279,7 @@ def _block(
     planned = sum(minutes[i.note_type] for i in items)
     return Block(
         date=day,
-        start=params.start_time,
+        start=params.start_on(day),
         minutes=params.block_minutes,
         groups=tuple((t, tuple(ids)) for t, ids in groups.items()),
         planned_minutes=round(planned),
@@ -367,7 +380,7 @@ def _new_note_blocks(
     arriving = params.inflow / params.blocks_per_week * k
     each = max(1, round(min(per_block, arriving / max(1, k - known))))
     minutes = params.block_minutes
-    return [Block(d, params.start_time, minutes, (), minutes, expected_new=each) for d in dates]
+    return [Block(d, params.start_on(d), minutes, (), minutes, expected_new=each) for d in dates]
 
 
 def _blocks_to_turn(params: PlanParams, mean: float) -> int | None:

@@ -29,15 +29,20 @@ if TYPE_CHECKING:
         ListOf,
         OneOf,
         Pairs,
+        TextPairs,
         Whole,
         apprise_urls,
         at_least_one,
+        calendar_source,
+        client_ref_pattern,
         clock_time,
         country,
         notation_wording,
         quiet_range,
         reason_line,
+        regular_expression,
         time_zone,
+        work_range,
     )
 
 LOCK_NAME = ".settings.toml.lock"
@@ -127,6 +132,31 @@ class Sprint(NamedTuple):
     """Catch-up minutes per note type."""
     strategy: Annotated[str, OneOf(STRATEGIES)] = "risk"
     """Catch-up order: risk (triage order) or recent (most recent first)."""
+    work_hours: Annotated[str, AfterValidator(work_range)] = "08:00-18:00"
+    """Working hours in which a calendar's free time may hold catch-up blocks (HH:MM-HH:MM)."""
+    days_off: Annotated[Sequence[str], ListOf(WEEKDAYS)] = ["sat", "sun"]
+    """Weekdays never given catch-up blocks from calendar free time."""
+
+
+class Calendar(NamedTuple):
+    """Sessions read from the calendar you already keep (never titles: see the README)."""
+
+    source: Annotated[str, AfterValidator(calendar_source)] = ""
+    """An .ics file path or private https/webcal feed address to sync sessions from (empty: none)."""
+    since: Annotated[int, Whole(1, 3650)] = 60
+    """Days back from now that calendar import and sync read."""
+    min_minutes: Annotated[int, Whole(1, 1440)] = 15
+    """Shortest event taken as a session, in minutes."""
+    max_minutes: Annotated[int, Whole(1, 1440)] = 120
+    """Longest event taken as a session, in minutes."""
+    match: Annotated[str, AfterValidator(regular_expression)] = ""
+    """Regular expression an event's title must contain to be a session (empty: every event)."""
+    types: Annotated[Mapping[str, str], TextPairs()] = {"intake": "intake", "group": "group"}
+    """Title keyword -> note type, e.g. intake=intake,group=group (others are progress notes)."""
+    client_ref: Annotated[str, AfterValidator(client_ref_pattern)] = ""
+    """Regular expression with one group taking a client reference from a title (empty: none)."""
+    me: Annotated[Sequence[str], ListOf()] = []
+    """Your own email addresses, to tell invitations you declined (empty: guessed from the file)."""
 
 
 class Backups(NamedTuple):
@@ -179,17 +209,19 @@ class Settings(NamedTuple):
     backups: Backups = Backups()
     privacy: Privacy = Privacy()
     status: Status = Status()
+    calendar: Calendar = Calendar()
 
 
-SECTIONS: dict[str, type[Rules | Notify | Sprint | Backups | Privacy | Status]] = {
+SECTIONS: dict[str, type[Rules | Notify | Sprint | Backups | Privacy | Status | Calendar]] = {
     "rules": Rules,
     "notify": Notify,
     "sprint": Sprint,
     "backups": Backups,
     "privacy": Privacy,
     "status": Status,
+    "calendar": Calendar,
 }
-SECRETS = ("notify.urls",)
+SECRETS = ("notify.urls", "calendar.source")
 """Settings that may hold tokens: shown masked, never exported or imported."""
 DEFAULTS = Settings()
 

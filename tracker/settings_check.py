@@ -163,6 +163,23 @@ class Pairs:
         )
 
 
+@dataclass(frozen=True)
+class TextPairs:
+    """Names with text values; text as `intake=intake,group=group`."""
+
+    @property
+    def words(self) -> str:
+        return "pairs like intake=intake,group=group"
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        text = core_schema.str_schema(strict=True, min_length=1, max_length=40)
+        return core_schema.no_info_before_validator_function(
+            Pairs._paired, core_schema.dict_schema(text, text, strict=True)
+        )
+
+
 def time_zone(value: str, info: ValidationInfo) -> str:
     """An IANA region name (America/New_York) when typed; a file's older value (EST) still opens."""
     if value:
@@ -217,6 +234,52 @@ def quiet_range(value: str) -> str:
     parts = value.split("-")
     if value and not (len(parts) == 2 and all(_HHMM.fullmatch(p) for p in parts)):
         raise ValueError("a range HH:MM-HH:MM, e.g. 19:00-08:00, or empty for none")
+    return value
+
+
+def work_range(value: str) -> str:
+    parts = value.split("-")
+    if not (len(parts) == 2 and all(_HHMM.fullmatch(p) for p in parts) and parts[0] < parts[1]):
+        raise ValueError("a range HH:MM-HH:MM that starts before it ends, e.g. 08:00-18:00")
+    return value
+
+
+def calendar_source(value: str) -> str:
+    """A file path or a feed address the feed module accepts (no fetch: that is sync's)."""
+    from tracker.calendar import feed
+
+    if value and feed.is_url(value):
+        try:
+            feed.feed_url(value)
+        except InputError:
+            raise ValueError(
+                "an https:// or webcal:// feed address, an .ics file path, or empty for none"
+            ) from None
+    return value
+
+
+def _groups(value: str) -> int | None:
+    """The groups of a regular expression, or None when it is not one."""
+    try:
+        return re.compile(value).groups
+    except re.error:
+        return None
+
+
+def regular_expression(value: str) -> str:
+    if value and _groups(value) is None:
+        raise ValueError(
+            "a regular expression (Python syntax), e.g. session|intake, or empty for every title"
+        )
+    return value
+
+
+def client_ref_pattern(value: str) -> str:
+    if value and _groups(value) != 1:
+        raise ValueError(
+            r"a regular expression with exactly one group in parentheses, e.g. ^(C-\d+), "
+            "or empty for none"
+        )
     return value
 
 

@@ -20,7 +20,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import block_days, planner, rules
 from tracker.burndown import projection
@@ -29,6 +29,9 @@ from tracker.errors import FieldError, InputError
 from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import STRATEGIES, WEEKDAYS, Settings
 from tracker.store import Store
+
+if TYPE_CHECKING:
+    from tracker.calendar.freetime import Busy, Moved
 
 PRIOR_WEIGHT = 4.0
 MAX_WEIGHT = 20.0
@@ -292,8 +295,10 @@ def build(
     chosen: Choices | None = None,
     *,
     new: bool = False,
+    busy: Busy | None = None,
 ) -> SprintPlan:
-    """The plan for the current outstanding items (a new sprint's, or the current one's)."""
+    """The plan for the current outstanding items (a new sprint's, or the current one's);
+    with `busy` (the calendar's, `freetime.busy_ahead`), its blocks go in free time."""
     today = now.date()
     chosen = chosen or Choices()
     check_choices(chosen, today)
@@ -330,19 +335,34 @@ def build(
     else:
         inflow, source = float(c.inflow), "given"
 
+    block_minutes = c.block_minutes or s.block_minutes
+    starts: dict[date, time] | None = None
+    moved: list[Moved] = []
+    if busy is not None:
+        from tracker.calendar.freetime import block_starts
+
+        wanted = block_days.block_dates(days, start)
+        tz = now.tzinfo or UTC
+        starts, moved = block_starts(
+            busy, wanted, block_minutes, time.fromisoformat(s.start), tz, now
+        )
     params = planner.PlanParams(
         days=days,
         start=start,
         start_time=time.fromisoformat(s.start),
-        block_minutes=c.block_minutes or s.block_minutes,
+        block_minutes=block_minutes,
         notes_per_block=(c.notes_per_block if c.notes_per_block is not None else s.notes_per_block),
         minutes_per_type=minutes_per_type(s.minutes_per_type, store.pace()),
         target=c.target,
         strategy=c.strategy or s.strategy,
         inflow=inflow,
         taken=frozenset(b.day for b in done_blocks),
+        starts=starts,
     )
     result = planner.plan(outstanding, params, settings.rules, today, measured)
+    if moved:
+        last = max((b.date for b in result.blocks), default=start)
+        result.skipped_days = [m.to_json() for m in moved if m.day.date <= last]
     return SprintPlan(
         plan=result,
         choices=c,
@@ -397,9 +417,10 @@ def plan_and_save(
     chosen: Choices | None = None,
     *,
     new: bool = False,
+    busy: Busy | None = None,
 ) -> SprintPlan:
     with store.transaction():  # what it reads is what it saves over
-        return save(store, build(store, settings, now, chosen, new=new), now)
+        return save(store, build(store, settings, now, chosen, new=new, busy=busy), now)
 
 
 # -- the calendar ---------------------------------------------------------------------------------

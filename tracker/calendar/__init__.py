@@ -18,25 +18,18 @@ import icalendar, recurring-ical-events, x-wr-timezone and holidays inside their
 - `slots`: `free_slots(busy, first, last, minutes, tz, now, work_hours, days_off, holidays)` ->
   `FreeTime` (slots, and the days skipped with why); `public_holidays(country, first, last)`.
 
-Wiring (for the CLI and store after issue 20):
-
-    from tracker.calendar import feed, reading, sync
-    rules = CalendarRules(min_minutes=..., match=..., types=..., client_ref=..., me=...)
-    data = feed.fetch(source)                      # `calendar import FILE`: the file's path
-    got = reading.read_sessions(data, rules, now - since_days, now, tz, feed.describe(source))
-    # --preview: print got.preview() and stop. Otherwise, in one BEGIN IMMEDIATE transaction:
-    plan = sync.plan_sync(got.sessions, got.covers, store_items_as_Imported, tz, got.skipped)
-    # insert plan.adds as items (source "calendar"; columns: calendar_key, minutes, cpt),
-    # update plan.moves, delete plan.removals; report counts and reasons, never a title.
+- `apply`: `run(store, settings.calendar, source, now, tz)` fetches and reads outside any write
+  lock, then plans and applies the sync in one transaction (`calendar import/sync`, the app,
+  `remind` through `sync_quietly`, `log` without --sessions). The store's side is
+  `tracker.store.calendar` (source 'calendar', import_key 'cal:' + the key, minutes, cpt; an
+  item the user edits becomes source 'item', so sync leaves it alone); `sync.adopt` lets a new
+  session take over an anonymous note of a day logged by counts.
+- `freetime`: `busy_ahead(settings, first, last, tz)` and the pure `block_starts(...)`: where
+  each catch-up block goes in free time, and the block days skipped with why (`plan --json`'s
+  `skipped_days`).
 
 A no-change sync is cheap when the window is short (60 days of the 5-year benchmark calendar:
 0.15 s to read). With a long window, keep the sha256 of the last synced bytes and of the rules:
 when both are unchanged, nothing before the last sync can differ, so reading from the last
 sync's `now` (less a day) is enough; only sessions that ended since then can be new.
-
-The store keeps per calendar item only: `key`, date, time, minutes, note type, CPT code, the
-extracted reference, and whether the user edited it (any user change sets it, so sync never
-touches it again). `remind` syncs first when `calendar.source` is set and reports a failed fetch
-once. The planner: `read_busy` for the plan's range, `public_holidays(settings.locale, ...)`,
-then `free_slots(...)`; `plan --json` lists `FreeTime.skipped` as the days skipped and why.
 """

@@ -45,11 +45,11 @@ def describe(source: str) -> str:
 def fetch(source: str, timeout: float = TIMEOUT, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a calendar file or feed; InputError for anything that is not one."""
     if is_url(source):
-        return _download(_feed_url(source), describe(source), timeout, limit)
+        return _download(feed_url(source), describe(source), timeout, limit)
     return _read_file(Path(source).expanduser(), limit)
 
 
-def _feed_url(source: str) -> str:
+def feed_url(source: str) -> str:
     parts = urlsplit(source.strip())
     scheme = parts.scheme.lower()
     if scheme == "webcal":
@@ -99,7 +99,7 @@ def _download(url: str, name: str, timeout: float, limit: int) -> bytes:
             newurl: str,
         ) -> Request | None:
             try:
-                _feed_url(newurl)
+                feed_url(newurl)
             except InputError:
                 raise InputError(
                     f"{name} redirected to {describe(newurl).removeprefix('the calendar feed at ')}"

@@ -64,13 +64,13 @@ class CalendarRules:
 
     @cached_property
     def _match(self) -> re.Pattern[str] | None:
-        return _compile(self.match, "calendar pattern", groups=None) if self.match else None
+        return compile_pattern(self.match, "calendar pattern", groups=None) if self.match else None
 
     @cached_property
     def _ref(self) -> re.Pattern[str] | None:
         if not self.client_ref:
             return None
-        return _compile(self.client_ref, "client reference pattern", groups=1)
+        return compile_pattern(self.client_ref, "client reference pattern", groups=1)
 
     @cached_property
     def _types(self) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -111,7 +111,7 @@ class CalendarRules:
         return ref
 
 
-def _compile(pattern: str, what: str, groups: int | None) -> re.Pattern[str]:
+def compile_pattern(pattern: str, what: str, groups: int | None) -> re.Pattern[str]:
     try:
         compiled = re.compile(pattern)
     except re.error as e:

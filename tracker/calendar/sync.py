@@ -125,3 +125,46 @@ def plan_sync(
             removals.append(Removal(item, why_gone.get(item.key, "gone")))
     adds = tuple(s for s in sessions if s.key not in matched)
     return SyncPlan(adds, tuple(moves), tuple(removals), tuple(kept))
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """How a plan's new sessions join the check-ins: one item per session, never two."""
+
+    adopted: tuple[tuple[Session, int], ...]
+    """Sessions that take over an anonymous note of their day's check-in (its id): the note
+    keeps its written state and becomes the session's item."""
+    inserted: tuple[Session, ...]
+    """Sessions with no anonymous note left on their day: a new open item each."""
+    sessions: dict[date, int]
+    """Logged days whose session count changes: +1 per session inserted, -1 per one removed."""
+
+
+def adopt(
+    adds: Sequence[Session],
+    anonymous: Iterable[tuple[int, date]],
+    logged: Iterable[date],
+    removed: Iterable[Imported] = (),
+) -> Adoption:
+    """Where each new session goes: a day already checked in by counts holds anonymous notes for
+    its sessions, and a session from the calendar takes one of them over (oldest first), so the
+    day's totals stay as logged; a session beyond them is one more than the check-in listed."""
+    pools: dict[date, list[int]] = {}
+    for item_id, day in anonymous:
+        pools.setdefault(day, []).append(item_id)
+    days = set(logged)
+    adopted: list[tuple[Session, int]] = []
+    inserted: list[Session] = []
+    delta: dict[date, int] = {}
+    for s in adds:
+        pool = pools.get(s.date)
+        if pool:
+            adopted.append((s, pool.pop(0)))
+            continue
+        inserted.append(s)
+        if s.date in days:
+            delta[s.date] = delta.get(s.date, 0) + 1
+    for item in removed:
+        if item.date in days:
+            delta[item.date] = delta.get(item.date, 0) - 1
+    return Adoption(tuple(adopted), tuple(inserted), delta)

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from tracker import checkin
 from tracker.cli.options import Bounded, DateType, emit_json, json_option, workspace
+from tracker.errors import InputError
 from tracker.models import DayLog
 from tracker.summary import current_status, short_line
 from tracker.words import plural
+from tracker.workspace import Workspace
+
+
+def _calendar_sessions(ws: Workspace, day: date) -> int:
+    """The day's sessions from the calendar, synced first; a failed sync is said and the
+    sessions already synced are used."""
+    source = ws.settings.calendar.source
+    if not source:
+        raise InputError(
+            "--sessions is needed: give the sessions held, or set calendar.source so the "
+            "calendar gives them"
+        )
+    from tracker.calendar import apply
+
+    try:
+        apply.run(ws.store, ws.settings.calendar, source, ws.now(), ws.tz)
+    except InputError as exc:
+        apply.record_failure(ws.store, ws.now(), str(exc))
+        click.echo(
+            f"caughtup: calendar not synced ({exc}); using the sessions synced before", err=True
+        )
+    return ws.store.calendar_sessions_on(day)
 
 
 @click.command()
@@ -16,8 +41,7 @@ from tracker.words import plural
 @click.option(
     "--sessions",
     type=Bounded(0, checkin.MAX_SESSIONS),
-    required=True,
-    help="Sessions held that day.",
+    help="Sessions held that day; with calendar.source set, the calendar's by default.",
 )
 @click.option(
     "--written",
@@ -44,7 +68,7 @@ from tracker.words import plural
 @json_option
 def log(
     day: object,
-    sessions: int,
+    sessions: int | None,
     written: int,
     cleared: int,
     after_hours: int,
@@ -55,8 +79,11 @@ def log(
     """Log a day's check-in; logging the same day again corrects it."""
     ws = workspace()
     now = ws.now()
+    logged_day = day if isinstance(day, date) else now.date()
+    if sessions is None:
+        sessions = _calendar_sessions(ws, logged_day)
     entry = DayLog(
-        day=day or now.date(),  # type: ignore[arg-type]
+        day=logged_day,
         sessions=sessions,
         written=written,
         cleared=cleared,

@@ -14,6 +14,8 @@ from tracker.settings import mask
 def shown(key: str, value: Any) -> Any:
     if settings.is_secret(key) and isinstance(value, list):
         return [mask(v) for v in value]
+    if settings.is_secret(key) and isinstance(value, str) and "://" in value:
+        return mask(value)  # a private feed address: its path is the token
     return value
 
 

@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "import": "tracker.cli.data:import_",
     "backup": "tracker.cli.data:backup",
     "restore": "tracker.cli.data:restore",
+    "calendar": "tracker.cli.calendar:calendar",
 }
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,10 @@ from tracker.errors import InputError
 from tracker.planner import Plan, target_advice
 from tracker.settings import STRATEGIES, Rules
 from tracker.words import agree, day, item_name, plural
+from tracker.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tracker.calendar.freetime import Busy
 
 MAX_SHOWN = 12
 
@@ -97,7 +101,26 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
         lines.append(f"        {measured[0].upper()}{measured[1:]}.")
     for w in plan.warnings:
         lines.append(f"Note    {w.message}")
+    for skipped in plan.skipped_days[:MAX_SHOWN]:
+        lines.append(f"Skipped {skipped['words']}")
     return lines
+
+
+def _calendar_busy(ws: Workspace, first: date) -> Busy | None:
+    """The calendar's busy time ahead, read before the plan's write transaction; a calendar that
+    cannot be read is said, and the blocks keep their usual time."""
+    if not ws.settings.calendar.source:
+        return None
+    from tracker.block_days import HORIZON_WEEKS
+    from tracker.calendar.freetime import busy_ahead
+
+    try:
+        return busy_ahead(
+            ws.settings, ws.now().date(), first + timedelta(weeks=HORIZON_WEEKS), ws.tz
+        )
+    except InputError as exc:
+        click.echo(f"caughtup: calendar not read ({exc}); blocks keep their usual time", err=True)
+        return None
 
 
 @click.command()
@@ -174,10 +197,11 @@ def plan(
         raise InputError("give either --target or --no-target, not both")
     if ics is not None:
         output_path("--ics", ics, ws)
+    busy = _calendar_busy(ws, max(now.date(), start or now.date()))
     if preview:
-        result = sp.build(ws.store, ws.settings, now, chosen, new=new)
+        result = sp.build(ws.store, ws.settings, now, chosen, new=new, busy=busy)
     else:
-        result = sp.plan_and_save(ws.store, ws.settings, now, chosen, new=new)
+        result = sp.plan_and_save(ws.store, ws.settings, now, chosen, new=new, busy=busy)
     data = result.to_json()
     if ics is not None:
         from tracker import ics as calendar  # icalendar is imported there (~90 ms)

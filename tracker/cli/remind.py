@@ -102,6 +102,8 @@ def remind(schedule: bool, as_json: bool) -> None:
     and the weekly review (notify.weekly_review). Each is sent once, and again
     only when it gets worse; quiet hours and weekends hold them until the next allowed run. A failed
     delivery is recorded and retried on the next run and still exits 0; bad settings exit 2.
+    With calendar.source set it syncs the calendar first; a failed sync is said once and never
+    stops the reminders.
     """
     ws = workspace()
     if schedule:
@@ -116,15 +118,25 @@ def remind(schedule: bool, as_json: bool) -> None:
             "(`caughtup remind --schedule` prints a line that does)"
         )
     now = ws.now()
+    synced = None
     with notifier.run_lock(ws.home) as mine:
         if not mine:
             report = notifier.Report(now, len(settings.notify.urls), [], [], None, None)
             report.busy = True
         else:
+            if settings.calendar.source:  # the list current first; a failure never stops it
+                from tracker.calendar.apply import sync_quietly
+
+                synced = sync_quietly(ws.store, settings.calendar, now, ws.tz)
             report = notifier.remind(ws.store, settings, now)
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), **({"calendar": synced} if synced else {})})
         return
+    if synced:
+        from tracker.calendar.apply import quiet_lines
+
+        for line in quiet_lines(synced):
+            click.echo(line)
     for line in report_lines(report):
         click.echo(line)
 

@@ -35,6 +35,7 @@ from tracker.store.items import ITEM_COLUMNS, WAITS_ON_OTHERS_SQL, ItemQueries
 if TYPE_CHECKING:
     from tracker.store.backup import Copies, backup_path, check_file, install_copy, set_aside
     from tracker.store.bulk import Bulk, RowRejected
+    from tracker.store.calendar import CalendarQueries
     from tracker.store.days import DayQueries
     from tracker.store.selfchecks import SelfCheckQueries
     from tracker.store.sprints import SprintQueries
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 
-LATER = ("days", "sprints", "selfchecks", "state", "bulk", "backup")
+LATER = ("days", "sprints", "selfchecks", "state", "bulk", "backup", "calendar")
 """The families loaded on first use, in the order they are looked through."""
 
 
@@ -75,7 +76,9 @@ def _later_modules() -> Iterator[ModuleType]:
 
 if TYPE_CHECKING:
 
-    class _Later(DayQueries, SprintQueries, SelfCheckQueries, StateQueries, Bulk, Copies):
+    class _Later(
+        DayQueries, SprintQueries, SelfCheckQueries, StateQueries, Bulk, Copies, CalendarQueries
+    ):
         """What the type checker sees: every family's methods."""
 
 else:

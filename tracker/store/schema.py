@@ -170,6 +170,15 @@ STEPS: tuple[tuple[str, str], ...] = (
     CREATE INDEX items_cleared_by ON items (cleared_by) WHERE cleared_by IS NOT NULL;
     """,
     ),
+    # v8: sessions from the calendar (source 'calendar', import_key 'cal:' + a hash of UID and
+    # recurrence id) keep their length and CPT code. Never a title: nothing else is added.
+    (
+        "v8_calendar_items",
+        """
+    ALTER TABLE items ADD COLUMN minutes INTEGER;
+    ALTER TABLE items ADD COLUMN cpt TEXT;
+    """,
+    ),
 )
 if len(STEPS) != SCHEMA_VERSION:  # the number every open compares without loading this module
     raise RuntimeError(f"connection.SCHEMA_VERSION is {SCHEMA_VERSION}; the steps are {len(STEPS)}")
