@@ -129,6 +129,15 @@ class Backups(NamedTuple):
     """Weeks back for which the newest backup of each week is also kept."""
 
 
+class Workload(NamedTuple):
+    """The workload summary."""
+
+    session_minutes: Annotated[int, Whole(10, 240)] = 50
+    """Typical session length in minutes: scheduled patient time where no calendar says."""
+    weeks: Annotated[int, Whole(1, 520)] = 12
+    """Weeks a workload summary covers by default."""
+
+
 class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
@@ -150,13 +159,15 @@ class Settings(NamedTuple):
     notify: Notify = Notify()
     sprint: Sprint = Sprint()
     backups: Backups = Backups()
+    workload: Workload = Workload()
 
 
-SECTIONS: dict[str, type[Rules] | type[Notify] | type[Sprint] | type[Backups]] = {
+SECTIONS: dict[str, type[Rules] | type[Notify] | type[Sprint] | type[Backups] | type[Workload]] = {
     "rules": Rules,
     "notify": Notify,
     "sprint": Sprint,
     "backups": Backups,
+    "workload": Workload,
 }
 SECRETS = ("notify.urls",)
 """Settings that may hold tokens: shown masked, never exported or imported."""

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "plan": "tracker.cli.plan:plan",
     "block": "tracker.cli.plan:block",
     "trends": "tracker.cli.trends:trends_command",
+    "summary": "tracker.cli.summary:summary",
     "demo": "tracker.cli.demo:demo",
     "remind": "tracker.cli.remind:remind",
     "notify-test": "tracker.cli.remind:notify_test",
