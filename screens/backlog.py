@@ -20,7 +20,7 @@ from screens.mark_done import MarkDone, Marked
 from screens.messages import DataChanged, OutsideChange, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
-from tracker import backlog, checkin, checklists, entries, rules
+from tracker import backlog, checkin, checklists, entries, handoff, rules
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.words import plural
@@ -28,6 +28,7 @@ from tracker.workspace import Workspace
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
 SHORT_MARKS = {"payer window closed": "payer closed", "late entry": "late"}
+OWNER_WORDS = {"me": "yours to act on only", "others": "waiting on others only, by who acts"}
 HEADING = "heading:"  # row keys of headings: a note type, or nothing for "waiting on others"
 
 
@@ -54,7 +55,8 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 | d | mark it written now; a late one asks its reason (and, high-risk, if from memory), then shows the late-entry line, c copies it |
 | f | filter by tier: all, P1 ... P5 |
 | y | filter by note type |
-| g | group by note type, to stay in one frame of mind |"""
+| g | group by note type, to stay in one frame of mind |
+| h | whose move: all, yours (to write, coding queries), others' (grouped by who acts) |"""
 
     CSS_PATH = "backlog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,6 +66,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         Binding("f", "filter_tier", "Tier"),
         Binding("y", "filter_type", "Type"),
         Binding("g", "group", "Group"),
+        Binding("h", "filter_owner", "Hand-offs", show=False),
     ]
 
     def __init__(self) -> None:
@@ -71,6 +74,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.tier_filter: int | None = None
         self.type_filter: str | None = None
         self.by_type = False
+        self.owner_filter: str | None = None
         self.rows: dict[str, backlog.Row] = {}
         self.lists: dict[str, list[str]] = {}
 
@@ -120,7 +124,10 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             tiers={self.tier_filter} if self.tier_filter else (),
             note_type=self.type_filter,
             by_type=self.by_type,
+            owner=self.owner_filter,
         )
+        if self.owner_filter == "others":  # one run per who acts, to pass on
+            listing.blocked = handoff.by_who(listing.blocked)
         self.rows = {str(r.item.id): r for r in listing.rows + listing.blocked}
         table.clear()
         group = None
@@ -190,6 +197,8 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             shown.append(f"{self.type_filter.replace('_', ' ')} only")
         if self.by_type:
             shown.append("grouped by type")
+        if self.owner_filter:
+            shown.append(OWNER_WORDS[self.owner_filter])
         if shown:
             text.append(f"\nShowing {', '.join(shown)}", style="bold")
             if not listing.rows and (self.tier_filter or self.type_filter):
@@ -296,6 +305,11 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         types: list[str | None] = [None, *workspace(self).settings.rules.note_types]
         at = types.index(self.type_filter) if self.type_filter in types else 0
         self.type_filter = types[(at + 1) % len(types)]
+        self.reload()
+
+    def action_filter_owner(self) -> None:
+        owners: list[str | None] = [None, *handoff.OWNERS]
+        self.owner_filter = owners[(owners.index(self.owner_filter) + 1) % len(owners)]
         self.reload()
 
     def action_group(self) -> None:

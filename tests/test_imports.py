@@ -95,8 +95,13 @@ def imported_by(args: list[str], tmp_path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [["status", "--json"], ["status"], ["log", "--sessions", "2", "--written", "1"]],
-    ids=["status --json", "status", "log"],
+    [
+        ["status", "--json"],
+        ["status"],
+        ["log", "--sessions", "2", "--written", "1"],
+        ["summary", "--json"],
+    ],
+    ids=["status --json", "status", "log", "summary --json"],
 )
 def test_whole_command_imports_nothing_heavy(args: list[str], tmp_path: Path) -> None:
     loaded = imported_by(args, tmp_path)

@@ -52,6 +52,11 @@ def groups(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
     return [(reason, by[reason]) for reason in order]
 
 
+def by_who(rows: Iterable[Row]) -> list[Row]:
+    """The rows of `groups`, one run per who acts."""
+    return [row for _, group in groups(rows) for row in group]
+
+
 def defused(value: str) -> str:
     """A text cell a spreadsheet shows as text, never runs as a formula."""
     return "'" + value if value.startswith(_FORMULA) else value

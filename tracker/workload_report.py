@@ -128,6 +128,16 @@ def build(w: Workload, threshold: int, plan_finish: date | None = None) -> Page:
             else words.for_people(rule.median_hours_to_written),
         ),
         (
+            "Minutes per note in catch-up blocks",
+            _missing(w, "minutes_per_note")
+            if w.minutes_per_note is None
+            else "; ".join(
+                f"{words.type_noun(t, 2)} {words.for_people(p.minutes)}"
+                + (f" ({p.against_budget} {p.budget[0]}-{p.budget[1]})" if p.budget else "")
+                for t, p in w.minutes_per_note.items()
+            ),
+        ),
+        (
             "Billing lag, session to written (billed notes)",
             _missing(w, "billing_lag_days")
             if lag.median is None or lag.p90 is None
@@ -294,14 +304,23 @@ def _render(p: Page, k: float, created: datetime | None) -> tuple[bytes, int]:
         text(11, body, "B")
         pdf.ln(0.6 * k)
 
-    def table(rows: Sequence[tuple[str, ...]], widths: list[float], head: tuple[str, ...]) -> None:
+    def table(
+        rows: Sequence[tuple[str, ...]], widths: list[float], head: tuple[str, ...] | None
+    ) -> None:
         size = 8.8
         row_h = size * k * 0.3528 * 1.5
-        for n, row in enumerate([head, *rows]):
-            pdf.set_font("Helvetica", "B" if n == 0 else "", size * k)
-            for cell, w in zip(row, widths, strict=True):
+        for n, row in enumerate([head, *rows] if head else rows):
+            pdf.set_font("Helvetica", "B" if head and n == 0 else "", size * k)
+            for cell, w in zip(row[:-1], widths, strict=False):
                 pdf.cell(w * width, row_h, plain(cell))
-            pdf.ln(row_h)
+            # The last column wraps: a figure's reason for being empty can be long.
+            pdf.multi_cell(
+                width * (1 - sum(widths[:-1])),
+                row_h,
+                plain(row[-1]),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
 
     text(16, p.title, "B")
     pdf.set_text_color(90, 90, 90)
@@ -310,7 +329,7 @@ def _render(p: Page, k: float, created: datetime | None) -> tuple[bytes, int]:
     pdf.ln(1.5 * k)
     text(10, p.paragraph)
     heading("Figures")
-    table(p.figures, [0.5, 0.5], ("", ""))
+    table(p.figures, [0.44, 0.56], None)
     if p.by_type:
         heading("By note type")
         table(

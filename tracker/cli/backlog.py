@@ -123,6 +123,8 @@ def backlog(
         by_type=by_type,
         owner=owner,
     )
+    if owner == "others":  # one run per who acts, to pass on
+        log.blocked = handoff.by_who(log.blocked)
     if csv_path is not None:
         write_output(csv_path, handoff.csv_text(log.rows + log.blocked).encode(), ws.home)
         click.echo(f"Wrote {csv_path} (only you can read it); {handoff.NOTICE}.", err=True)
