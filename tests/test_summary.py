@@ -313,3 +313,10 @@ async def test_backlog_owner_filter_and_the_trends_summary_action(home: Path) ->
         assert printed.stat().st_mode & 0o777 == 0o600
         text = pdf_text(printed.read_bytes())
         assert "Workload summary" in text and REF not in text
+        await pilot.press("f4")  # the Sprint screen: what if one, then two sessions fewer?
+        await settled(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: any("1 session fewer" in n for n in notices), "what if -1")
+        await pilot.press("i")
+        await until(pilot, lambda: any("2 sessions fewer" in n for n in notices), "what if -2")
+        assert any("Premise:" in n for n in notices)
