@@ -245,6 +245,21 @@ def prepare(tmp: Path, *, smoke: bool) -> tuple[list[Case], dict[str, float]]:
             needs="trends",
         ),
         Case("habit --json", ["habit", "--json"], main_home, 120, needs="habit"),
+        Case("summary --json", ["summary", "--json"], main_home, 200, needs="summary"),
+        Case(
+            "summary --weeks 520 --json",
+            ["summary", "--weeks", "520", "--json"],
+            main_home,
+            200,
+            needs="summary",
+        ),
+        Case(
+            "summary --pdf",
+            ["summary", "--json", "--pdf", str(tmp / "summary.pdf")],
+            main_home,
+            800,
+            needs="summary",
+        ),
         Case("remind (nothing to send)", ["remind"], main_home, needs="remind"),
         Case(
             f"export ({written['items']:,} items)",

@@ -33,7 +33,7 @@ from screens.messages import DataChanged, OutsideChange, WorkFailed
 from screens.reopen_pick import ReopenPick
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
-from tracker import backlog, checkin, checklists, entries, rules, undo
+from tracker import backlog, checkin, checklists, entries, handoff, rules, undo
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.workspace import Workspace
@@ -41,6 +41,7 @@ from tracker.workspace import Workspace
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
 REOPEN_DAYS = 14
 """How far back the reopen list looks for notes marked written."""
+OWNER_WORDS = {"me": "yours to act on only", "others": "waiting on others only, by who acts"}
 
 
 class BacklogScreen(Workplace, Screen[None]):
@@ -63,7 +64,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 | --- | --- |
 | a | add a note you owe |
 | e or Enter | edit the highlighted note (flags, blocker: "nobody" unblocks) |
-| d | mark it written now; a late one asks its reason (and, high-risk, if from memory), then shows the late-entry line, c copies it |
+| d | mark it written (now, or the time you type); a late one asks its reason (and, high-risk, if from memory), then shows the late-entry line: c sends it to the clipboard, s saves it to a file |
 | x | delete the highlighted note (added by mistake), after you confirm |
 | r | reopen a note marked written in the last two weeks, after you confirm |
 | ctrl+z | undo the app's last change (add, edit, mark written, delete, reopen) |
@@ -71,7 +72,8 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 | h | hide or show client references for this session (`privacy.hide_refs` hides them from the start) |
 | f | filter by tier: all, P1 ... P5 |
 | y | filter by note type |
-| g | group by note type, to stay in one frame of mind |"""
+| g | group by note type, to stay in one frame of mind |
+| H (shift+h) | whose move: all, yours (to write, coding queries), others' (grouped by who acts) |"""
 
     CSS_PATH = "backlog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,6 +87,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         Binding("f", "filter_tier", "Tier"),
         Binding("y", "filter_type", "Type"),
         Binding("g", "group", "Group"),
+        Binding("H", "filter_owner", "Hand-offs", show=False),
     ]
 
     def __init__(self) -> None:
@@ -97,6 +100,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.hide_setting = False  # the setting as last read: a change of it wins over h
         self.wide = False
         self.keys: list[str] = []
+        self.owner_filter: str | None = None
         self.rows: dict[str, backlog.Row] = {}
         self.pending: list[Entry] = []
         self.lists: dict[str, list[str]] = {}
@@ -163,7 +167,10 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             tiers={self.tier_filter} if self.tier_filter else (),
             note_type=self.type_filter,
             by_type=self.by_type,
+            owner=self.owner_filter,
         )
+        if self.owner_filter == "others":  # one run per who acts, to pass on
+            listing.blocked = handoff.by_who(listing.blocked)
         self.rows = {str(r.item.id): r for r in listing.rows + listing.blocked}
         labels = columns(self.wide, refs=not self.hide_refs)
         keys = [key for _, key in labels]
@@ -222,6 +229,8 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             shown.append(f"{self.type_filter.replace('_', ' ')} only")
         if self.by_type:
             shown.append("grouped by type")
+        if self.owner_filter:
+            shown.append(OWNER_WORDS[self.owner_filter])
         if shown:
             text.append(f"\nShowing {', '.join(shown)}", style="bold")
             if not listing.rows and (self.tier_filter or self.type_filter or self.query_text):
@@ -414,6 +423,11 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         types: list[str | None] = [None, *workspace(self).settings.rules.note_types]
         at = types.index(self.type_filter) if self.type_filter in types else 0
         self.type_filter = types[(at + 1) % len(types)]
+        self.reload()
+
+    def action_filter_owner(self) -> None:
+        owners: list[str | None] = [None, *handoff.OWNERS]
+        self.owner_filter = owners[(owners.index(self.owner_filter) + 1) % len(owners)]
         self.reload()
 
     def action_group(self) -> None:

@@ -74,6 +74,13 @@ class SprintReady(Message):
 
 
 @dataclass
+class WhatIfAnswered(Message):
+    """The Sprint screen's what-if (`whatif.lines`): when caught up with fewer sessions a week."""
+
+    lines: list[str]
+
+
+@dataclass
 class OutsideChange(Message, bubble=False):
     """Another process (or another screen) changed the data or the settings: show them anew.
 

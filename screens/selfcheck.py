@@ -20,6 +20,7 @@ from screens.workspace import workspace
 from tracker import crisis, report
 from tracker.errors import InputError
 from tracker.paths import REPORTS_DIR, ensure_dir
+from tracker.pdf import paper_for
 from tracker.selfcheck import (
     Questionnaire,
     Result,
@@ -319,7 +320,7 @@ kept, so the start screen shows earlier ones; a new self-check is due every four
     @store_work("selfcheck-pdf", failed="PDF not saved: ")
     def print_pdf(self, ws: Workspace, summary: report.Summary, path: Path) -> FileSaved:
         ensure_dir(path.parent)
-        paper = report.page_format(ws.settings.page_size, ws.settings.locale)
+        paper = paper_for(ws)
         report.write_pdf(path, summary, ws.home, ws.now(), paper)
         return FileSaved("selfcheck-pdf", str(path))
 

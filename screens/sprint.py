@@ -16,13 +16,14 @@ from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
 from screens.late_entry import LateEntry
-from screens.messages import DataChanged, OutsideChange, SprintReady, WorkFailed
+from screens.messages import DataChanged, OutsideChange, SprintReady, WhatIfAnswered, WorkFailed
 from screens.work import Workplace, said, store_work
 from screens.workspace import workspace
-from tracker import blocks, burndown, words
+from tracker import blocks, burndown, whatif, words
 from tracker import sprint as sp
 from tracker.clock import DATE_RANGE, date_in_range
 from tracker.errors import InputError
+from tracker.planner import PlanParams
 from tracker.settings import STRATEGIES
 from tracker.store import Store
 from tracker.words import plural
@@ -34,6 +35,7 @@ PARAMS: list[list[tuple[str, str]]] = [
     [("p-target", "Target"), ("p-inflow", "New notes a week")],
 ]
 # A plan's fields as this screen labels them, for the core's errors about them.
+WHAT_IF_MAX = 5
 LABELS = {
     "days": "Days",
     "block_minutes": "Minutes a block",
@@ -72,15 +74,20 @@ note type (so you stay in one frame of mind), and the day you would be caught up
 
 The plan assumes new notes are written {within} from now on; the line below the
 finish date shows what would happen at the rate notes slipped over the last 4 weeks. A target
-that would need more than three blocks a week gets a later date suggested instead."""
+that would need more than three blocks a week gets a later date suggested instead.
+
+**i** asks what if: caught up when, with one session fewer a week? Each press takes one more
+away (up to five), from the measured rate of notes slipping past the rule; nothing is saved."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "replan", "Re-plan"),
         Binding("d", "block_done", "Block done"),
+        Binding("i", "what_if", "What if", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.result: sp.SprintPlan | None = None
+        self.fewer = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,6 +166,21 @@ that would need more than three blocks a week gets a later date suggested instea
             self._ready(ws.store, done.after, now.date(), note),
             DataChanged("block_done", {"remaining": done.remaining, "notations": notations}),
         )
+
+    @store_work("what_if", name="what if")
+    def what_if(self, ws: Workspace, params: PlanParams, change: int) -> WhatIfAnswered:
+        answer = whatif.for_plan(ws.store, params, ws.settings.rules, ws.now(), change)
+        return WhatIfAnswered(whatif.lines(answer))
+
+    def action_what_if(self) -> None:
+        if self.result is not None:
+            self.fewer = self.fewer % WHAT_IF_MAX + 1
+            self.what_if(self.result.plan.params, -self.fewer)
+
+    @on(WhatIfAnswered)
+    def answered(self, message: WhatIfAnswered) -> None:
+        lines = [line.strip().removeprefix("What if").strip() for line in message.lines]
+        self.notify("\n".join(lines), title="What if", timeout=20)
 
     def _ready(self, store: Store, result: sp.SprintPlan, today: date, note: str) -> SprintReady:
         sprint = result.sprint

@@ -19,10 +19,12 @@ from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from screens.footer import Footer
-from screens.messages import OutsideChange, TrendsLoaded, WorkFailed
+from screens.messages import FileSaved, OutsideChange, TrendsLoaded, WorkFailed
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
 from tracker import charts, habit, trends
+from tracker.paths import REPORTS_DIR, ensure_dir
+from tracker.pdf import paper_for
 from tracker.workspace import Workspace
 
 LABELS = {
@@ -53,6 +55,9 @@ sprint runs, its burndown is here too.
 same-day habit: a calendar of the last 52 weeks, a row per weekday, one mark a day (all notes
 within the rule, some later, still in time, no sessions), with the streaks and the strength.
 
+**p** prints the workload summary of the span shown: one page of counts and rates (never a
+client reference) to take to a supervisor, saved as a PDF in the `reports` folder.
+
 A week with nothing logged is a gap, not a zero; the week under way is starred (*). The line
 under each chart says in words what changed over the full weeks shown."""
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,6 +66,7 @@ under each chart says in words what changed over the full weeks shown."""
         Binding("right_square_bracket", "span(1)", "Span", tooltip="Longer span"),
         Binding("left_square_bracket", "span(-1)", "Shorter span", show=False),
         Binding("h", "habit", "Habit", tooltip="The same-day habit's calendar"),
+        Binding("p", "summary", "Summary", tooltip="Print the workload summary to share"),
     ]
 
     def __init__(self) -> None:
@@ -113,7 +119,29 @@ under each chart says in words what changed over the full weeks shown."""
 
     @on(WorkFailed)
     def failed(self, message: WorkFailed) -> None:
+        if message.what == "summary":
+            self.notify(message.error, title="Not saved", severity="error")
+            return
         self.query_one("#words", Static).update(f"Could not read your weeks: {message.error}")
+
+    def action_summary(self) -> None:
+        self.print_summary(self.span)
+
+    @store_work("summary", failed="Summary not saved: ", name="printing")
+    def print_summary(self, ws: Workspace, weeks: int) -> FileSaved:
+        from tracker import workload_report  # fpdf2 and the planner: only when printing
+
+        now = ws.now()
+        figures, finish = workload_report.gather(ws.store, ws.settings, now, weeks)
+        shown = workload_report.build(figures, ws.settings.rules.threshold, finish)
+        path = ws.home / REPORTS_DIR / f"workload-{now:%Y-%m-%d}-{weeks}w.pdf"
+        ensure_dir(path.parent)
+        workload_report.write_pdf(path, shown, ws.home, now, paper_for(ws))
+        return FileSaved("summary", str(path))
+
+    @on(FileSaved)
+    def saved(self, message: FileSaved) -> None:
+        self.notify(f"Saved {message.path} (only you can read it).", title="Summary printed")
 
     def names(self) -> list[str]:
         return charts.WEEKLY + ([charts.SPRINT_ONLY] if self.burndown else [])

@@ -100,8 +100,9 @@ def imported_by(args: list[str], tmp_path: Path) -> set[str]:
         ["status"],
         ["log", "--sessions", "2", "--written", "1"],
         ["habit", "--json"],
+        ["summary", "--json"],
     ],
-    ids=["status --json", "status", "log", "habit --json"],
+    ids=["status --json", "status", "log", "habit --json", "summary --json"],
 )
 def test_whole_command_imports_nothing_heavy(args: list[str], tmp_path: Path) -> None:
     loaded = imported_by(args, tmp_path)

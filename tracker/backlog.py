@@ -125,9 +125,11 @@ def build(
     note_type: str | None = None,
     by_type: bool = False,
     client: str | None = None,
+    owner: str | None = None,
 ) -> Backlog:
-    """The backlog from `items` (written ones are ignored), filtered to `tiers`, `note_type` and
-    `client` (see `client_filter`)."""
+    """The backlog from `items` (written ones are ignored), filtered to `tiers`, `note_type`,
+    `client` (see `client_filter`) and who acts next: `owner` "me" (outstanding) or "others"
+    (waiting on someone else)."""
     open_items = [i for i in items if i.written_at is None]
     ordered = rules.triage_order(open_items, settings.rules, now.date())
     all_rows = [row(i, settings, now) for i in ordered]
@@ -147,6 +149,8 @@ def build(
 
     rows = [r for r in all_rows if not rules.waits_on_others(r.item) and keep(r)]
     blocked = [r for r in all_rows if rules.waits_on_others(r.item) and keep(r)]
+    if owner is not None:
+        rows, blocked = (rows, []) if owner == "me" else ([], blocked)
     return Backlog(
         rows=group_by_type(rows) if by_type else rows,
         blocked=blocked,

@@ -18,6 +18,8 @@ from typing import Any
 
 from tracker.crisis import Resources
 from tracker.files import write_output
+from tracker.pdf import new_pdf, one_page
+from tracker.pdf import plain as _plain
 from tracker.selfcheck import (
     NOT_A_DIAGNOSIS,
     PROFILE_LABELS,
@@ -42,10 +44,6 @@ DOMAIN_LABELS = {
 }
 TREND_ROWS = 6
 PRIVATE_NOTE = "Printed privately: answers about safety are not included."
-# fpdf2's core fonts are latin-1: typographic punctuation becomes its plain equivalent.
-_PLAIN = str.maketrans(
-    {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"}
-)
 
 
 @dataclass
@@ -164,41 +162,15 @@ def markdown(s: Summary) -> str:
     return "\n".join(out)
 
 
-def _plain(text: str) -> str:
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-LETTER_COUNTRIES = ("US", "CA")  # where Letter paper is the norm among caughtup's countries
-
-
-def page_format(page_size: str, country: str) -> str:
-    """The paper to print on (fpdf2's name): the setting, or for "auto" the country's norm."""
-    if page_size == "auto":
-        return "Letter" if country.upper() in LETTER_COUNTRIES else "A4"
-    return "Letter" if page_size == "letter" else "A4"
-
-
 def pdf_bytes(s: Summary, created: datetime | None = None, paper: str = "A4") -> bytes:
     """A one-page PDF on `paper`; the type shrinks a step at a time until everything fits."""
-    for scale in (1.0, 0.92, 0.85, 0.78, 0.7):
-        data, pages = _render(s, scale, created, paper)
-        if pages == 1:
-            break
-    return data
+    return one_page(lambda scale: _render(s, scale, created, paper))
 
 
 def _render(s: Summary, k: float, created: datetime | None, paper: str) -> tuple[bytes, int]:
-    from fpdf import FPDF  # fpdf2 costs ~120 ms to import: only when printing
     from fpdf.enums import XPos, YPos
 
-    pdf = FPDF(format=paper)
-    pdf.set_margins(16, 14, 16)
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.set_title(_plain(f"{s.title}, {s.date_text}"))
-    pdf.set_creator("caughtup")
-    if created is not None:
-        pdf.set_creation_date(created)
-    pdf.add_page()
+    pdf = new_pdf(f"{s.title}, {s.date_text}", created, paper)
     width = pdf.epw
 
     def text(size: float, body: str, style: str = "", height: float = 1.45) -> None:

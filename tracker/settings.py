@@ -182,6 +182,15 @@ class Status(NamedTuple):
     """Show the same-day habit's streak in `status --short` (reads every item: a little slower)."""
 
 
+class Workload(NamedTuple):
+    """The workload summary."""
+
+    session_minutes: Annotated[int, Whole(10, 240)] = 50
+    """Typical session length in minutes: scheduled patient time where no calendar says."""
+    weeks: Annotated[int, Whole(1, 520)] = 12
+    """Weeks a workload summary covers by default."""
+
+
 class Settings(NamedTuple):
     """Everything the user can set; defaults from DESIGN.md."""
 
@@ -210,9 +219,12 @@ class Settings(NamedTuple):
     privacy: Privacy = Privacy()
     status: Status = Status()
     calendar: Calendar = Calendar()
+    workload: Workload = Workload()
 
 
-SECTIONS: dict[str, type[Rules | Notify | Sprint | Backups | Privacy | Status | Calendar]] = {
+SECTIONS: dict[
+    str, type[Rules | Notify | Sprint | Backups | Privacy | Status | Calendar | Workload]
+] = {
     "rules": Rules,
     "notify": Notify,
     "sprint": Sprint,
@@ -220,6 +232,7 @@ SECTIONS: dict[str, type[Rules | Notify | Sprint | Backups | Privacy | Status | 
     "privacy": Privacy,
     "status": Status,
     "calendar": Calendar,
+    "workload": Workload,
 }
 SECRETS = ("notify.urls", "calendar.source")
 """Settings that may hold tokens: shown masked, never exported or imported."""

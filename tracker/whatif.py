@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import planner, words
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.settings import Rules
 from tracker.workload import is_session
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 MAX_CHANGE = 100
 
@@ -67,7 +70,7 @@ def what_if_sessions(
     plan = planner.plan(items, replace(params, inflow=after), rules, today, slipping)
     measured = (
         f"In the 4 weeks before {end:%d %b %Y}, about {sessions:g} sessions a week were held and "
-        f"{slipping:g} notes a week slipped past {words.plural(rules.rule_hours, 'hour')}."
+        f"{words.about(slipping)} notes a week slipped past {words.plural(rules.rule_hours, 'hour')}."
     )
     premise = (
         "Premise: the notes that slip are the ones the week has no room for, so each session "
@@ -87,3 +90,29 @@ def what_if_sessions(
         plan.finish_at_measured,
         f"{measured} {premise}",
     )
+
+
+def for_plan(
+    store: Store, params: planner.PlanParams, rules: Rules, now: datetime, change: int
+) -> WhatIf:
+    """`what_if_sessions` for a plan made from the store: reads what it needs (the open notes,
+    and the sessions of the 4 weeks before the plan)."""
+    since = min(params.start, now.date()) - timedelta(days=planner.INFLOW_WINDOW_DAYS)
+    recent = store.items(since=since)
+    older = [i for i in store.items(open_only=True) if i.session_date < since]
+    return what_if_sessions(older + recent, params, rules, now, change)
+
+
+def lines(w: WhatIf) -> list[str]:
+    """The answer in words, for the terminal and the Sprint screen."""
+    change = abs(w.change)
+    sessions = f"{words.plural(change, 'session')} {'fewer' if w.change < 0 else 'more'} a week"
+    if w.change == 0:
+        sessions = "the same sessions a week"
+    finish = words.day(w.finish_date) if w.finish_date else "never at this pace"
+    now = words.day(w.finish_date_now) if w.finish_date_now else "never"
+    return [
+        f"What if  with {sessions}: caught up {finish} "
+        f"(at the measured rate, as things are: {now}).",
+        f"        {w.premise}",
+    ]

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from tracker import planner, words
 from tracker import rules as r
 from tracker.clock import in_zone
-from tracker.errors import InputError
+from tracker.errors import FieldError
 from tracker.models import DayLog, Item
 from tracker.records import SprintBlock
 from tracker.settings import Rules, Settings
@@ -46,7 +46,7 @@ BUDGETS: dict[str, tuple[int, int]] = {
 }
 """Minutes a note should take with a template (progress) or a structured form (intake, plan)."""
 NOT_ENOUGH = "not enough data yet: fewer than 2 weeks of notes and check-ins in this span"
-MAX_CHANGE = 100
+MAX_WEEKS = 520
 
 
 def per_8h(minutes: float, scheduled_minutes: float) -> float | None:
@@ -339,6 +339,12 @@ class Workload(NamedTuple):
         }
 
 
+def check_weeks(weeks: int) -> None:
+    """FieldError unless the span is 1 to 520 weeks (ten years)."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise FieldError("weeks", f"must be a whole number from 1 to {MAX_WEEKS}, got {weeks}")
+
+
 def workload(
     items: Iterable[Item],
     days: Iterable[DayLog],
@@ -351,8 +357,7 @@ def workload(
     scheduled_minutes: Mapping[date, int] | None = None,
 ) -> Workload:
     """Every workload figure over the last `weeks` weeks (see the module's docstring)."""
-    if not 1 <= weeks <= 520:
-        raise InputError(f"weeks must be a whole number from 1 to 520, got {weeks}")
+    check_weeks(weeks)
     tz, today, rules = now.tzinfo or UTC, now.date(), settings.rules
     starts = week_starts(today, weeks, settings.first_weekday)
     start = starts[0]

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "block": "tracker.cli.plan:block",
     "trends": "tracker.cli.trends:trends_command",
     "habit": "tracker.cli.habit:habit_command",
+    "summary": "tracker.cli.summary:summary",
     "demo": "tracker.cli.demo:demo",
     "remind": "tracker.cli.remind:remind",
     "notify-test": "tracker.cli.remind:notify_test",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker import blocks, words
+from tracker import blocks, whatif, words
 from tracker import sprint as sp
 from tracker.cli.errors import input_words
 from tracker.cli.items import late_options, late_reason
@@ -159,6 +159,14 @@ def _calendar_busy(ws: Workspace, first: date) -> Busy | None:
     "--new", is_flag=True, help="Start a new sprint instead of re-planning the current one."
 )
 @click.option("--preview", is_flag=True, help="Show the plan without saving it as the sprint.")
+@click.option(
+    "--what-if-sessions",
+    "what_if",
+    type=Bounded(-whatif.MAX_CHANGE, whatif.MAX_CHANGE),
+    metavar="N",
+    help="When would you be caught up with N more sessions a week (-2: two fewer)? From the "
+    "measured rate of notes slipping past the rule; shows the plan without saving it.",
+)
 @json_option
 def plan(
     blocks_per_week: int | None,
@@ -173,6 +181,7 @@ def plan(
     ics: Path | None,
     new: bool,
     preview: bool,
+    what_if: int | None,
     as_json: bool,
 ) -> None:
     """Plan catch-up blocks for the outstanding notes, with a finish date; saves it as the sprint.
@@ -198,11 +207,15 @@ def plan(
     if ics is not None:
         output_path("--ics", ics, ws)
     busy = _calendar_busy(ws, max(now.date(), start or now.date()))
-    if preview:
+    if preview or what_if is not None:
         result = sp.build(ws.store, ws.settings, now, chosen, new=new, busy=busy)
     else:
         result = sp.plan_and_save(ws.store, ws.settings, now, chosen, new=new, busy=busy)
     data = result.to_json()
+    what = None
+    if what_if is not None:
+        what = whatif.for_plan(ws.store, result.plan.params, ws.settings.rules, now, what_if)
+        data["what_if"] = what.to_json()
     if ics is not None:
         from tracker import ics as calendar  # icalendar is imported there (~90 ms)
 
@@ -221,6 +234,8 @@ def plan(
         emit_json(data)
         return
     lines = describe(result, ws.settings.rules)
+    if what is not None:
+        lines += ["", *whatif.lines(what)]
     if ics is not None:
         cancelled = data["ics"]["cancelled"]
         lines.append(

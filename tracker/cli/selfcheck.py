@@ -11,6 +11,7 @@ import click
 from tracker import crisis, files, report
 from tracker.cli.options import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
+from tracker.pdf import paper_for
 from tracker.selfcheck import (
     Questionnaire,
     bar,
@@ -110,7 +111,7 @@ def selfcheck(
     )
     written = []
     if pdf_file is not None:
-        paper = report.page_format(ws.settings.page_size, ws.settings.locale)
+        paper = paper_for(ws)
         written.append(report.write_pdf(pdf_file, printed, ws.home, now, paper))
     if md_file is not None:
         written.append(report.write_markdown(md_file, printed, ws.home))

@@ -116,11 +116,17 @@ class SprintQueries(Connection):
 
     def sprint_blocks(self, sprint_id: int) -> list[SprintBlock]:
         """The sprint's blocks: done ones (in the order logged), then planned ones by date."""
+        return self._blocks("sprint_id = ? ORDER BY done_at IS NULL, done_at, day, id", sprint_id)
+
+    def finished_blocks(self, since_utc: str) -> list[SprintBlock]:
+        """Blocks of any sprint logged as done from `since_utc` on, in the order logged."""
+        return self._blocks("done_at >= ? ORDER BY done_at, id", since_utc)
+
+    def _blocks(self, where: str, *args: Any) -> list[SprintBlock]:
         rows = self.conn.execute(
             "SELECT id, day, start, minutes, groups, goal, done_at, done_ids, minutes_spent, "
-            "remaining_after FROM sprint_blocks WHERE sprint_id = ? "
-            "ORDER BY done_at IS NULL, done_at, day, id",
-            (sprint_id,),
+            f"remaining_after FROM sprint_blocks WHERE {where}",
+            args,
         )
         from tracker.records import SprintBlock
 
