@@ -207,6 +207,7 @@ def test_remind_syncs_first_and_a_failed_fetch_is_reported_once_without_stopping
             run("config", "calendar.source", f"http://127.0.0.1:{sink.port}/feed.ics").exit_code
             == 0
         )
+        run_json("status")  # remind needs a database: without one it exits 2 (cron's safeguard)
         first = run_json("remind")
         assert first["calendar"] == {"ok": True, "added": 10, "moved": 0, "removed": 0}
         assert run_json("status")["outstanding"] == 10
