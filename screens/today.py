@@ -14,7 +14,6 @@ from textual.widgets import Button, Header, Input, Static
 
 from screens.footer import Footer
 from screens.glance import Glance
-from screens.late_entry import LateEntry
 from screens.messages import DataChanged, HabitRead, OutsideChange, WorkFailed
 from screens.which_day import WhichDay
 from screens.work import Workplace, said, store_work
@@ -358,6 +357,9 @@ class TodayScreen(Workplace, Screen[None]):
             )
             notations = [(row["id"], row["notation"]) for row in result["notations"]]
             if notations:
+                # Here, not at the top: its TextArea costs the first paint about 10 ms to import.
+                from screens.late_entry import LateEntry
+
                 self.app.push_screen(LateEntry(notations))
 
     @on(Button.Pressed, "#sync-calendar")
