@@ -78,6 +78,14 @@ def _printable(text: str) -> str:
     return text
 
 
+def _key_text(text: str) -> str:
+    # An EHR row's key joins its fields with the unit and record separators (see ehr._import_keys):
+    # the only control characters a key may hold, so an export of imported rows imports again.
+    if not text.replace("\x1f", "").replace("\x1e", "").isprintable():
+        raise ValueError("control characters")
+    return text
+
+
 def _int64(value: Any) -> Any:
     if type(value) is int and not -(2**63) <= value < 2**63:
         raise ValueError("beyond SQLite's integers")
@@ -96,6 +104,16 @@ def text(longest: int = MAX_TEXT) -> Any:
         Strict(),
         StringConstraints(min_length=1, max_length=longest),
         AfterValidator(_printable),
+    ]
+
+
+def key_text(longest: int = MAX_TEXT) -> Any:
+    """An import's key for a row: printable text and the separators caughtup's own keys use."""
+    return Annotated[
+        str,
+        Strict(),
+        StringConstraints(min_length=1, max_length=longest),
+        AfterValidator(_key_text),
     ]
 
 
@@ -265,7 +283,9 @@ def rules_for(
         ("items", "created_at"): utc_rule,
         ("items", "source"): choice(("item", "count", "calendar")),
         ("items", "cleared_by"): date_rule,
-        ("items", "import_key"): printable(1000),
+        ("items", "import_key"): Rule(
+            key_text(1000), "must be text of 1 to 1000 characters, as an import's key for a row"
+        ),
         ("items", "notation"): printable(MAX_NOTATION),
         ("items", "minutes"): bounded(1, 1440),
         ("items", "cpt"): printable(16),
