@@ -81,9 +81,12 @@ def _printable(text: str) -> str:
 def _key_text(text: str) -> str:
     # An EHR row's key joins its fields with the unit and record separators (see ehr._import_keys):
     # the only control characters a key may hold, so an export of imported rows imports again.
-    if not text.replace("\x1f", "").replace("\x1e", "").isprintable():
+    if not (text.isprintable() or text.translate(_SEPARATORS).isprintable()):
         raise ValueError("control characters")
     return text
+
+
+_SEPARATORS = str.maketrans("", "", "\x1f\x1e")
 
 
 def _int64(value: Any) -> Any:
