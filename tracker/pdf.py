@@ -62,3 +62,22 @@ def new_pdf(title: str, created: datetime | None, paper: str = "A4") -> FPDF:
         pdf.set_creation_date(created)
     pdf.add_page()
     return pdf
+
+
+def text(
+    pdf: FPDF, k: float, size: float, body: str, style: str = "", height: float = 1.45
+) -> None:
+    """A paragraph across the page in Helvetica at `size` points times the page's scale `k`."""
+    from fpdf.enums import XPos, YPos
+
+    pdf.set_font("Helvetica", style, size * k)
+    pdf.multi_cell(
+        pdf.epw, size * k * 0.3528 * height, plain(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+
+
+def heading(pdf: FPDF, k: float, body: str) -> None:
+    """A section's heading: a little room above and below, bold 11 points times `k`."""
+    pdf.ln(2.2 * k)
+    text(pdf, k, 11, body, "B")
+    pdf.ln(0.6 * k)

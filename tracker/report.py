@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tracker.crisis import Resources
 from tracker.files import write_output
+from tracker.pdf import heading as page_heading
 from tracker.pdf import new_pdf, one_page
 from tracker.pdf import plain as _plain
+from tracker.pdf import text as page_text
 from tracker.selfcheck import (
     NOT_A_DIAGNOSIS,
     PROFILE_LABELS,
@@ -173,16 +176,7 @@ def _render(s: Summary, k: float, created: datetime | None, paper: str) -> tuple
     pdf = new_pdf(f"{s.title}, {s.date_text}", created, paper)
     width = pdf.epw
 
-    def text(size: float, body: str, style: str = "", height: float = 1.45) -> None:
-        pdf.set_font("Helvetica", style, size * k)
-        pdf.multi_cell(
-            width, size * k * 0.3528 * height, _plain(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-
-    def heading(body: str) -> None:
-        pdf.ln(2.2 * k)
-        text(11, body, "B")
-        pdf.ln(0.6 * k)
+    text, heading = partial(page_text, pdf, k), partial(page_heading, pdf, k)
 
     def bullets(lines: list[str], size: float = 9) -> None:
         pdf.set_font("Helvetica", "", size * k)

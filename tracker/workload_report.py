@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,9 @@ from tracker import words
 from tracker.clock import to_utc_text
 from tracker.errors import InputError
 from tracker.files import write_output
+from tracker.pdf import heading as page_heading
 from tracker.pdf import new_pdf, one_page, plain
+from tracker.pdf import text as page_text
 from tracker.settings import Settings
 from tracker.trends import week_starts
 from tracker.waiting import OWN_REASONS, REASON_WORDS
@@ -293,16 +296,7 @@ def _render(p: Page, k: float, created: datetime | None, paper: str) -> tuple[by
     pdf = new_pdf(p.title, created, paper)
     width = pdf.epw
 
-    def text(size: float, body: str, style: str = "", height: float = 1.45) -> None:
-        pdf.set_font("Helvetica", style, size * k)
-        pdf.multi_cell(
-            width, size * k * 0.3528 * height, plain(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-
-    def heading(body: str) -> None:
-        pdf.ln(2.2 * k)
-        text(11, body, "B")
-        pdf.ln(0.6 * k)
+    text, heading = partial(page_text, pdf, k), partial(page_heading, pdf, k)
 
     def table(
         rows: Sequence[tuple[str, ...]], widths: list[float], head: tuple[str, ...] | None
