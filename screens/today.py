@@ -18,7 +18,7 @@ from screens.messages import DataChanged, HabitRead, OutsideChange, WorkFailed
 from screens.which_day import WhichDay
 from screens.work import Workplace, said, store_work
 from screens.workspace import workspace
-from tracker import checkin, habit
+from tracker import checkin, habit, words
 from tracker.errors import InputError
 from tracker.models import DayLog
 from tracker.rules import Status
@@ -106,7 +106,7 @@ class TodayScreen(Workplace, Screen[None]):
         yield Header()
         with Horizontal(id="today"):
             with Vertical(id="checkin", classes="panel") as checkin:
-                checkin.border_title = f"Check-in · {today:%a %d %b}"
+                checkin.border_title = f"Check-in · {words.day(today, year=False)}"
                 with Grid(id="fields"):  # the labels beside their fields, a row each
                     # One Static down the first column for all the labels (the same look, cell
                     # for cell): a Label per row costs the first screen 28 M instructions more.
@@ -254,7 +254,9 @@ class TodayScreen(Workplace, Screen[None]):
         with self.prevent(Input.Changed):
             for name, _, _ in FIELDS:
                 self.query_one(f"#{name}", Input).value = self.shown[name]
-        self.query_one("#checkin").border_title = f"Check-in · {yesterday:%a %d %b} (yesterday)"
+        self.query_one(
+            "#checkin"
+        ).border_title = f"Check-in · {words.day(yesterday, year=False)} (yesterday)"
         self.query_one("#sessions", Input).focus()
 
     @on(Input.Submitted)
@@ -343,16 +345,18 @@ class TodayScreen(Workplace, Screen[None]):
             with self.prevent(Input.Changed):
                 for name, _, _ in FIELDS:
                     self.query_one(f"#{name}", Input).value = self.shown[name]
-            self.query_one("#checkin").border_title = f"Check-in · {self.day:%a %d %b}"
+            self.query_one(
+                "#checkin"
+            ).border_title = f"Check-in · {words.day(self.day, year=False)}"
         self.outside()
         if message.what == "checkin":
             result = message.detail
             said = checkin.result_lines(result, result["written_at"].date())
             # The notations go in their own window, to copy; the rest is said in the notice.
-            words = " ".join(line for line in said if not line.startswith(("Late", "  #")))
+            rest = " ".join(line for line in said if not line.startswith(("Late", "  #")))
             ack = habit.acknowledgement(result["habit"])
             self.notify(
-                f"Check-in saved. Logging it is already a step. {words} {ack}".strip(),
+                f"Check-in saved. Logging it is already a step. {rest} {ack}".strip(),
                 title="Saved",
             )
             notations = [(row["id"], row["notation"]) for row in result["notations"]]

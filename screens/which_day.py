@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tracker import words
+
 
 class WhichDay(ModalScreen[date | None]):
     """Returns the day chosen for the check-in, or None (Escape: nothing is saved)."""
@@ -38,9 +40,12 @@ class WhichDay(ModalScreen[date | None]):
             )
             with Horizontal(id="day-buttons"):
                 yield Button(
-                    f"{self.evening:%a %d %b}", id="day-evening", variant="primary", compact=True
+                    words.day(self.evening, year=False),
+                    id="day-evening",
+                    variant="primary",
+                    compact=True,
                 )
-                yield Button(f"{self.today:%a %d %b}", id="day-today", compact=True)
+                yield Button(words.day(self.today, year=False), id="day-today", compact=True)
 
     @on(Button.Pressed, "#day-evening")
     def evening_chosen(self) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from tracker import planner, rules
+from tracker import planner, rules, words
 from tracker import sprint as sp
 from tracker.errors import FieldError, InputError
 from tracker.models import Item
@@ -23,7 +23,7 @@ from tracker.words import item_name, plural
 
 def block_name(block: SprintBlock) -> str:
     """How every view names a block: its planned day and start, never the day it was logged."""
-    return f"{block.day:%a %d %b} {block.start:%H:%M}"
+    return f"{words.day(block.day, year=False)} {block.start:%H:%M}"
 
 
 def due_block(planned: Sequence[SprintBlock], now: datetime) -> SprintBlock | None:
@@ -50,9 +50,9 @@ def next_block(
     if day is not None:
         named = [b for b in planned if b.day == day]
         if not named:
-            dates = ", ".join(f"{b.day:%a %d %b}" for b in planned[:6]) or "none"
+            dates = ", ".join(words.day(b.day, year=False) for b in planned[:6]) or "none"
             raise InputError(
-                f"no planned block on {day:%a %d %b %Y} (planned: {dates}); "
+                f"no planned block on {words.day(day)} (planned: {dates}); "
                 "`caughtup block show` lists them"
             )
         return sprint, named[0]
@@ -275,9 +275,9 @@ def show_lines(listing: Mapping[str, Any]) -> list[str]:
     done = [b for b in blocks if b["state"] == "done"]
     ended = listing["sprint"]["ended_at"]
     lines = [
-        f"Sprint since {started:%a %d %b %Y}: {plural(len(done), 'block')} done, "
+        f"Sprint since {words.day(started)}: {plural(len(done), 'block')} done, "
         + (
-            f"caught up on {datetime.fromisoformat(ended):%a %d %b %Y}."
+            f"caught up on {words.day(datetime.fromisoformat(ended))}."
             if ended
             else f"{len(blocks) - len(done)} planned."
         )

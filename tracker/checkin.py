@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker import rules as r
+from tracker import words
 from tracker.errors import FieldError
 from tracker.models import DayLog, Item
 from tracker.settings import Rules
@@ -313,13 +314,13 @@ def placement_words(placed: Sequence[Placement]) -> str | None:
         kind = "written the same day" if p.written else "open"
         if p.replaced is not None:
             return (
-                f"The check-in of {p.day:%a %d %b} already counted this session: the note takes "
+                f"The check-in of {words.day(p.day, year=False)} already counted this session: the note takes "
                 f"the place of one of that day's {kind} notes without details (#{p.replaced}), "
                 "so the day's totals stay as logged."
             )
         if p.extra:
             return (
-                f"The check-in of {p.day:%a %d %b} had no {kind} note without details left, so "
+                f"The check-in of {words.day(p.day, year=False)} had no {kind} note without details left, so "
                 "this is one session more than it listed; the check-in now counts it."
             )
         return None
@@ -360,7 +361,7 @@ def result_lines(result: Mapping[str, Any], day: date) -> list[str]:
     if result["marked_written"]:
         at: datetime = result["written_at"]
         lines.append(
-            f"Marked written at the end of {day:%a %d %b} ({at:%H:%M}), as the day is back-filled."
+            f"Marked written at the end of {words.day(day, year=False)} ({at:%H:%M}), as the day is back-filled."
             if result["backfilled"]
             else f"Marked written now ({at:%H:%M})."
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from tracker import words
 from tracker.calendar import feed
 from tracker.calendar.slots import STEP, SkippedDay, Slot, free_slots, public_holidays
 
@@ -47,9 +48,11 @@ class Moved:
 
     def words(self) -> str:
         why = {"day_off": "a day off", "holiday": "a public holiday", "full": "no free time"}
-        text = f"{self.day.date:%a %d %b}: {why[self.day.reason]}"
+        text = f"{words.day(self.day.date, year=False)}: {why[self.day.reason]}"
         text += f" ({self.day.name})" if self.day.name else ""
-        return text + (f", block on {self.to:%a %d %b}" if self.to else ", no block that week")
+        return text + (
+            f", block on {words.day(self.to, year=False)}" if self.to else ", no block that week"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

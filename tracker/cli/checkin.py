@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from tracker import checkin
+from tracker import checkin, words
 from tracker.cli.options import Bounded, DateType, emit_json, json_option, workspace
 from tracker.errors import InputError
 from tracker.models import DayLog
@@ -106,7 +106,7 @@ def log(
         return
     open_today = sessions - written
     message = (
-        f"Logged {entry.day:%a %d %b}: {plural(sessions, 'session')}, {written} written the same "
+        f"Logged {words.day(entry.day, year=False)}: {plural(sessions, 'session')}, {written} written the same "
         "day"
     )
     if cleared:
@@ -117,8 +117,8 @@ def log(
     other = None if day else checkin.night_other_day(now, ws.settings.night_until)
     if other is not None:
         click.echo(
-            f"It is {now:%H:%M}, so this is {entry.day:%a %d %b}'s check-in; for "
-            f"{other:%a %d %b}, log again with --date {other.isoformat()} (and clear this one "
+            f"It is {now:%H:%M}, so this is {words.day(entry.day, year=False)}'s check-in; for "
+            f"{words.day(other, year=False)}, log again with --date {other.isoformat()} (and clear this one "
             "with --sessions 0 --written 0)."
         )
     for line in checkin.result_lines(result, entry.day):

@@ -77,7 +77,7 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
         "",
     ]
     for b in plan.blocks[:MAX_SHOWN]:
-        lines.append(f"  {b.date:%a %d %b} {b.start:%H:%M}  {b.goal}")
+        lines.append(f"  {words.day(b.date, year=False)} {b.start:%H:%M}  {b.goal}")
     if len(plan.blocks) > MAX_SHOWN:
         lines.append(f"  … and {plural(len(plan.blocks) - MAX_SHOWN, 'more block')}")
     lines.append("")
