@@ -10,6 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import InputError
 
+OFFSET_SAMPLE = timedelta(days=7)
+SECOND = timedelta(seconds=1)
+ZERO = timedelta(0)
+
 
 @cache
 def resolve_tz(name: str) -> tzinfo:
@@ -98,3 +102,33 @@ def in_zone(moment: datetime, tz: tzinfo) -> datetime:
     """`moment` in `tz`. Moments sharing a tzinfo compare and subtract on the wall clock with no
     offset lookup (which costs 1.4 us, several times the rest of a figure's work per note)."""
     return moment if moment.tzinfo is tz else moment.astimezone(tz)
+
+
+def utc_offsets(tz: tzinfo, first: datetime, last: datetime) -> list[tuple[str, int]]:
+    """The zone's offset from UTC in seconds, from `first` to `last`: (from, seconds) pairs in
+    order, `from` being the store's UTC text of the change ("" for the offset at `first`).
+
+    Sampled weekly (every zone keeps an offset longer than that: Morocco's Ramadan
+    pause, the shortest, lasts about a month), each change then found to the second: ten years
+    take about 900 lookups, 2 ms.
+    """
+    tz_fromutc = tz.fromutc
+
+    def offset(moment: datetime) -> int:
+        return int((tz_fromutc(moment.replace(tzinfo=tz)).utcoffset() or ZERO).total_seconds())
+
+    moment = first.astimezone(UTC).replace(tzinfo=None)
+    end = last.astimezone(UTC).replace(tzinfo=None)
+    out = [("", offset(moment))]
+    while moment < end:
+        step = min(moment + OFFSET_SAMPLE, end)
+        after = offset(step)
+        if after != out[-1][1]:
+            lo, hi = moment, step  # offset(lo) is the old one, offset(hi) the new
+            while hi - lo > SECOND:
+                mid = lo + (hi - lo) // 2
+                mid -= timedelta(microseconds=mid.microsecond)
+                lo, hi = (lo, mid) if offset(mid) == after else (mid, hi)
+            out.append((hi.isoformat(timespec="seconds") + "+00:00", after))
+        moment = step
+    return out

@@ -111,11 +111,17 @@ WeekEnd = tuple[int, int, dict[str, int]]
 """(own, others, open items per blocked reason) at a week's end."""
 
 
-def by_week(items: Iterable[Item], starts: Sequence[date], now: datetime) -> list[WeekEnd]:
+def by_week(
+    items: Iterable[Item],
+    starts: Sequence[date],
+    now: datetime,
+    runs: Iterable[tuple[int, int, int]] = (),
+) -> list[WeekEnd]:
     """The open list at the end of each week of `starts` (oldest first; the week under way: now).
 
     An item is open at a week's end when its session came before it and it was not written by
     then; from the moment it was blocked it waits on its reason, before that it is own work.
+    `runs` are notes counted apart, as own work: (first week, week after the last, notes).
     """
     tz, today, n = now.tzinfo or UTC, now.date(), len(starts)
     # Local midnights (and now): sharing a tzinfo with the items' moments, these compare on the
@@ -127,6 +133,9 @@ def by_week(items: Iterable[Item], starts: Sequence[date], now: datetime) -> lis
     checkpoints = [e if e.date() <= today else now for e in ends]
     own, others = [0] * (n + 1), [0] * (n + 1)
     reasons: dict[str, list[int]] = {reason: [0] * (n + 1) for reason in BLOCKERS}
+    for lo, hi, count in runs:
+        own[lo] += count
+        own[hi] -= count
     first = checkpoints[0]
     for item in items:
         if item.session_date > today:
@@ -134,8 +143,10 @@ def by_week(items: Iterable[Item], starts: Sequence[date], now: datetime) -> lis
         # Runs of checkpoints, as differences: +1 where a run starts, -1 where it ends. The run
         # starts with the first week ending after the session (its end is the next week's start).
         hi = n
-        if item.written_at is not None:
-            done = in_zone(item.written_at, tz)
+        done = item.written_at
+        if done is not None:
+            if done.tzinfo is not tz:
+                done = done.astimezone(tz)
             if done <= first:
                 continue  # written by the first week's end: never open at a checkpoint
             hi = bisect_left(checkpoints, done)

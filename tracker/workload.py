@@ -7,7 +7,8 @@ no client reference goes in or out, and the words speak of the workload, never o
 Inputs of `workload`:
 - `items`: at least every item whose session falls in the span, every open one, every one written
   in the span (the store's `trend_rows` reads the same three sets) and the items of the finished
-  blocks; more is fine.
+  blocks (or their types in `types_by_id`); more is fine. With `settled` (the store's counts of
+  the settled notes: written, not blocked, their session by today), every other one.
 - `days`: the check-ins (DayLog) of the span; `blocks`: finished catch-up blocks of any sprint.
 - `settings` (rule hours, chase age, the sprint's minutes per note type, first weekday), `now`
   (aware, in the user's zone) and `weeks` (1 to 520; the span is that many weeks to today).
@@ -27,10 +28,9 @@ from typing import Any, NamedTuple
 
 from tracker import planner, words
 from tracker import rules as r
-from tracker.clock import in_zone
 from tracker.errors import FieldError
 from tracker.models import DayLog, Item
-from tracker.records import SprintBlock
+from tracker.records import Settled, SprintBlock
 from tracker.settings import Rules, Settings
 from tracker.stats import median, percentile
 from tracker.trends import week_starts
@@ -47,6 +47,9 @@ BUDGETS: dict[str, tuple[int, int]] = {
 """Minutes a note should take with a template (progress) or a structured form (intake, plan)."""
 NOT_ENOUGH = "not enough data yet: fewer than 2 weeks of notes and check-ins in this span"
 MAX_WEEKS = 520
+DAY_SECONDS = 86400
+NOTHING_SETTLED = Settled({}, [], [], {}, [], [], 0)
+"""No settled notes counted apart: every note comes as an item."""
 
 
 def per_8h(minutes: float, scheduled_minutes: float) -> float | None:
@@ -69,11 +72,17 @@ def is_session(item: Item) -> bool:
 
 
 def scheduled_by_day(
-    items: Iterable[Item], typical_minutes: int, calendar: Mapping[date, int] | None = None
+    items: Iterable[Item],
+    typical_minutes: int,
+    calendar: Mapping[date, int] | None = None,
+    settled: Settled = NOTHING_SETTLED,
 ) -> dict[date, int]:
     """Scheduled patient minutes per day: the calendar's where it covers the day, else sessions
     x the typical session length."""
     counts = Counter(i.session_date for i in items if is_session(i))
+    for day, _, sessions in settled.by_day:
+        if sessions:
+            counts[date.fromisoformat(day)] += sessions
     out = {day: n * typical_minutes for day, n in counts.items()}
     out.update(calendar or {})
     return out
@@ -97,7 +106,7 @@ class TypeFigures(NamedTuple):
 
 
 def rule_figures(
-    items: Iterable[Item], rules: Rules, now: datetime
+    items: Iterable[Item], rules: Rules, now: datetime, settled: Settled = NOTHING_SETTLED
 ) -> tuple[TypeFigures, dict[str, TypeFigures]]:
     """(all types, by type): the share written within the rule's hours and the median hours from
     session to written, over the given items whose session has been (a note still in time is left
@@ -106,29 +115,44 @@ def rule_figures(
     tz = now.tzinfo or UTC
     today = now.date()
     mine = [i for i in items if i.session_date <= today]
-    if not mine:
+    groups: dict[str, tuple[list[int], list[float]]] = {
+        t: ([decided, within], [s / 3600 for s in seconds])
+        for t, (decided, within, seconds) in settled.by_type.items()
+    }
+    if not mine and not groups:
         return TypeFigures(0, None, None), {}
-    dues = r.DueTexts(rules, tz, min(i.session_date for i in mine), today)
-    starts: dict[tuple[date, time | None], datetime] = {}  # a day's sessions share moments
-    groups: dict[str, tuple[list[int], list[float]]] = {}
+    firsts = [i.session_date for i in mine] + [
+        date.fromisoformat(c[1]) for c in settled.close_calls
+    ]
+    dues = r.DueTexts(rules, tz, min(firsts, default=today), today)
+    for note_type, session_date, session_time, written_at in settled.close_calls:
+        groups[note_type][0][1] += dues.within(session_date, session_time, written_at)
+    within = dues.within_item
+    # Per note, plain arithmetic from its day's midnight (shared by a day's sessions) rather
+    # than a moment per session.
+    midnights: dict[date, datetime] = {}
     for item in mine:
         written = item.written_at
-        within = dues.within_item(item, written or now)
+        if written is None and within(item, now):
+            continue  # open and in time: not decided yet
+        group = groups.get(item.note_type)
+        if group is None:
+            group = groups[item.note_type] = ([0, 0], [])
+        group[0][0] += 1
         if written is None:
-            if within:
-                continue  # open and in time: not decided yet
-            groups.setdefault(item.note_type, ([0, 0], []))[0][0] += 1
             continue
-        decided, hours = groups.setdefault(item.note_type, ([0, 0], []))
-        decided[0] += 1
-        decided[1] += within
-        key = (item.session_date, item.session_time)
-        start = starts.get(key)
-        if start is None:
-            start = starts[key] = r.session_moment(item, tz)
-        # Sharing a tzinfo, the difference is on the wall clock (and needs no offset lookup).
-        elapsed = (in_zone(written, tz) - start).total_seconds()
-        hours.append(elapsed / 3600 if elapsed > 0 else 0.0)
+        group[0][1] += within(item, written)
+        day, at = item.session_date, item.session_time
+        midnight = midnights.get(day)
+        if midnight is None:
+            midnight = midnights[day] = datetime.combine(day, time(0), tzinfo=tz)
+        if written.tzinfo is not tz:
+            written = written.astimezone(tz)
+        # Sharing a tzinfo, the difference is on the wall clock (and needs no offset lookup);
+        # the session starts `at` after its midnight, a date-only one at the day's end.
+        start = DAY_SECONDS if at is None else at.hour * 3600 + at.minute * 60 + at.second
+        elapsed = (written - midnight).total_seconds() - start
+        group[1].append(elapsed / 3600 if elapsed > 0 else 0.0)
 
     def figures(decided: list[int], hours: list[float]) -> TypeFigures:
         share = round(decided[1] / decided[0], 3) if decided[0] else None
@@ -196,7 +220,7 @@ class Lag(NamedTuple):
     """Billed notes still unwritten (not in the figures: their lag is not known yet)."""
 
 
-def billing_lag(items: Iterable[Item], tz: tzinfo) -> Lag:
+def billing_lag(items: Iterable[Item], tz: tzinfo, settled: Settled = NOTHING_SETTLED) -> Lag:
     """Median and 90th percentile (`percentile`, nearest rank) of whole days from the session to
     the note's written day, over billed notes."""
     billed = [i for i in items if i.billed]
@@ -205,7 +229,9 @@ def billing_lag(items: Iterable[Item], tz: tzinfo) -> Lag:
         for i in billed
         if i.written_at is not None
     ]
-    return Lag(median(lags), percentile(lags, 90), len(lags), len(billed) - len(lags))
+    open_ = len(billed) - len(lags)
+    lags += [days for days, count in settled.lags for _ in range(count)]
+    return Lag(median(lags), percentile(lags, 90), len(lags), open_)
 
 
 class Week(NamedTuple):
@@ -232,6 +258,7 @@ def weekly(
     starts: Sequence[date],
     now: datetime,
     first_data: date | None,
+    settled: Settled = NOTHING_SETTLED,
 ) -> list[Week]:
     """One row per week of `starts` (oldest first); weeks before `first_data` are left empty."""
     tz, today, n = now.tzinfo or UTC, now.date(), len(starts)
@@ -239,12 +266,19 @@ def weekly(
     # Local midnights: sharing a tzinfo with the items' moments, compared on the wall clock.
     bounds = [datetime.combine(d, time(0), tzinfo=tz) for d in [*starts, end]]
     inflow, written = [0] * n, [0] * n
+    for k, count in settled.written.items():
+        written[k] += count
+    first = starts[0]
+    for text, count, _ in settled.by_day:
+        inflow[(date.fromisoformat(text) - first).days // 7] += count
     for item in items:
-        week = bisect_right(starts, item.session_date) - 1
-        if 0 <= week < n and item.session_date <= today:
-            inflow[week] += 1
-        if item.written_at is not None:
-            k = bisect_right(bounds, in_zone(item.written_at, tz)) - 1
+        day, done = item.session_date, item.written_at
+        if day <= today:
+            week = bisect_right(starts, day) - 1
+            if week >= 0:
+                inflow[week] += 1
+        if done is not None:
+            k = bisect_right(bounds, done if done.tzinfo is tz else done.astimezone(tz)) - 1
             if 0 <= k < n:
                 written[k] += 1
     per_week: list[list[DayLog]] = [[] for _ in range(n)]
@@ -252,7 +286,7 @@ def weekly(
         k = bisect_right(starts, log.day) - 1
         if 0 <= k < n:
             per_week[k].append(log)
-    ends = by_week(items, starts, now)
+    ends = by_week(items, starts, now, settled.runs)
     return [
         Week(start, None, None, None, None, None, None)
         if first_data is None or start + timedelta(weeks=1) <= first_data
@@ -355,6 +389,8 @@ def workload(
     *,
     typical_session_minutes: int,
     scheduled_minutes: Mapping[date, int] | None = None,
+    settled: Settled = NOTHING_SETTLED,
+    types_by_id: Mapping[int, str] | None = None,
 ) -> Workload:
     """Every workload figure over the last `weeks` weeks (see the module's docstring)."""
     check_weeks(weeks)
@@ -365,19 +401,21 @@ def workload(
     logs = [d for d in days if start <= d.day <= today]
     in_span = [i for i in items if start <= i.session_date <= today]
     seen = [i.session_date for i in in_span] + [d.day for d in logs]
+    if settled.by_day:
+        seen.append(date.fromisoformat(min(day for day, _, _ in settled.by_day)))
     first_data = min(seen) if seen else None
     data_days = (today - first_data).days + 1 if first_data else 0
     enough = data_days >= MIN_DAYS
     notes: dict[str, str] = {}
 
-    scheduled = scheduled_by_day(in_span, typical_session_minutes, scheduled_minutes)
+    scheduled = scheduled_by_day(in_span, typical_session_minutes, scheduled_minutes, settled)
     after = after_hours_per_8h(logs, scheduled) if enough else None
     if not enough:
         notes["after_hours_per_8h"] = NOT_ENOUGH
     elif after is None:
         notes["after_hours_per_8h"] = "no scheduled patient time on the checked-in days"
 
-    overall, by_type = rule_figures(in_span, rules, now)
+    overall, by_type = rule_figures(in_span, rules, now, settled)
     if overall.within_rule_share is None:
         notes["within_rule_share"] = "no note in this span is written or past due yet"
     if overall.median_hours_to_written is None:
@@ -386,20 +424,23 @@ def workload(
     since = datetime.combine(start, time(0), tzinfo=tz)
     finished = [b for b in blocks if b.done_at is not None and b.done_at >= since]
     done_ids = {n for b in finished for n in b.done_ids or ()}
-    types = {i.id: i.note_type for i in items if i.id in done_ids} if done_ids else {}
+    if types_by_id is None:
+        types_by_id = {i.id: i.note_type for i in items if i.id in done_ids} if done_ids else {}
     estimates = {t: float(m) for t, m in settings.sprint.minutes_per_type.items()}
-    paces = minutes_per_note(finished, types, estimates) or None
+    paces = minutes_per_note(finished, types_by_id, estimates) or None
     if paces is None:
         notes["minutes_per_note"] = "no finished catch-up blocks in this span"
 
-    lag = billing_lag(in_span, tz)
+    lag = billing_lag(in_span, tz, settled)
     if lag.median is None:
         notes["billing_lag_days"] = "no billed note with a session in this span is written yet"
 
     inflow = written = None
     if enough:
-        arrived = len(in_span)
-        done = sum(1 for i in items if i.written_at is not None and i.written_at >= since)
+        arrived = len(in_span) + sum(count for _, count, _ in settled.by_day)
+        done = settled.done + sum(
+            1 for i in items if i.written_at is not None and i.written_at >= since
+        )
         inflow = round(arrived * 7 / data_days, 1)
         written = round(done * 7 / data_days, 1)
     else:
@@ -424,7 +465,7 @@ def workload(
         written_per_week=written,
         outstanding=outstanding,
         finish_date=finish,
-        weekly=weekly(items, logs, scheduled, starts, now, first_data),
+        weekly=weekly(items, logs, scheduled, starts, now, first_data, settled),
         notes=notes,
     )
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker import words
-from tracker.clock import to_utc_text
+from tracker.clock import from_utc_text, to_utc_text, utc_offsets
 from tracker.errors import InputError
 from tracker.files import write_output
 from tracker.pdf import heading as page_heading
@@ -68,16 +68,40 @@ def gather(
     """The workload over the last `weeks` weeks, and the catch-up plan's finish date (None when
     it never finishes or no plan can be made), from the store."""
     check_weeks(weeks)
-    start = week_starts(now.date(), weeks, settings.first_weekday)[0]
-    since = to_utc_text(datetime.combine(start, time(0), now.tzinfo))
+    tz, today = now.tzinfo or store.tz, now.date()
+    start = week_starts(today, weeks, settings.first_weekday)[0]
+    midnight = datetime.combine(start, time(0), tz)
+    since = to_utc_text(midnight)
+    # Most notes are counted in SQL (`store.settled`), on the wall clock of every written one.
+    written = store.written_span(start, weeks)
+    opens = min(midnight, from_utc_text(written[0], tz)) if written else midnight
+    closes = max(now, from_utc_text(written[1], tz)) if written else now
+    offsets = utc_offsets(tz, opens - timedelta(days=1), closes + timedelta(days=1))
+    # Wall clock and real time disagree by the offsets' spread at most, for the due time and
+    # for the written moment: a note written nearer its due time than twice that (and a
+    # minute) is a close call, decided on the real clock.
+    spread = max(o for _, o in offsets) - min(o for _, o in offsets)
+    settled = store.settled(
+        start,
+        weeks,
+        today,
+        since,
+        to_utc_text(now),
+        offsets,
+        settings.rules.rule_hours * 3600,
+        2 * spread + 60,
+    )
+    blocks = store.finished_blocks(since)
     w = workload(
-        store.workload_items(start, since),
-        store.days(start, now.date()),
-        store.finished_blocks(since),
+        store.workload_items(start, since, today),
+        store.workload_days(start, today),
+        blocks,
         settings,
         now,
         weeks,
         typical_session_minutes=settings.workload.session_minutes,
+        settled=settled,
+        types_by_id=store.note_types(n for b in blocks for n in b.done_ids or ()),
     )
     from tracker import sprint  # the planner: only once the figures are in
 

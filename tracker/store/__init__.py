@@ -3,9 +3,10 @@
 Only this package runs SQL, one module per idea: `connection` (opening the file safely, what
 goes wrong with it in words, transactions, the quick check), `schema` (the steps and their
 history), one module per table family (`items`, `days`, `sprints`, `selfchecks`, `state`),
-`bulk` (import and export) and `backup` (copies of the database, out and back in). `Store`
-is all of them in one object. Business rules live in the core (`checkin`,
-`entries`, `rules`): the store reads, hands the rows to them, and applies their answer.
+the workload summary's reads (`workload`), `bulk` (import and export) and `backup` (copies of
+the database, out and back in). `Store` is all of them in one object. Business rules live in
+the core (`checkin`, `entries`, `rules`): the store reads, hands the rows to them, and applies
+their answer.
 
 `status` needs only the connection and the items table, so the schema's steps load only to
 create or upgrade a database, and the other families with the first use of one of their methods
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from tracker.store.selfchecks import SelfCheckQueries
     from tracker.store.sprints import SprintQueries
     from tracker.store.state import KEEP_DELIVERIES, SENT_PREFIX, StateQueries
+    from tracker.store.workload import WorkloadQueries
 
 __all__ = [
     "APPLICATION_ID",
@@ -62,7 +64,7 @@ __all__ = [
 ]
 
 
-LATER = ("days", "sprints", "selfchecks", "state", "bulk", "backup", "calendar")
+LATER = ("days", "sprints", "selfchecks", "state", "bulk", "backup", "calendar", "workload")
 """The families loaded on first use, in the order they are looked through."""
 
 
@@ -77,7 +79,14 @@ def _later_modules() -> Iterator[ModuleType]:
 if TYPE_CHECKING:
 
     class _Later(
-        DayQueries, SprintQueries, SelfCheckQueries, StateQueries, Bulk, Copies, CalendarQueries
+        DayQueries,
+        SprintQueries,
+        SelfCheckQueries,
+        StateQueries,
+        Bulk,
+        Copies,
+        CalendarQueries,
+        WorkloadQueries,
     ):
         """What the type checker sees: every family's methods."""
 

@@ -22,7 +22,7 @@ from tracker.errors import InputError
 from tracker.paths import BACKUP_DIR, DB_NAME, ensure_dir
 
 BUSY_TIMEOUT_S = 15.0
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """How many steps `schema.STEPS` has: a database with fewer is upgraded when opened."""
 APPLICATION_ID = 0x63617567  # "caug" in the file header: how caughtup recognises its own files
 CORE_TABLES = frozenset({"items", "days", "state"})

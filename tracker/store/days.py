@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tracker.clock import from_utc_text, to_utc_text
-from tracker.models import DayLog, Item
+from tracker.models import DayLog
 from tracker.settings import DEFAULTS, Rules
 from tracker.store.items import ITEM_COLUMNS, WAITS_ON_OTHERS_SQL, ItemQueries
 
@@ -181,52 +180,3 @@ class DayQueries(ItemQueries):
             (first, first, last),
         ).fetchall()
         return items, days
-
-    def workload_items(self, start: date, start_utc: str) -> list[Item]:
-        """What the workload summary from `start` reads: items with a session from `start` on,
-        open ones, and older ones written from `start_utc` on; only the columns its figures use.
-
-        No client reference, no flags it does not read: a summary cannot print what it never
-        loads, and ten years of notes read in half the time of `items()`.
-        """
-        tz, days, times = self.tz, _Parsed(date.fromisoformat), _Parsed(time.fromisoformat)
-        # The same three index searches as `trend_rows`, each row only once.
-        select = (
-            "SELECT id, session_date, session_time, note_type, billed, admin, blocked_on, "
-            "blocked_since, written_at FROM items WHERE "
-        )
-        rows = self.conn.execute(
-            f"{select} session_date >= :first UNION ALL {select} written_at IS NULL AND "
-            f"session_date < :first UNION ALL {select} written_at >= :utc AND "
-            "+session_date < :first",
-            {"first": start.isoformat(), "utc": start_utc},
-        )
-        return [
-            Item(
-                n,
-                days[d],
-                times[t] if t else None,
-                note_type,
-                None,
-                bool(billed),
-                False,
-                False,
-                bool(admin),
-                blocked_on,
-                from_utc_text(since, tz) if since else None,
-                from_utc_text(written, tz) if written else None,
-            )
-            for n, d, t, note_type, billed, admin, blocked_on, since, written in rows
-        ]
-
-
-class _Parsed(dict[str, Any]):
-    """A text's parsed value, parsed once: ten years of notes share a few thousand dates."""
-
-    def __init__(self, parse: Callable[[str], Any]) -> None:
-        super().__init__()
-        self.parse = parse
-
-    def __missing__(self, key: str) -> Any:
-        value = self[key] = self.parse(key)
-        return value

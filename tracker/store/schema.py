@@ -179,6 +179,13 @@ STEPS: tuple[tuple[str, str], ...] = (
     ALTER TABLE items ADD COLUMN cpt TEXT;
     """,
     ),
+    # v9: the workload summary finds the notes ever blocked without scanning every item.
+    (
+        "v9_items_blocked_index",
+        """
+    CREATE INDEX items_blocked ON items (blocked_on) WHERE blocked_on IS NOT NULL;
+    """,
+    ),
 )
 if len(STEPS) != SCHEMA_VERSION:  # the number every open compares without loading this module
     raise RuntimeError(f"connection.SCHEMA_VERSION is {SCHEMA_VERSION}; the steps are {len(STEPS)}")
