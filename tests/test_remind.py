@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sqlite3
 import time
 from collections.abc import Callable
@@ -241,7 +242,7 @@ def test_notify_test_json_and_no_urls(run: Callable[..., Result]) -> None:
 
 def test_schedule_prints_crontab_and_systemd_units(run: Callable[..., Result]) -> None:
     text = run("remind", "--schedule").stdout
-    assert "*/30 * * * *" in text and " remind >/dev/null 2>&1" in text
+    assert "*/30 * * * * umask 077; CAUGHTUP_HOME=" in text and " remind >/dev/null 2>>" in text
     assert "[Service]\nType=oneshot" in text and "OnCalendar=*:0/30" in text
     data = json.loads(run("remind", "--schedule", "--json").stdout)
     assert set(data) == {"command", "crontab", "service", "timer"}
@@ -340,6 +341,24 @@ def test_schedule_names_the_data_folder_and_remind_refuses_a_folder_without_data
         "(`caughtup remind --schedule` prints a line that does)\n"
     )
     assert not elsewhere.exists()
+
+
+def test_the_cron_line_run_by_a_shell_in_a_bare_environment_keeps_its_error(
+    tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cron runs the line with /bin/sh and almost no environment: a run that fails (here: the
+    folder has no database yet) leaves its reason in the folder, for the owner only."""
+    folder = tmp_path / "data folder"
+    monkeypatch.setenv("CAUGHTUP_HOME", str(folder))
+    line = json.loads(run("remind", "--schedule", "--json").stdout)["crontab"]
+    command = line.split(" ", 5)[5]  # after the five schedule fields
+    folder.mkdir()
+    bare = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(["/bin/sh", "-c", command], env=bare, capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == done.stderr == ""
+    log = folder / "remind-errors.log"
+    assert log.read_text().startswith(f"caughtup: no caughtup database in {folder};")
+    assert log.stat().st_mode & 0o777 == 0o600
 
 
 def test_alerts_due_in_one_run_go_out_as_one_message_each_state_once(

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 DB_NAME = "caughtup.db"
+REMIND_ERRORS = "remind-errors.log"
+"""Where the printed cron line keeps a failing `remind`'s reason (cron mails it only if set up)."""
 SETTINGS_NAME = "settings.toml"
 SETTINGS_CHECKED_NAME = ".settings.toml.checked"  # names the text that last passed the checks
 BACKUP_DIR = "backups"

@@ -12,7 +12,7 @@ import click
 from tracker import notifier
 from tracker.cli.options import emit_json, json_option, workspace
 from tracker.errors import InputError
-from tracker.paths import DB_NAME
+from tracker.paths import DB_NAME, REMIND_ERRORS
 from tracker.records import Delivery
 
 HOLD_WORDS = {"quiet_hours": "quiet hours", "weekend": "weekend"}
@@ -39,9 +39,12 @@ def schedule_texts(home: Path) -> dict[str, str]:
     folder = str(home.expanduser().absolute())
     cron_env = f"CAUGHTUP_HOME={shlex.quote(folder)} "
     unit_env = f'Environment="CAUGHTUP_HOME={folder}"\n'
+    # cron mails output only where mail is set up: a failing run (a moved folder, bad settings)
+    # leaves its one-line reason in the data folder instead, readable by its owner only.
+    errors = shlex.quote(str(Path(folder) / REMIND_ERRORS))
     return {
         "command": command,
-        "crontab": f"*/30 * * * * {cron_env}{command} >/dev/null 2>&1",
+        "crontab": f"*/30 * * * * umask 077; {cron_env}{command} >/dev/null 2>>{errors}",
         "service": (
             "[Unit]\n"
             "Description=caughtup reminders (notes backlog, the rule, the threshold)\n\n"
