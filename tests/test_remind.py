@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime

@@ -106,3 +106,21 @@ def test_restoring_is_refused_when_a_note_moved_and_changes_nothing_else() -> No
     reused = item._replace(client_ref="X")  # the id taken again by a note added since
     with pytest.raises(InputError, match="cannot undo \\(deleted note #1\\)"):
         undo.restoring(change, {1: reused})
+
+
+def test_undoing_a_delete_brings_back_what_an_item_does_not_carry(home: Path) -> None:
+    """A calendar session's key, length and code, or an EHR row's key: without them the next
+    sync or import would add the restored note a second time."""
+    with closing(Workspace(home)) as ws:
+        conn = ws.store.conn
+        conn.execute(
+            "INSERT INTO items (session_date, session_time, note_type, source, created_at, "
+            "import_key, minutes, cpt) VALUES ('2026-11-18', '10:00', 'progress', 'calendar', "
+            "'2026-11-18T09:00:00+00:00', 'cal:abc123', 53, '90837')"
+        )
+        (item_id,) = conn.execute("SELECT id FROM items").fetchone()
+        row = conn.execute("SELECT * FROM items").fetchone()
+        change = undo.delete(ws.store, [item_id])
+        assert conn.execute("SELECT count(*) FROM items").fetchone() == (0,)
+        undo.undo(ws.store, change)
+        assert conn.execute("SELECT * FROM items").fetchone() == row

@@ -9,7 +9,7 @@ undo says so and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from tracker.errors import InputError
 from tracker.models import Item
@@ -28,6 +28,9 @@ class Change(NamedTuple):
     """Each note touched, by id, as it was before (None: it did not exist)."""
     after: Mapping[int, Item | None]
     """The same notes as the change left them (None: deleted)."""
+    kept: Mapping[int, Mapping[str, Any]] = {}
+    """What an Item does not carry of each note before (an import's key, a calendar session's
+    length and code), put back with a deleted one."""
 
 
 def check_ids(ids: Sequence[int]) -> None:
@@ -59,9 +62,10 @@ def record(
     with store.transaction():
         watched = list(ids)
         before = {i: store.item_or_none(i) for i in watched}
+        kept = store.uncarried_columns(watched)
         result = change()
         after = {i: store.item_or_none(i) for i in watched}
-    return result, Change(what, before, after)
+    return result, Change(what, before, after, kept)
 
 
 def with_new(store: Store, change: Change, new_ids: Iterable[int]) -> Change:
@@ -103,7 +107,7 @@ def restoring(change: Change, now: Mapping[int, Item | None]) -> dict[int, Item 
 
 def undo(store: Store, change: Change) -> None:
     """Take `change` back in one transaction, or raise InputError and change nothing."""
-    store.restore_items(change.after, lambda now: restoring(change, now))
+    store.restore_items(change.after, lambda now: restoring(change, now), change.kept)
 
 
 def _notes(ids: Sequence[int]) -> str:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # the check-in module is loaded by writes only (status skips 
 # rules.waits_on_others as SQL: blocked on someone else; a coding query is the user's own.
 _OWN_BLOCKERS = ", ".join(f"'{b}'" for b in OWN_BLOCKERS)
 WAITS_ON_OTHERS_SQL = f"(blocked_on IS NOT NULL AND blocked_on NOT IN ({_OWN_BLOCKERS}))"
+UNCARRIED = ("import_key", "minutes", "cpt")
+"""Columns of an item that `Item` does not carry."""
 ITEM_COLUMNS = (
     "id, session_date, session_time, note_type, client_ref, billed, court, high_risk, admin, "
     "blocked_on, blocked_since, written_at, created_at, source, cleared_by, notation"
@@ -178,13 +180,29 @@ class ItemQueries(Connection):
             )
         return opened
 
+    def uncarried_columns(self, ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """The columns an Item does not carry (`UNCARRIED`), of the items `ids` that exist."""
+        out: dict[int, dict[str, Any]] = {}
+        wanted = list(ids)
+        for k in range(0, len(wanted), 500):  # under SQLite's limit of bound values
+            chunk = wanted[k : k + 500]
+            rows = self.conn.execute(
+                f"SELECT id, {', '.join(UNCARRIED)} FROM items "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((row[0], dict(zip(UNCARRIED, row[1:], strict=True))) for row in rows)
+        return out
+
     def restore_items(
         self,
         ids: Collection[int],
         restoring: Callable[[dict[int, Item | None]], Mapping[int, Item | None]],
+        kept: Mapping[int, Mapping[str, Any]] | None = None,
     ) -> None:
         """Put items back as they were, in one transaction: `restoring` gets the items `ids` as
-        stored now and answers what to write (an item, or None to delete its id), or raises."""
+        stored now and answers what to write (an item, or None to delete its id), or raises;
+        an item put back in place of a deleted one gets its columns from `kept` too."""
         with self.transaction() as conn:
             wanted = restoring({i: self.item_or_none(i) for i in ids})
             for item_id, item in wanted.items():
@@ -198,7 +216,7 @@ class ItemQueries(Connection):
                     f"UPDATE items SET {sets} WHERE id = ?", (*values.values(), item_id)
                 )
                 if cur.rowcount == 0:
-                    values = {"id": item_id, **values}
+                    values = {"id": item_id, **values, **(kept or {}).get(item_id, {})}
                     cols, marks = ", ".join(values), ", ".join("?" * len(values))
                     conn.execute(
                         f"INSERT INTO items ({cols}) VALUES ({marks})", tuple(values.values())
