@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+WHEELS := $(VENV)/wheelhouse
 
 .PHONY: run test lint bytecode clean
 
@@ -29,12 +30,22 @@ lint: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@# without the venv's own setuptools, whose .pth hook every Python start would pay for
-	@# (builds get setuptools in their isolated environment)
+	@# (builds get setuptools in their isolated environment), and with the pinned pip first: it
+	@# fills the wheelhouse below in 7 s of CPU, the pip this Python bundles (23.2 here) in 17 s
 	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && \
-		$(BIN)/python -m pip uninstall --quiet --yes setuptools; }
+		$(BIN)/python -m pip uninstall --quiet --yes setuptools && \
+		$(BIN)/python -m pip install -qq --disable-pip-version-check -c constraints.txt pip; }
+	@# Every locked dependency, and setuptools to build with, as wheels: the venv installs from
+	@# them, and the packaging tests install the app with pipx and uv from them, offline. Filled
+	@# anew, so no older pin lingers; caughtup's own wheel is left out (tests build a fresh one).
+	@# -qq: errors only, not the build backend's notes (which pip 26 shows at -q).
+	rm -rf $(WHEELS)
+	$(BIN)/python -m pip wheel -qq --disable-pip-version-check -c constraints.txt \
+		--wheel-dir $(WHEELS) '.[test]' setuptools
+	rm -f $(WHEELS)/caughtup-*.whl
 	@# compat mode: a plain path entry, so startup pays no import-hook cost (status has 60 ms).
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
-		--config-settings editable_mode=compat -e '.[test]' 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -c constraints.txt \
+		--no-index --find-links $(WHEELS) --config-settings editable_mode=compat -e '.[test]'
 	@touch $(STAMP)
 
 clean:

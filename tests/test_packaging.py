@@ -1,122 +1,150 @@
-"""The built wheel ships the three packages with their data files and the console script, and
-works installed on its own: a fresh virtual environment, run from outside the checkout."""
+"""The README's install, for real: the wheel built from a clean copy of the checkout (what
+`pipx install .` and `uv tool install .` build) ships every file of the three packages and the
+command; pipx and uv install it into fresh folders, offline from the locked wheels `make` keeps in
+the venv; the installed command then runs from elsewhere, on its own dependencies."""
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
 import subprocess
 import sys
-import sysconfig
+import tomllib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+BIN = Path(sys.executable).parent  # pipx and uv come with the test extra
+# Filled by the Makefile's venv step: every locked dependency, pip and setuptools, as wheels.
+WHEELHOUSE = Path(sys.prefix) / "wheelhouse"
+# The interpreter under this run's venv: one that surely exists, for pipx and uv to build on.
+PYTHON = Path(sys.base_prefix, "bin", f"python{sys.version_info.major}.{sys.version_info.minor}")
+# Every file of the three packages, whatever pyproject.toml says: a module, subpackage or data
+# file the packaging config forgot is what these tests are here to catch.
+SHIPPED = sorted(
+    str(path.relative_to(ROOT))
+    for package in ("tracker", "screens", "questionnaires")
+    for path in (ROOT / package).rglob("*")
+    if path.is_file() and "__pycache__" not in path.parts
+)
+# Run by the installed interpreter from outside the checkout: every module imports on the
+# dependencies the package declares (the command's fast paths import few of them), and says
+# where the packages were installed.
+IMPORT_ALL = """
+import importlib, pkgutil, tracker
+for top in ("tracker", "screens", "questionnaires"):
+    for module in pkgutil.walk_packages(importlib.import_module(top).__path__, top + "."):
+        if not module.name.endswith(".__main__"):
+            importlib.import_module(module.name)
+print(tracker.__path__[0].removesuffix("/tracker"))
+"""
 
 
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The wheel `pip wheel .` builds (what `pipx install .` and `uv tool install .` build)."""
-    folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "-w",
-            str(folder),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = folder.glob("caughtup-*.whl")
-    yield built
-
-
-def test_wheel_contains_packages_and_data(wheel: Path) -> None:
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for package in ("tracker", "screens", "questionnaires"):
-        assert f"{package}/__init__.py" in names
-    for source in [
-        *ROOT.glob("screens/*.tcss"),
-        *ROOT.glob("questionnaires/*.toml"),
-        *ROOT.glob("tracker/data/*"),
-    ]:
-        assert str(source.relative_to(ROOT)) in names, f"{source.name} missing from the wheel"
-    assert any(n.endswith("entry_points.txt") for n in names)
-    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "caughtup = tracker.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
-
-
-def test_the_wheel_installed_in_a_fresh_venv_runs_from_anywhere(
-    wheel: Path, tmp_path: Path
-) -> None:
-    venv = tmp_path / "venv"
-    # Without pip of its own (seconds to set up); this run's pip installs into it.
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True
-    )
-    python = venv / "bin" / "python"
-    # The dependencies come from this test run's environment (a plain path entry, so its
-    # editable caughtup is not seen): the test needs no network, and checks the wheel itself.
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    Path(site, "deps-from-tests.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            python,
-            "install",
-            "--no-deps",
-            "--no-index",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    caughtup = venv / "bin" / "caughtup"
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "CAUGHTUP_HOME": str(tmp_path / "data"),
-        "CAUGHTUP_NOW": "2026-11-22T18:00",
-        "TZ": "UTC",
-    }
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [caughtup, *args], cwd=outside, env=env, capture_output=True, text=True, check=False
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    assert run("--version") == "caughtup 0.1.0\n"
-    assert json.loads(run("status", "--json"))["outstanding"] == 0
-    where = subprocess.run(
-        [python, "-c", "import tracker; print(tracker.__file__)"],
-        cwd=outside,
+def run(args: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    assert where.startswith(site), f"tracker came from {where}, not the installed wheel"
-    assert os.path.commonpath([where, str(ROOT)]) != str(ROOT)
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, f"{args} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def base_env(tmp: Path) -> dict[str, str]:
+    """Nothing of this machine's: no PIP_* or UV_* settings, pip's config files off, HOME new."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "user"), "PIP_CONFIG_FILE": os.devnull}
+
+
+def clean_copy(to: Path) -> Path:
+    """The checkout as a fresh clone has it, without builds or caches a stale file could hide in."""
+    ignore = shutil.ignore_patterns(".*", "__pycache__", "build", "dist", "*.egg-info")
+    return Path(shutil.copytree(ROOT, to, ignore=ignore))
+
+
+@pytest.fixture(scope="session")
+def wheelhouse() -> Path:
+    if not any(WHEELHOUSE.glob("setuptools-*.whl")):
+        pytest.fail(f"no wheels in {WHEELHOUSE}: `make bytecode` fills it")
+    return WHEELHOUSE
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> Path:
+    """The wheel `pip wheel .` builds, offline (setuptools from the wheelhouse)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = clean_copy(tmp / "caughtup")
+    pip_wheel = ["pip", "wheel", "--no-deps", "--no-index", "--find-links", wheelhouse, "-w", tmp]
+    run([sys.executable, "-m", *pip_wheel, "--quiet", source], cwd=tmp, env=base_env(tmp))
+    (built,) = tmp.glob("caughtup-*.whl")
+    return built
+
+
+def test_wheel_contains_every_file_and_the_command(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [name for name in SHIPPED if name not in names]
+    assert not missing, f"missing from the wheel: {missing}"
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "caughtup = tracker.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def check_installed(command: Path, python: Path, tool_home: Path, tmp: Path) -> None:
+    """The installed command works from elsewhere, on the tool's own copy of every file."""
+    outside = tmp / "elsewhere"
+    outside.mkdir()
+    env = {
+        **base_env(tmp),
+        "CAUGHTUP_HOME": str(tmp / "data"),
+        "CAUGHTUP_NOW": "2026-11-22T18:00",
+        "TZ": "UTC",
+    }
+    assert run([command, "--version"], outside, env) == f"caughtup {VERSION}\n"
+    assert "0 outstanding" in run([command, "status"], outside, env)
+    assert (tmp / "data" / "caughtup.db").is_file()
+    site = Path(run([python, "-c", IMPORT_ALL], outside, env).strip())
+    assert site.is_relative_to(tool_home), f"the packages came from {site}"
+    missing = [name for name in SHIPPED if not (site / name).is_file()]
+    assert not missing, f"not installed: {missing}"
+    differ = [name for name in SHIPPED if (site / name).read_bytes() != (ROOT / name).read_bytes()]
+    assert not differ, f"installed, but not as in the checkout: {differ}"
+
+
+def test_pipx_install_runs_from_anywhere(fast_dir: Path, wheelhouse: Path, wheel: Path) -> None:
+    env = {
+        **base_env(fast_dir),
+        "PIPX_HOME": str(fast_dir / "pipx"),
+        "PIPX_BIN_DIR": str(fast_dir / "bin"),
+        "PIPX_MAN_DIR": str(fast_dir / "man"),
+        # pipx's pip, offline: that includes the pip >= 26.1 pipx puts in its shared
+        # environment first (the wheelhouse has the pinned one, a dependency of sqlite-utils).
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheelhouse),
+    }
+    # pipx would pick uv, installed beside it here; alone, as most have it, pipx uses pip.
+    # Without byte-compiling every dependency: 6 of the install's 10 s, and worth nothing here.
+    install = ["install", "--backend", "pip", "--pip-args=--no-compile", "--python", PYTHON, wheel]
+    run([BIN / "pipx", *install], fast_dir, env)
+    tool = fast_dir / "pipx" / "venvs" / "caughtup"
+    check_installed(fast_dir / "bin" / "caughtup", tool / "bin" / "python", tool, fast_dir)
+
+
+def test_uv_tool_install_runs_from_anywhere(fast_dir: Path, wheelhouse: Path, wheel: Path) -> None:
+    env = {
+        **base_env(fast_dir),
+        "UV_TOOL_DIR": str(fast_dir / "tools"),
+        "UV_TOOL_BIN_DIR": str(fast_dir / "bin"),
+        "UV_CACHE_DIR": str(fast_dir / "cache"),
+        "UV_NO_CONFIG": "1",
+        "UV_PYTHON_DOWNLOADS": "never",
+    }
+    offline = ["--offline", "--no-index", "--find-links", wheelhouse]
+    run([BIN / "uv", "tool", "install", *offline, "--python", PYTHON, wheel], fast_dir, env)
+    tool = fast_dir / "tools" / "caughtup"
+    check_installed(fast_dir / "bin" / "caughtup", tool / "bin" / "python", tool, fast_dir)
