@@ -286,7 +286,7 @@ def show_lines(listing: Mapping[str, Any]) -> list[str]:
         if b["state"] == "done":
             when = datetime.fromisoformat(b["done_at"])
             lines.append(
-                f"  {b['name']}  done {when:%a %d %b %H:%M}: "
+                f"  {b['name']}  done {words.moment(when)}: "
                 f"{plural(len(b['written_ids']), 'note')} in {plural(b['minutes_spent'], 'minute')}"
             )
             lines += [

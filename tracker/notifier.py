@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tracker import alerts, habit
+from tracker import alerts, habit, words
 from tracker.records import Delivery
 from tracker.settings import Settings, mask
 from tracker.store import Store
@@ -212,7 +212,7 @@ def describe(d: Delivery | None, now: datetime) -> str:
     """The last delivery in words, for the TUI and `caughtup remind`."""
     if d is None:
         return "No notification sent yet."
-    when = f"{d.at:%H:%M}" if d.at.date() == now.date() else f"{d.at:%a %d %b %H:%M}"
+    when = f"{d.at:%H:%M}" if d.at.date() == now.date() else words.moment(d.at)
     kinds = d.kind.split(KIND_SEPARATOR)
     what = (
         "test message"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from tracker import words
 from tracker.block_days import HORIZON_WEEKS, MAX_SUSTAINABLE, WEEKEND
 from tracker.words import agree, for_people, plural, with_article
 
@@ -132,7 +133,7 @@ def plan_warnings(
         warnings.append(
             PlanWarning(
                 "target_missed",
-                f"this plan does not finish by {params.target:%a %d %b %Y}; "
+                f"this plan does not finish by {words.day(params.target)}; "
                 + target_advice(needed, suggested)
                 + ".",
             )
@@ -151,4 +152,4 @@ def target_advice(needed: int | None, suggested: date | None) -> str:
     )
     if suggested is None:
         return f"{more}: longer blocks, or fewer new notes joining the backlog, would"
-    return f"{more}: a later target such as {suggested:%a %d %b %Y} is the kinder plan"
+    return f"{more}: a later target such as {words.day(suggested)} is the kinder plan"

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from tracker import words
 from tracker.crisis import Resources
 from tracker.files import write_output
 from tracker.pdf import heading as page_heading
@@ -109,7 +110,7 @@ def build(
     next_due = ""
     if result.next_due is not None and not private:
         days = (result.next_due - result.taken_on).days
-        next_due = f"Next self-check: in {days} days, on {result.next_due:%a %d %b %Y}."
+        next_due = f"Next self-check: in {days} days, on {words.day(result.next_due)}."
     return Summary(
         title=q.title,
         date_text=f"{result.taken_on:%d %B %Y}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # Words that start with a vowel letter but a consonant sound ("a one-off", "a useful"), and the
@@ -138,6 +138,11 @@ def days(value: float) -> str:
 def day(d: date, *, year: bool = True) -> str:
     """'Tue 24 Nov 2026' ('Tue 24 Nov' without the year)."""
     return f"{d:%a %d %b %Y}" if year else f"{d:%a %d %b}"
+
+
+def moment(at: datetime, *, year: bool = False) -> str:
+    """'Tue 24 Nov 16:05' ('Tue 24 Nov 2026 16:05' with the year): a day and a clock time."""
+    return f"{day(at.date(), year=year)} {at:%H:%M}"
 
 
 # Note types as a person names them, one and many; a user's own type reads as '<type> note(s)'.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker import files
+from tracker import files, words
 from tracker.cli.options import emit_json, json_option, output_path, workspace
 from tracker.errors import InputError
 from tracker.paths import BACKUP_DIR, DB_NAME
@@ -241,7 +241,7 @@ def _list_backups(found: list[Copy], ws: Workspace, as_json: bool) -> None:
         return
     for n, c in enumerate(found, 1):
         click.echo(
-            f"{n:>3}  {c.made.astimezone(ws.tz):%a %d %b %Y %H:%M}  "
+            f"{n:>3}  {words.moment(c.made.astimezone(ws.tz), year=True)}  "
             f"{_size(c.path) / 1024:>8.0f} KiB  {c.kind:<14} {c.path.name}"
         )
     click.echo("Put one back with `caughtup restore N` (N from this list) or a file's path.")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from tracker import notifier
+from tracker import notifier, words
 from tracker.cli.options import emit_json, json_option, workspace
 from tracker.errors import InputError
 from tracker.paths import DB_NAME, REMIND_ERRORS
@@ -154,7 +154,7 @@ def report_lines(report: notifier.Report) -> list[str]:
             lines.append("Would send: " + "; ".join(titles) + ".")
         return lines
     if report.hold_reason and report.due:
-        until = f" until {report.held_until:%a %d %b %H:%M}" if report.held_until else ""
+        until = f" until {words.moment(report.held_until)}" if report.held_until else ""
         return [
             f"Held back{until} ({HOLD_WORDS[report.hold_reason]}): " + "; ".join(titles) + ".",
         ]
