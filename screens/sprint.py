@@ -139,23 +139,27 @@ away (up to five), from the measured rate of notes slipping past the rule; nothi
     def load(
         self, ws: Workspace, chosen: sp.Choices | None, save: bool | None = None
     ) -> SprintReady:
-        """Re-plan: a current sprint is re-planned and saved; without one, a preview."""
+        """Re-plan: a current sprint is re-planned and saved; without one, a preview. With a
+        calendar, the blocks go in its free time, as `caughtup plan` puts them."""
         store = ws.store
         now = ws.now()
+        first = max(now.date(), chosen.start if chosen and chosen.start else now.date())
+        busy, problem = sp.calendar_busy(ws.settings, now, first)
         with store.transaction():  # a plan saved over exactly what it was built from
-            result = sp.build(store, ws.settings, now, chosen)
-            note = ""
+            result = sp.build(store, ws.settings, now, chosen, busy=busy)
+            notes = [problem.capitalize() + "."] if problem else []
             if save or (save is None and result.sprint is not None):
                 result = sp.save(store, result, now)
-                note = "Plan saved as your sprint." if save else ""
-        return self._ready(store, result, now.date(), note)
+                notes += ["Plan saved as your sprint."] if save else []
+        return self._ready(store, result, now.date(), " ".join(notes))
 
     @store_work("block_done", group="sprint", labels=LABELS)
     def log_done(
         self, ws: Workspace, notes: int | None, minutes: int | None
     ) -> tuple[SprintReady, DataChanged]:
         now = ws.now()
-        done = blocks.log_block(ws.store, ws.settings, now, notes=notes, minutes=minutes)
+        busy, _ = sp.calendar_busy(ws.settings, now, now.date())  # unread: as the plan was
+        done = blocks.log_block(ws.store, ws.settings, now, notes=notes, minutes=minutes, busy=busy)
         note = (
             f"Block {blocks.block_name(done.block)} done: "
             f"{plural(len(done.written), 'note')} in {done.minutes} minutes, "

@@ -93,3 +93,30 @@ def test_plan_json_puts_blocks_in_free_time_and_lists_the_days_skipped(
         "Skipped Thu 26 Nov: a public holiday (Thanksgiving Day)" in run("plan", "--preview").output
     )
     assert all(date.fromisoformat(d).weekday() < 5 for d, _ in blocks)
+
+
+def test_logging_a_block_done_re_plans_the_rest_in_free_time_too(
+    run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    """The re-plan after `block done` reads the calendar as `plan` does: the Thu 3 Dec block
+    stays after that morning's session instead of going back to 09:00 on top of it."""
+    for key, value in [
+        ("timezone", "America/Chicago"),
+        ("locale", "US"),
+        ("calendar.source", str(PRACTICE)),
+        ("sprint.start", "09:00"),
+        ("sprint.days", "thu"),
+    ]:
+        assert run("config", key, value).exit_code == 0
+    assert run_json("calendar", "sync")["added"] == 10
+    planned = run_json("plan", "--notes-per-block", "2")
+    assert [(b["date"], b["start"]) for b in planned["blocks"][:2]] == [
+        ("2026-11-27", "09:00"),
+        ("2026-12-03", "10:00"),
+    ]
+    done = run_json("block", "done", "--date", "2026-11-27", "--notes", "1")
+    assert done["remaining"] > 0
+    replanned = [(b["date"], b["start"]) for b in done["plan"]["blocks"]]
+    saved = [(b["date"], b["start"]) for b in run_json("block", "show")["blocks"]]
+    for blocks in (replanned, saved):
+        assert ("2026-12-03", "10:00") in blocks and ("2026-12-03", "09:00") not in blocks

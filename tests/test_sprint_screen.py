@@ -146,3 +146,28 @@ def test_sprint_snapshot(
     app = make_app(home)
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_sprint)
     assert app.current_mode == "sprint"
+
+
+async def test_the_screen_plans_in_the_calendars_free_time_as_the_command_does(
+    home: Path, run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    """Opening the screen re-plans the sprint and saves it: with a calendar, in its free time
+    (Thanksgiving's block on the Friday, Thu 3 Dec's after the morning session), never back on
+    top of them."""
+    practice = Path(__file__).parent / "calendars" / "practice.ics"
+    for key, value in [
+        ("timezone", "America/Chicago"),
+        ("locale", "US"),
+        ("calendar.source", str(practice)),
+        ("sprint.start", "09:00"),
+        ("sprint.days", "thu"),
+    ]:
+        assert run("config", key, value).exit_code == 0
+    assert run_json("calendar", "sync")["added"] == 10
+    run_json("plan", "--notes-per-block", "2")
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sprint(app, pilot)
+        assert [row[1] for row in rows(app)[:2]] == ["Fri 27 Nov", "Thu 03 Dec"]
+    saved = [(b["date"], b["start"]) for b in run_json("block", "show")["blocks"]]
+    assert saved[:2] == [("2026-11-27", "09:00"), ("2026-12-03", "10:00")]

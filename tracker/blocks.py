@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import planner, rules, words
 from tracker import sprint as sp
@@ -19,6 +19,9 @@ from tracker.records import SprintBlock, SprintRecord
 from tracker.settings import Settings
 from tracker.store import Store
 from tracker.words import item_name, plural
+
+if TYPE_CHECKING:
+    from tracker.calendar.freetime import Busy
 
 
 def block_name(block: SprintBlock) -> str:
@@ -161,8 +164,10 @@ def log_block(
     day: date | None = None,
     reason: str | None = None,
     from_memory: bool = False,
+    busy: Busy | None = None,
 ) -> BlockDone:
-    """Log a block as done (the one planned on `day`, else the due one), then re-plan the rest.
+    """Log a block as done (the one planned on `day`, else the due one), then re-plan the rest
+    (in the calendar's free time with `busy`: `sprint.calendar_busy`).
 
     Late notes get their notation (with `reason`, or the setting's; `from_memory` for high-risk
     notes), kept with each note.
@@ -170,7 +175,7 @@ def log_block(
     # One transaction from the first read to the re-plan: a note marked written elsewhere
     # meanwhile, or a second "block done", waits rather than being counted twice or lost.
     with store.transaction():
-        return _log_block(store, settings, now, notes, minutes, ids, day, reason, from_memory)
+        return _log_block(store, settings, now, notes, minutes, ids, day, reason, from_memory, busy)
 
 
 def _log_block(
@@ -183,6 +188,7 @@ def _log_block(
     day: date | None,
     reason: str | None,
     from_memory: bool,
+    busy: Busy | None,
 ) -> BlockDone:
     sprint, block = next_block(store, now, day)
     outstanding = [i for i in store.items(open_only=True) if rules.is_outstanding(i)]
@@ -210,7 +216,7 @@ def _log_block(
     written = [i._replace(written_at=now, notation=notations.get(i.id or 0)) for i in written]
     block.done_at, block.done_ids, block.minutes_spent = now, chosen, spent
     block.remaining_after = remaining
-    after = sp.plan_and_save(store, settings, now)
+    after = sp.plan_and_save(store, settings, now, busy=busy)
     return BlockDone(
         block=block,
         written=written,

@@ -410,6 +410,21 @@ def _save(store: Store, sp: SprintPlan, now: datetime) -> SprintPlan:
     return sp
 
 
+def calendar_busy(settings: Settings, now: datetime, first: date) -> tuple[Busy | None, str | None]:
+    """The calendar's busy time, holidays and days off for a plan from `first` (None without a
+    calendar source), and why it could not be read (the blocks then keep their usual time).
+    Read before a plan's write transaction: a feed may be slow."""
+    if not settings.calendar.source:
+        return None, None
+    from tracker.calendar.freetime import busy_ahead
+
+    last = first + timedelta(weeks=block_days.HORIZON_WEEKS)
+    try:
+        return busy_ahead(settings, now.date(), last, now.tzinfo or UTC), None
+    except InputError as exc:
+        return None, f"calendar not read ({exc}); blocks keep their usual time"
+
+
 def plan_and_save(
     store: Store,
     settings: Settings,

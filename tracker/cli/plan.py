@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,20 +107,11 @@ def describe(result: sp.SprintPlan, rule_set: Rules) -> list[str]:
 
 
 def _calendar_busy(ws: Workspace, first: date) -> Busy | None:
-    """The calendar's busy time ahead, read before the plan's write transaction; a calendar that
-    cannot be read is said, and the blocks keep their usual time."""
-    if not ws.settings.calendar.source:
-        return None
-    from tracker.block_days import HORIZON_WEEKS
-    from tracker.calendar.freetime import busy_ahead
-
-    try:
-        return busy_ahead(
-            ws.settings, ws.now().date(), first + timedelta(weeks=HORIZON_WEEKS), ws.tz
-        )
-    except InputError as exc:
-        click.echo(f"caughtup: calendar not read ({exc}); blocks keep their usual time", err=True)
-        return None
+    """The calendar's busy time ahead (`sprint.calendar_busy`); one that cannot be read is said."""
+    busy, problem = sp.calendar_busy(ws.settings, ws.now(), first)
+    if problem:
+        click.echo(f"caughtup: {problem}", err=True)
+    return busy
 
 
 @click.command()
@@ -303,6 +294,7 @@ def done(
         day=day,
         reason=why,
         from_memory=from_memory,
+        busy=_calendar_busy(ws, now.date()),
     )
     data = result.to_json()
     if as_json:
