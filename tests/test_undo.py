@@ -124,3 +124,35 @@ def test_undoing_a_delete_brings_back_what_an_item_does_not_carry(home: Path) ->
         assert conn.execute("SELECT count(*) FROM items").fetchone() == (0,)
         undo.undo(ws.store, change)
         assert conn.execute("SELECT * FROM items").fetchone() == row
+
+
+def test_undoing_an_added_note_takes_back_the_session_it_added_to_the_check_in(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
+    """A note one session more than its day's check-in listed makes the check-in count it; the
+    undo of that add puts the day's totals back too, and refuses when the day changed since."""
+    from tracker.models import Item
+
+    run_json("log", "--date", "2026-11-20", "--sessions", "1", "--written", "0")
+    day = date(2026, 11, 20)
+    with closing(Workspace(home)) as ws:
+        store = ws.store
+        anonymous = [i.id or 0 for i in store.items(since=day) if i.session_date == day]
+        notes = [Item(None, day, client_ref="A1"), Item(None, day, client_ref="B2")]
+        placed, change = undo.record(
+            store, "added", anonymous, lambda: store.add_notes(notes, ws.now()), days=[day]
+        )
+        change = undo.with_new(store, change, [p.id for p in placed])
+        assert store.day_totals([day]) == {day: (2, 0)}  # one session more than logged
+        undo.undo(store, change)
+        assert store.day_totals([day]) == {day: (1, 0)}
+        assert [i.client_ref for i in store.items(since=day)] == [None]
+
+        placed, change = undo.record(
+            store, "added", anonymous, lambda: store.add_notes(notes, ws.now()), days=[day]
+        )
+        change = undo.with_new(store, change, [p.id for p in placed])
+        store.conn.execute("UPDATE days SET sessions = 4 WHERE day = '2026-11-20'")
+        with pytest.raises(InputError, match="the check-in of Fri 20 Nov 2026 changed since"):
+            undo.undo(store, change)
+        assert store.day_totals([day]) == {day: (4, 0)}

@@ -9,8 +9,10 @@ undo says so and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from tracker import words
 from tracker.errors import InputError
 from tracker.models import Item
 
@@ -18,6 +20,8 @@ if TYPE_CHECKING:  # the store imports this module
     from tracker.store import Store
 
 T = TypeVar("T")
+Totals = tuple[int, int]
+"""A check-in's (sessions, written)."""
 
 
 class Change(NamedTuple):
@@ -31,6 +35,9 @@ class Change(NamedTuple):
     kept: Mapping[int, Mapping[str, Any]] = {}
     """What an Item does not carry of each note before (an import's key, a calendar session's
     length and code), put back with a deleted one."""
+    days: Mapping[date, tuple[Totals, Totals]] = {}
+    """The check-ins whose totals the change moved (a note one session more than its day
+    listed), by day: (before, after)."""
 
 
 def check_ids(ids: Sequence[int]) -> None:
@@ -55,17 +62,28 @@ def ids_words(ids: Iterable[int]) -> str:
 
 
 def record(
-    store: Store, what: str, ids: Iterable[int], change: Callable[[], T]
+    store: Store,
+    what: str,
+    ids: Iterable[int],
+    change: Callable[[], T],
+    days: Iterable[date] = (),
 ) -> tuple[T, Change]:
-    """Run `change` in one write transaction, noting the items `ids` before and after it (ids it
-    creates are found afterwards by the caller: see `with_new`)."""
+    """Run `change` in one write transaction, noting the items `ids` and the check-in totals of
+    `days` before and after it (ids it creates are found afterwards by the caller: see
+    `with_new`)."""
     with store.transaction():
-        watched = list(ids)
+        watched, dates = list(ids), list(days)
         before = {i: store.item_or_none(i) for i in watched}
         kept = store.uncarried_columns(watched)
+        totals = store.day_totals(dates)
         result = change()
         after = {i: store.item_or_none(i) for i in watched}
-    return result, Change(what, before, after, kept)
+        moved = {
+            day: (totals[day], now)
+            for day, now in store.day_totals(dates).items()
+            if day in totals and now != totals[day]
+        }
+    return result, Change(what, before, after, kept, moved)
 
 
 def with_new(store: Store, change: Change, new_ids: Iterable[int]) -> Change:
@@ -107,7 +125,19 @@ def restoring(change: Change, now: Mapping[int, Item | None]) -> dict[int, Item 
 
 def undo(store: Store, change: Change) -> None:
     """Take `change` back in one transaction, or raise InputError and change nothing."""
-    store.restore_items(change.after, lambda now: restoring(change, now), change.kept)
+
+    def restore(
+        items: Mapping[int, Item | None], totals: Mapping[date, Totals]
+    ) -> tuple[dict[int, Item | None], dict[date, Totals]]:
+        moved = [day for day, (_, after) in change.days.items() if totals.get(day) != after]
+        if moved:
+            raise InputError(
+                f"cannot undo ({change.what}): the check-in of {words.day(moved[0])} changed "
+                "since, elsewhere; nothing undone"
+            )
+        return restoring(change, items), {day: was for day, (was, _) in change.days.items()}
+
+    store.restore_items(change.after, restore, change.kept, change.days)
 
 
 def _notes(ids: Sequence[int]) -> str:

@@ -194,17 +194,40 @@ class ItemQueries(Connection):
             out.update((row[0], dict(zip(UNCARRIED, row[1:], strict=True))) for row in rows)
         return out
 
+    def day_totals(self, days: Collection[date]) -> dict[date, tuple[int, int]]:
+        """(sessions, written) of the check-ins of `days` that are logged."""
+        wanted = [d.isoformat() for d in days]
+        if not wanted:
+            return {}
+        rows = self.conn.execute(
+            "SELECT day, sessions, written FROM days "
+            f"WHERE day IN ({', '.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {date.fromisoformat(d): (s, w) for d, s, w in rows}
+
     def restore_items(
         self,
         ids: Collection[int],
-        restoring: Callable[[dict[int, Item | None]], Mapping[int, Item | None]],
+        restoring: Callable[
+            [dict[int, Item | None], dict[date, tuple[int, int]]],
+            tuple[Mapping[int, Item | None], Mapping[date, tuple[int, int]]],
+        ],
         kept: Mapping[int, Mapping[str, Any]] | None = None,
+        days: Collection[date] = (),
     ) -> None:
-        """Put items back as they were, in one transaction: `restoring` gets the items `ids` as
-        stored now and answers what to write (an item, or None to delete its id), or raises;
-        an item put back in place of a deleted one gets its columns from `kept` too."""
+        """Put items (and check-in totals) back as they were, in one transaction: `restoring`
+        gets the items `ids` and the totals of `days` as stored now and answers what to write
+        (an item, or None to delete its id; the totals), or raises. An item put back in place of
+        a deleted one gets its columns from `kept` too."""
         with self.transaction() as conn:
-            wanted = restoring({i: self.item_or_none(i) for i in ids})
+            wanted, totals = restoring(
+                {i: self.item_or_none(i) for i in ids}, self.day_totals(days)
+            )
+            conn.executemany(
+                "UPDATE days SET sessions = ?, written = ? WHERE day = ?",
+                [(s, w, day.isoformat()) for day, (s, w) in totals.items()],
+            )
             for item_id, item in wanted.items():
                 if item is None:
                     conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
