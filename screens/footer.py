@@ -97,6 +97,11 @@ class Footer(Widget):
         own: list[Key] = []
         nav: list[Key] = []
         actions: set[str] = set()
+        if not self.app.screen_stack:
+            # The app is closing: it closes each place's screen in turn and may lay out one
+            # left behind (Settings, scrolled) after the one in view, and a binding's check
+            # would ask the app for its screen (ScreenStackError). No keys to show then.
+            return own, nav, None
         active = self.screen.active_bindings
         for _node, binding, enabled, tooltip in active.values():
             if not binding.show or binding.action in actions:  # one key per action, as Textual

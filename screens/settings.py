@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, Static
@@ -38,20 +38,48 @@ RULE_FIELDS: list[tuple[str, str]] = [
     ("sprint.block_minutes", "Catch-up minutes"),
     ("locale", "Crisis country"),
     ("timezone", "Time zone"),
+    ("night_until", "Night ends at"),
 ]
 NOTIFY_FIELDS: list[tuple[str, str]] = [("notify.quiet_hours", "Quiet hours")]
+CHECKIN_FIELDS: list[tuple[str, str]] = [("notify.checkin_at", "Reminder time")]
+REVIEW_FIELDS: list[tuple[str, str]] = [("notify.weekly_review_day", "Review day")]
+SUMMARY_FIELDS: list[tuple[str, str]] = [
+    ("workload.session_minutes", "Session minutes"),
+    ("workload.weeks", "Summary weeks"),
+    ("page_size", "Paper size"),
+]
 CALENDAR_FIELDS: list[tuple[str, str]] = [
     ("calendar.source", "Calendar source"),
     ("sprint.work_hours", "Working hours"),
     ("sprint.days_off", "Days off"),
 ]
-LABELS = dict(RULE_FIELDS + NOTIFY_FIELDS + CALENDAR_FIELDS)
+LABELS = dict(
+    RULE_FIELDS + NOTIFY_FIELDS + CHECKIN_FIELDS + REVIEW_FIELDS + SUMMARY_FIELDS + CALENDAR_FIELDS
+)
 PLACEHOLDERS = {
     "timezone": "empty: system",
     "notify.quiet_hours": "empty: any hour",
-    "calendar.source": "file path or https:// feed",
+    "calendar.source": ".ics file or feed",  # fits its half of 80 columns
 }
-WEEKENDS = {True: "Weekends: on", False: "Weekends: off (held to Monday)"}
+# The on/off settings, as ticks: (dotted key, name, the tick's words when off and when on). A
+# box's look alone says little, so its words say on or off.
+TICKS: list[tuple[str, str, tuple[str, str]]] = [
+    ("notify.weekends", "Weekends", ("Weekends: off (held to Monday)", "Weekends: on")),
+    (
+        "notify.checkin_reminder",
+        "Check-in reminder",
+        ("Check-in reminder: off", "Check-in reminder: on"),
+    ),
+    ("notify.weekly_review", "Weekly review", ("Weekly review: off", "Weekly review: on")),
+    ("privacy.hide_refs", "Hide client refs", ("Client refs: shown", "Client refs: hidden")),
+    (
+        "status.show_streak",
+        "Streak in status",
+        ("Streak in status: off", "Streak in status: on"),
+    ),
+]
+TICK_WORDS = {key: words for key, _, words in TICKS}
+NAMES = {**LABELS, **{key: name for key, name, _ in TICKS}, "notify.urls": "URLs"}
 
 
 def _with_urls(settings: Settings, add: list[str], remove: list[str]) -> Settings:
@@ -77,14 +105,23 @@ class SettingsScreen(Workplace, Screen[None]):
 ## Settings
 
 Each field is saved when you press Enter or move on from it; a value that does not fit is named
-in red and nothing is saved. Lists are comma-separated (`tue,thu`). An empty time zone follows your
-computer; empty quiet hours means reminders at any hour.
+in red and nothing is saved. Space or Enter ticks or unticks a box, saved at once. Lists are
+comma-separated (`tue,thu`). An empty time zone follows your computer; empty quiet hours means
+reminders at any hour. Until *Night ends at*, a check-in after midnight asks which day it is for.
 
 **Notifications.** Type an apprise URL (ntfy://your-topic, mailto://..., a Slack or Pushover URL)
 in *Add URL* and press Enter. URLs often hold tokens, so they are shown masked. In the list, x or
 Delete removes the highlighted one. F8 (or *Send test*) sends a test message to each URL and
 says whether each one worked. The last line shows the last message sent and whether it arrived;
-`caughtup remind --schedule` sets up the reminders themselves.
+`caughtup remind --schedule` sets up the reminders themselves. *Check-in reminder* reminds you
+on a working day with no check-in logged by *Reminder time*; *Weekly review* sends your week's
+same-day habit (counts only) on *Review day* at that time.
+
+**Summary and privacy.** *Session minutes* (a typical session, taken as patient time where no
+calendar says) and *Summary weeks* shape the workload summary; *Paper size* is for printouts
+(auto: Letter in the US and Canada, A4 elsewhere). *Client refs: hidden* keeps client references
+off the screen, for a shared office or screen sharing; *Streak in status* adds your same-day
+streak to `caughtup status --short`.
 
 **Calendar.** An .ics file or a private https/webcal feed address: *Sync now* (and `remind`)
 makes a note item for each past session; no title is ever stored. Working hours and days off
@@ -100,46 +137,69 @@ decide where catch-up blocks go in the calendar's free time."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="settings"):
-            with Vertical(id="rules", classes="panel"):
-                for key, label in RULE_FIELDS:
-                    yield from self._field(key, label)
-            with Vertical(id="notify", classes="panel"):
-                for key, label in NOTIFY_FIELDS:
-                    yield from self._field(key, label)
-                yield Tick(WEEKENDS[False], id="set-notify-weekends", compact=True)
-                yield Label("URLs (x removes)", classes="label")
-                yield OptionList(id="urls", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("Add URL", classes="label")
-                    yield Input(
-                        id="new-url", password=True, compact=True, placeholder="ntfy://topic"
-                    )
-                yield Button("Send test", id="send-test", compact=True)
-                yield Static("", id="last-delivery")
-        with Vertical(id="calendar", classes="panel"):
-            for key, label in CALENDAR_FIELDS:
-                yield from self._field(key, label)
-            with Horizontal(classes="row"):
-                yield Button("Sync now", id="sync-calendar", compact=True)
-                yield Static("", id="calendar-status")
+        # The panels scroll as one, above the status lines: at 80x24 they are taller than the
+        # screen, and Tab brings each focused field into view.
+        with VerticalScroll(id="settings-body"):
+            with Horizontal(classes="panels"):
+                with Vertical(id="rules", classes="panel"):
+                    yield from self._fields(RULE_FIELDS)
+                with Vertical(id="notify", classes="panel"):
+                    yield from self._fields(NOTIFY_FIELDS)
+                    yield self._tick("notify.weekends")
+                    yield Label("URLs (x removes)", classes="label")
+                    yield OptionList(id="urls", compact=True)
+                    with Horizontal(classes="row"):
+                        yield Label("Add URL", classes="label")
+                        yield Input(
+                            id="new-url", password=True, compact=True, placeholder="ntfy://topic"
+                        )
+                    yield Button("Send test", id="send-test", compact=True)
+                    # Whether the last message arrived stays in view at 80x24; the reminders'
+                    # own settings come after.
+                    yield Static("", id="last-delivery")
+                    yield self._tick("notify.checkin_reminder")
+                    yield from self._fields(CHECKIN_FIELDS)
+                    yield self._tick("notify.weekly_review")
+                    yield from self._fields(REVIEW_FIELDS)
+            with Horizontal(classes="panels"):
+                with Vertical(id="summary", classes="panel"):
+                    yield from self._fields(SUMMARY_FIELDS)
+                    yield self._tick("privacy.hide_refs")
+                    yield self._tick("status.show_streak")
+                with Vertical(id="calendar", classes="panel"):
+                    yield from self._fields(CALENDAR_FIELDS)
+                    with Horizontal(classes="row"):
+                        yield Button("Sync now", id="sync-calendar", compact=True)
+                        yield Static("", id="calendar-status")
         yield Static("", id="settings-error", classes="error")
         yield Static("Enter or Tab saves a field.", id="settings-status", classes="hint")
         yield Footer()
 
-    def _field(self, key: str, label: str) -> ComposeResult:
-        with Horizontal(classes="row"):
-            yield Label(label, classes="label")
-            yield Input(
-                id=_fid(key),
-                compact=True,
-                placeholder=PLACEHOLDERS.get(key, ""),
-                password=settings_mod.is_secret(key),  # a private feed's address is its token
-            )
+    def _fields(self, fields: list[tuple[str, str]]) -> ComposeResult:
+        for key, label in fields:
+            with Horizontal(classes="row"):
+                yield Label(label, classes="label")
+                yield Input(
+                    id=_fid(key),
+                    compact=True,
+                    placeholder=PLACEHOLDERS.get(key, ""),
+                    password=settings_mod.is_secret(key),  # a private feed's address is its token
+                )
+
+    @staticmethod
+    def _tick(key: str) -> Tick:
+        return Tick(TICK_WORDS[key][False], id=_fid(key), classes="tick", compact=True)
+
+    def show_ticks(self) -> None:
+        for key, words in TICK_WORDS.items():
+            ticked = bool(settings_mod.get_value(self.current, key))
+            tick = self.query_one(f"#{_fid(key)}", Tick)
+            tick.value, tick.label = ticked, words[ticked]
 
     def on_mount(self) -> None:
         self.query_one("#rules").border_title = "Rules and days"
         self.query_one("#notify").border_title = "Notifications"
+        self.query_one("#summary").border_title = "Summary and privacy"
         self.query_one("#calendar").border_title = "Calendar"
         # What this screen shows and edits; saves apply each change onto the newest file.
         self.current: Settings = workspace(self).settings
@@ -148,9 +208,7 @@ decide where catch-up blocks go in the calendar's free time."""
             self.query_one(f"#{_fid(key)}", Input).value = _text(
                 settings_mod.get_value(current, key)
             )
-        weekends = self.query_one(Checkbox)
-        weekends.value = current.notify.weekends
-        weekends.label = WEEKENDS[current.notify.weekends]
+        self.show_ticks()
         self.show_urls()
         self.show_last_delivery()
         self.query_one(f"#{_fid(RULE_FIELDS[0][0])}", Input).focus()
@@ -211,11 +269,11 @@ decide where catch-up blocks go in the calendar's free time."""
             self.focus_next(Input)
 
     @on(Checkbox.Changed)
-    def weekends_changed(self, event: Checkbox.Changed) -> None:
-        # The box's look alone says little: its label says on or off in words.
-        event.checkbox.label = WEEKENDS[event.value]
-        if event.value != self.current.notify.weekends:
-            self.change("notify.weekends", "true" if event.value else "false")
+    def tick_changed(self, event: Checkbox.Changed) -> None:
+        key = next(k for k in TICK_WORDS if _fid(k) == event.checkbox.id)
+        event.checkbox.label = TICK_WORDS[key][event.value]
+        if event.value != settings_mod.get_value(self.current, key):
+            self.change(key, "true" if event.value else "false")
 
     def change(
         self, key: str, raw: Any, apply: Callable[[Settings], Settings] | None = None
@@ -225,7 +283,7 @@ decide where catch-up blocks go in the calendar's free time."""
         What is saved is `apply` (by default: set this key) on the settings file as it is then,
         so a key changed elsewhere meanwhile (`caughtup config`) is kept, never written back.
         """
-        label = LABELS.get(key, "URLs")
+        label = NAMES[key]
         try:
             updated = settings_mod.set_value(self.current, key, raw)
         except InputError as exc:
@@ -241,6 +299,8 @@ decide where catch-up blocks go in the calendar's free time."""
     def _shown(key: str, value: Any) -> str:
         if key == "notify.urls":
             return plural(len(value), "URL")
+        if isinstance(value, bool):
+            return "on" if value else "off"
         if settings_mod.is_secret(key) and "://" in str(value):
             return settings_mod.mask(str(value))
         return _text(value) or "empty"
@@ -264,7 +324,7 @@ decide where catch-up blocks go in the calendar's free time."""
                     settings_mod.get_value(before, key)
                 ):
                     field.value = _text(settings_mod.get_value(self.current, key))
-            self.query_one(Checkbox).value = self.current.notify.weekends
+            self.show_ticks()
             self.show_urls()
         self.show_last_delivery()
 

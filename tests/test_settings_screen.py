@@ -57,7 +57,7 @@ async def test_quiet_hours_weekends_and_time_zone(home: Path) -> None:
         await pilot.press("ctrl+a", "ctrl+k")
         await paste(pilot, "20:00-07:30")
         await pilot.press("enter")
-        box = app.screen.query_one(Checkbox)
+        box = app.screen.query_one("#set-notify-weekends", Checkbox)
         box.focus()
         await pilot.press("space")
         assert "on" in str(box.label)
