@@ -32,6 +32,7 @@ class NoteTable(ScrollView, can_focus=True):
         "note-table--header",
         "note-table--even-row",
         "note-table--cursor",
+        "note-table--hover",
     }
     # DataTable's look (its DEFAULT_CSS in Textual 8.2), for the rows, header and cursor.
     DEFAULT_CSS = """
@@ -69,6 +70,9 @@ class NoteTable(ScrollView, can_focus=True):
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
         }
+        & > .note-table--hover {
+            background: $block-hover-background;
+        }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,9 +108,11 @@ class NoteTable(ScrollView, can_focus=True):
         self.keys: list[str] = []
         """Each row's key, top to bottom."""
         self.cursor_row = 0
+        self.hover_row: int | None = None
+        """The row under the mouse, until a key moves the cursor."""
         self._make_cells: Callable[[int], Cells] = lambda _: []
         self._cells: dict[int, Cells] = {}
-        self._lines: dict[tuple[int, bool], Strip] = {}
+        self._lines: dict[tuple[int, bool, bool], Strip] = {}
         self._styles: dict[str, Style] = {}
 
     @property
@@ -128,7 +134,7 @@ class NoteTable(ScrollView, can_focus=True):
         self.columns, self.keys, self._make_cells = list(columns), keys, cells
         self._cells.clear()
         self._lines.clear()
-        self.cursor_row = max(0, min(cursor, len(keys) - 1))
+        self.cursor_row, self.hover_row = max(0, min(cursor, len(keys) - 1)), None
         width = sum(w + 2 for _, w in self.columns)
         self.virtual_size = Size(width, len(keys) + 1)  # the header is the first line
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -146,6 +152,7 @@ class NoteTable(ScrollView, can_focus=True):
         if not self.keys:
             return
         row = max(0, min(row, len(self.keys) - 1))
+        self._hover(None)
         old, self.cursor_row = self.cursor_row, row
         self._scroll_to_cursor()
         if row != old:
@@ -171,14 +178,33 @@ class NoteTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         # As DataTable: a click moves the cursor, a click on the cursor's row selects it.
-        row = int(self.scroll_offset.y) + event.y - 1
-        if event.y < 1 or not 0 <= row < len(self.keys):
+        row = self._row_at(event.y)
+        if row is None:
             return
         event.stop()
         if row == self.cursor_row:
             self.action_select()
         else:
             self.move_cursor(row)
+        self._hover(row)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover(self._row_at(event.y))
+
+    def on_leave(self) -> None:
+        self._hover(None)
+
+    def _row_at(self, y: int) -> int | None:
+        """The row at line `y` of the widget, if any (not the header)."""
+        row = int(self.scroll_offset.y) + y - 1
+        return row if y >= 1 and 0 <= row < len(self.keys) else None
+
+    def _hover(self, row: int | None) -> None:
+        if row != self.hover_row:
+            for line in (self.hover_row, row):
+                if line is not None:
+                    self.refresh_line(line + 1)
+            self.hover_row = row
 
     def on_resize(self) -> None:
         self._lines.clear()  # drawn to the width
@@ -206,8 +232,8 @@ class NoteTable(ScrollView, can_focus=True):
 
     def _line(self, row: int) -> Strip:
         """Row `row` drawn (-1: the header), kept until the rows or the styles change."""
-        cursor = row == self.cursor_row
-        line = self._lines.get((row, cursor))
+        cursor, hover = row == self.cursor_row, row == self.hover_row
+        line = self._lines.get((row, cursor, hover))
         if line is not None:
             return line
         if row < 0:
@@ -218,6 +244,8 @@ class NoteTable(ScrollView, can_focus=True):
             style = self.rich_style
             if row % 2 == 0:
                 style += self._style("note-table--even-row")
+            if hover:
+                style += self._style("note-table--hover")
         text = Text(end="", no_wrap=True)
         for cell, (_, width) in zip(cells, self.columns, strict=True):
             cell = cell.copy()
@@ -234,7 +262,7 @@ class NoteTable(ScrollView, can_focus=True):
         post = self._style("note-table--cursor") if cursor and row >= 0 else None
         segments = list(Segment.apply_style(text.render(self.app.console), style, post))
         line = Strip(segments, text.cell_len)
-        self._lines[(row, cursor)] = line
+        self._lines[(row, cursor, hover)] = line
         return line
 
     def _style(self, component: str) -> Style:

@@ -378,3 +378,21 @@ async def test_a_long_backlog_makes_cells_only_for_the_rows_in_view(
         await pilot.pause()
         assert table.current_key == screen.query_one(NoteTable).keys[-1]
         assert len(made) <= 2 * in_view + 1  # the last page's rows, not the 2,000 between
+
+
+async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_note(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
+    a = run_json("add", "--date", "2026-11-17")["id"]
+    b = run_json("add", "--date", "2026-11-18", "--court")["id"]  # P1: first
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        assert row_keys(screen) == [str(b), str(a)]
+        table = screen.query_one(NoteTable)
+        await pilot.click(NoteTable, offset=(2, 2))  # line 0 is the header
+        assert table.current_key == str(a)
+        assert "#" + str(a) in str(screen.query_one("#backlog-checklist").border_title)
+        await pilot.click(NoteTable, offset=(2, 2))
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)
