@@ -100,7 +100,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         yield Header()
         yield Static("", id="backlog-summary")
         yield Input(id="backlog-find", placeholder="client reference contains…", compact=True)
-        yield NoteTable(id="backlog-table")
+        yield NoteTable(highlighted=lambda _: self._show_checklist(), id="backlog-table")
         with Horizontal(id="backlog-below"):
             yield Static("", id="backlog-checklist", classes="panel")
             yield Static("", id="backlog-blocked", classes="panel")
@@ -244,10 +244,6 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
             self.notify("Move to a note first (arrow keys).", title="No note chosen")
             return None
         return self.rows[key]
-
-    @on(NoteTable.Highlighted)
-    def highlighted(self) -> None:
-        self._show_checklist()
 
     # -- actions ------------------------------------------------------------------------------
 
