@@ -4,7 +4,8 @@ DataTable measures every cell it is given and, as its line cache is keyed on the
 draws every line in view again on each cursor move: with 2,000 notes (80x24) the Backlog
 showed after 321 ms and a move cost 17 ms of the app's CPU (bench/run --only Backlog). This
 table holds its rows as keys and a function that makes a row's cells: a row's cells are made
-when it first comes into view, and a cursor move draws two lines again (241 ms and 8 ms).
+when it first comes into view, and a cursor move draws two lines again: 239 ms and 7 ms
+(the same bench, its 3M-step loop 119 ms against 124 before).
 """
 
 from __future__ import annotations
