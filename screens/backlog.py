@@ -11,25 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
-from screens.backlog_table import (
-    CHUNK,
-    FIRST_ROWS,
-    HEADING,
-    WIDE,
-    Entry,
-    columns,
-    entry_cells,
-    matches,
-    table_rows,
-)
+from screens.backlog_table import HEADING, WIDE, columns, entry_cells, matches, table_rows, widths
 from screens.confirm import Confirm
 from screens.footer import Footer
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
 from screens.mark_done import MarkDone, Marked
 from screens.messages import DataChanged, OutsideChange, WorkFailed
+from screens.note_table import NoteTable
 from screens.reopen_pick import ReopenPick
 from screens.work import Workplace, store_work
 from screens.workspace import workspace
@@ -99,10 +90,8 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.hide_refs = False
         self.hide_setting = False  # the setting as last read: a change of it wins over h
         self.wide = False
-        self.keys: list[str] = []
         self.owner_filter: str | None = None
         self.rows: dict[str, backlog.Row] = {}
-        self.pending: list[Entry] = []
         self.lists: dict[str, list[str]] = {}
         self.checklist_shown: str | None = None
         self.stamp: tuple[int, int, str] | None = None
@@ -111,14 +100,14 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         yield Header()
         yield Static("", id="backlog-summary")
         yield Input(id="backlog-find", placeholder="client reference contains…", compact=True)
-        yield DataTable(id="backlog-table", cursor_type="row", zebra_stripes=True)
+        yield NoteTable(highlighted=lambda _: self._show_checklist(), id="backlog-table")
         with Horizontal(id="backlog-below"):
             yield Static("", id="backlog-checklist", classes="panel")
             yield Static("", id="backlog-blocked", classes="panel")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(NoteTable)
         self.query_one("#backlog-blocked").border_title = "Waiting on others"
         self.hide_refs = self.hide_setting = workspace(self).settings.privacy.hide_refs
         self.wide = self.app.size.width >= WIDE
@@ -151,9 +140,9 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     def reload(self, keep: str | None = None) -> None:
         ws = workspace(self)
-        table = self.query_one(DataTable)
-        if keep is None and table.row_count:
-            keep = self._current_key()
+        table = self.query_one(NoteTable)
+        if keep is None:
+            keep = table.current_key
         self.stamp = self._stamp()
         if ws.settings.privacy.hide_refs != self.hide_setting:
             self.hide_refs = self.hide_setting = ws.settings.privacy.hide_refs
@@ -174,40 +163,15 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.rows = {str(r.item.id): r for r in listing.rows + listing.blocked}
         labels = columns(self.wide, refs=not self.hide_refs)
         keys = [key for _, key in labels]
-        table.clear(columns=keys != self.keys)
-        if keys != self.keys:
-            self.keys = keys
-            for label, key in labels:
-                table.add_column(label, key=key)
         rows = table_rows(listing, keys, self.by_type)
-        at = next((n for n, (key, _) in enumerate(rows) if key == keep), None)
-        first = FIRST_ROWS + (at or 0)
-        self.pending = rows[first:]
-        for entry in rows[:first]:
-            table.add_row(*entry_cells(entry, keys), key=entry[0])
-        if at is not None:
-            table.move_cursor(row=at)
-        if self.pending:
-            self._later(self.pending)
+        row_keys = [key for key, _ in rows]
+        at = row_keys.index(keep) if keep in row_keys else 0
+        names = [label for label, _ in labels]
+        sized = list(zip(names, widths(rows, keys, names), strict=True))
+        table.show(sized, row_keys, lambda n: entry_cells(rows[n], keys), cursor=at)
         self._show_summary(listing)
         self._show_blocked(listing)
         self._show_checklist()
-
-    def _add_more(self, pending: list[Entry]) -> None:
-        """Add the next chunk of rows, a frame after the last (unless a reload came since)."""
-        if pending is not self.pending:
-            return
-        table = self.query_one(DataTable)
-        for entry in pending[:CHUNK]:
-            table.add_row(*entry_cells(entry, self.keys), key=entry[0])
-        self.pending = pending[CHUNK:]
-        if self.pending:
-            self._later(self.pending)
-
-    def _later(self, pending: list[Entry]) -> None:
-        # A timer, not call_after_refresh: the chunks then came before the first paint, which
-        # showed 2,000 notes after 1.9 s instead of 0.6 s (loaded machine).
-        self.set_timer(0.05, lambda: self._add_more(pending))
 
     def _show_summary(self, listing: backlog.Backlog) -> None:
         counts = "  ".join(f"P{t} {n}" for t, n in listing.tier_counts.items())
@@ -256,7 +220,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     def _show_checklist(self) -> None:
         panel = self.query_one("#backlog-checklist", Static)
-        key = self._current_key()
+        key = self.query_one(NoteTable).current_key
         if key is None:
             note_type, label = "default", "any note"
         elif key.startswith(HEADING):
@@ -271,25 +235,15 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         if self.checklist_shown != note_type:
             self.checklist_shown = note_type
             lines = checklists.for_type(self.lists, note_type)
-            panel.update("\n".join(f"☐ {line}" for line in lines) or "No checklist.")
-
-    def _current_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return str(key) if key is not None else None
+            # Its size is set by the stylesheet: no layout (one cost a move ~6 ms at 80x24).
+            panel.update("\n".join(f"☐ {line}" for line in lines) or "No checklist.", layout=False)
 
     def _current_row(self) -> backlog.Row | None:
-        key = self._current_key()
+        key = self.query_one(NoteTable).current_key
         if key is None or key.startswith(HEADING):
             self.notify("Move to a note first (arrow keys).", title="No note chosen")
             return None
         return self.rows[key]
-
-    @on(DataTable.RowHighlighted)
-    def highlighted(self) -> None:
-        self._show_checklist()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -297,7 +251,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         ws = workspace(self)
         self.app.push_screen(ItemForm(ws.settings, ws.now()), self._saved_form)
 
-    @on(DataTable.RowSelected)
+    @on(NoteTable.Selected)
     def action_edit(self) -> None:
         row = self._current_row()
         if row is None:
@@ -398,7 +352,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
 
     @on(Input.Submitted, "#backlog-find")
     def find_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(NoteTable).focus()
 
     @on(events.DescendantBlur, "#backlog-find")
     def find_left(self) -> None:

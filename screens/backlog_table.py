@@ -1,15 +1,14 @@
-"""The Backlog screen's table: its columns for the width and privacy, and a fast fill.
+"""The Backlog screen's table: its columns for the width and privacy, its rows and widths.
 
-A DataTable measures every cell it is given (about 0.25 ms a row here), so 2,000 notes added at
-once kept the screen from showing for about a second. The table shows the first rows at once and
-adds the rest a chunk per frame: the screen shows in the same frame as the key, whatever the
-backlog's length.
+The table (screens/note_table.py) makes a row's cells only when the row comes into view, so the
+widths come from the notes' fields here, without making 2,000 rows of cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from tracker import backlog
@@ -19,10 +18,6 @@ HEADING = "heading:"  # row keys of headings: a note type, or nothing for "waiti
 SHORT_MARKS = {"payer window closed": "payer closed", "late entry": "late"}
 WIDE = 100
 """Columns from which the Due column fits beside the client's reference."""
-FIRST_ROWS = 80
-"""Rows added with the screen (more than a tall terminal shows)."""
-CHUNK = 250
-"""Rows added per frame after that (about 60 ms of the event loop each)."""
 
 Cells = list[Text]
 Entry = tuple[str, "backlog.Row | Cells"]
@@ -42,13 +37,18 @@ def columns(wide: bool, refs: bool) -> list[tuple[str, str]]:
     return shown
 
 
+def marks_text(r: backlog.Row) -> str:
+    """A note's marks in short words; for one waiting on others, on whom and how long."""
+    if r.waiting_days is not None:
+        marks = f"on {(r.item.blocked_on or '').replace('_', ' ')} {r.waiting_days}d"
+        return marks + (" · chase it" if r.chase else "")
+    return ", ".join(SHORT_MARKS.get(m, m) for m in r.marks)
+
+
 def cells(r: backlog.Row, keys: Sequence[str]) -> Cells:
     """One note's cells for the columns `keys`."""
     item = r.item
-    marks = ", ".join(SHORT_MARKS.get(m, m) for m in r.marks)
-    if r.waiting_days is not None:  # waiting on someone else
-        marks = f"on {(item.blocked_on or '').replace('_', ' ')} {r.waiting_days}d"
-        marks += " · chase it" if r.chase else ""
+    marks = marks_text(r)
     session = item.session_date.strftime("%d %b")
     if item.session_time:
         session += item.session_time.strftime(" %H:%M")
@@ -97,6 +97,31 @@ def entry_cells(entry: Entry, keys: Sequence[str]) -> Cells:
     """The cells of a row to add."""
     what = entry[1]
     return cells(what, keys) if isinstance(what, backlog.Row) else what
+
+
+def widths(entries: Sequence[Entry], keys: Sequence[str], labels: Sequence[str]) -> list[int]:
+    """Each column's width: its widest cell or label, from the notes' fields (no cells made)."""
+    notes = [what for _, what in entries if isinstance(what, backlog.Row)]
+    headings = [what for _, what in entries if not isinstance(what, backlog.Row)]
+
+    def widest(values: Iterable[int]) -> int:
+        return max(values, default=0)
+
+    timed = any(r.item.session_time for r in notes)
+    natural: dict[str, Callable[[], int]] = {
+        "id": lambda: widest(len(str(r.item.id)) for r in notes),
+        "client": lambda: widest(cell_len(r.item.client_ref or "") for r in notes),
+        "tier": lambda: 2,
+        "type": lambda: widest(len(r.item.note_type) for r in notes),
+        "session": lambda: (12 if timed else 6) if notes else 0,  # "05 Nov 14:30"
+        "age": lambda: widest(len(str(r.age_days)) + 1 for r in notes),
+        "due": lambda: 12 if notes else 0,  # "05 Nov 24:00"
+        "marks": lambda: widest(cell_len(marks_text(r)) for r in notes),
+    }
+    return [
+        max(cell_len(label), natural[key](), widest(h[n].cell_len for h in headings))
+        for n, (key, label) in enumerate(zip(keys, labels, strict=True))
+    ]
 
 
 def matches(ref: str | None, query: str) -> bool:

@@ -24,11 +24,12 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from screens.app import CaughtupApp, make_app
 from screens.glance import Glance
 from screens.late_entry import LateEntry
+from screens.note_table import NoteTable
 from screens.settings import _fid
 
 MODES = {"today": "t", "backlog": "b", "settings": "o"}
@@ -66,8 +67,7 @@ def shown(app: CaughtupApp) -> dict[str, Any]:
     """What the screen in view shows, in a form a test can compare with the data."""
     screen = app.screen
     if app.current_mode == "backlog":
-        table = screen.query_one(DataTable)
-        return {"rows": [int(str(r.key.value)) for r in table.ordered_rows]}
+        return {"rows": [int(key) for key in screen.query_one(NoteTable).keys]}
     if app.current_mode == "today":
         fields = {f.id: f.value for f in screen.query(Input)}
         error = str(screen.query_one("#checkin-error", Static).render())
@@ -83,8 +83,8 @@ async def run(command: dict[str, Any], pilot: Pilot[Any]) -> dict[str, Any]:
     if do == "done":
         await go(pilot, "backlog")
         await look(pilot)
-        table = app.screen.query_one(DataTable)
-        keys = [str(r.key.value) for r in table.ordered_rows]
+        table = app.screen.query_one(NoteTable)
+        keys = table.keys
         if str(command["id"]) not in keys:
             return {"error": f"note {command['id']} is not listed"}
         table.focus()

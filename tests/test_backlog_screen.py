@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from click.testing import Result
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from screens.app import CaughtupApp, make_app
 from screens.backlog import BacklogScreen
 from screens.glance import Glance
 from screens.item_form import ItemForm
 from screens.late_entry import LateEntry
+from screens.note_table import NoteTable
 from tests.conftest import NOW
 
 
@@ -29,8 +30,7 @@ async def open_backlog(app: CaughtupApp, pilot: Pilot[Any]) -> BacklogScreen:
 
 
 def row_keys(screen: BacklogScreen) -> list[str]:
-    table = screen.query_one(DataTable)
-    return [str(row.key.value) for row in table.ordered_rows]
+    return screen.query_one(NoteTable).keys
 
 
 def summary(screen: BacklogScreen) -> str:
@@ -270,9 +270,9 @@ async def test_client_refs_find_hide_delete_reopen_and_undo(
     app = make_app(home)
     async with app.run_test(size=(80, 24), message_hook=notices.hook) as pilot:
         screen = await open_backlog(app, pilot)
-        table = screen.query_one(DataTable)
-        assert "client" in [str(c.key.value) for c in table.ordered_columns]  # at 80 columns
-        assert "JD" in str(table.get_row(str(a)))
+        table = screen.query_one(NoteTable)
+        assert "Client" in [label for label, _ in table.columns]  # at 80 columns
+        assert "JD" in [str(cell) for cell in table.row_cells(row_keys(screen).index(str(a)))]
 
         await pilot.press("slash", *"c7", "enter")  # find by reference, any case
         assert row_keys(screen) == [str(b)]
@@ -281,7 +281,7 @@ async def test_client_refs_find_hide_delete_reopen_and_undo(
         assert sorted(row_keys(screen)) == sorted([str(a), str(b)])
 
         await pilot.press("h")  # hidden for the session
-        assert "client" not in [str(c.key.value) for c in table.ordered_columns]
+        assert "Client" not in [label for label, _ in table.columns]
         assert "client references hidden" in summary(screen)
         await pilot.press("h")
 
@@ -334,3 +334,65 @@ async def test_client_refs_find_hide_delete_reopen_and_undo(
         await until(pilot, lambda: any("changed since" in n for n in notices), "refused")
         assert ws.store.item(a).written_at is not None
         ws.close()
+
+
+async def test_a_long_backlog_makes_cells_only_for_the_rows_in_view(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 open notes: the table makes the cells of the rows it draws, not of every row, and a
+    cursor move draws the two rows it changes, not the whole table (issue 21)."""
+    from datetime import date, timedelta
+
+    from screens import backlog_table
+    from tracker.models import Item
+    from tracker.workspace import Workspace
+
+    ws = Workspace(home)
+    start = date(2026, 6, 1)
+    notes = [Item(None, start + timedelta(days=n % 170), client_ref=f"C{n}") for n in range(2000)]
+    ws.store.add_notes(notes, ws.now())
+    ws.close()
+    made: list[int] = []
+    real = backlog_table.cells
+
+    def counted(r: Any, keys: Any) -> Any:
+        made.append(r.item.id)
+        return real(r, keys)
+
+    monkeypatch.setattr(backlog_table, "cells", counted)
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        await pilot.pause()
+        table = screen.query_one(NoteTable)
+        assert table.row_count == 2000
+        in_view = table.scrollable_content_region.height - 1  # below the header
+        assert 0 < len(made) <= in_view  # each row drawn once, and only those in view
+        drawn: list[tuple[int, int]] = []
+        draw = table.render_line
+        monkeypatch.setattr(table, "render_line", lambda y: drawn.append(y) or draw(y))
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 1 and len(drawn) == 2  # the rows it left and came to
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.current_key == screen.query_one(NoteTable).keys[-1]
+        assert len(made) <= 2 * in_view + 1  # the last page's rows, not the 2,000 between
+
+
+async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_note(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
+    a = run_json("add", "--date", "2026-11-17")["id"]
+    b = run_json("add", "--date", "2026-11-18", "--court")["id"]  # P1: first
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        assert row_keys(screen) == [str(b), str(a)]
+        table = screen.query_one(NoteTable)
+        await pilot.click(NoteTable, offset=(2, 2))  # line 0 is the header
+        assert table.current_key == str(a)
+        assert "#" + str(a) in str(screen.query_one("#backlog-checklist").border_title)
+        await pilot.click(NoteTable, offset=(2, 2))
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from screens.app import make_app
 from screens.help import help_markdown
+from screens.note_table import NoteTable
 from screens.places import PLACES
 from tests.conftest import settled
 from tests.test_selfcheck import answers
@@ -123,6 +124,10 @@ async def _screen_text(app: Any) -> str:
             parts += [str(c.label) for c in widget.columns.values()]
             for n in range(widget.row_count):
                 parts += [str(cell) for cell in widget.get_row_at(n)]
+        elif isinstance(widget, NoteTable):
+            parts += [label for label, _ in widget.columns]
+            for n in range(widget.row_count):
+                parts += [str(cell) for cell in widget.row_cells(n)]
         elif isinstance(widget, Static):
             parts.append(str(widget.render()))
         elif isinstance(widget, Input):

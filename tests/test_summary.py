@@ -281,10 +281,11 @@ def test_plan_what_if_sessions_answers_without_saving(
 
 
 async def test_backlog_owner_filter_and_the_trends_summary_action(home: Path) -> None:
-    from textual.widgets import DataTable, Static
+    from textual.widgets import Static
 
     from screens.app import make_app
     from screens.backlog import BacklogScreen
+    from screens.note_table import NoteTable
     from tests.conftest import Notices, settled, until
 
     fill(home)
@@ -295,12 +296,12 @@ async def test_backlog_owner_filter_and_the_trends_summary_action(home: Path) ->
         await settled(pilot)
         screen = app.screen
         assert isinstance(screen, BacklogScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(NoteTable)
         everything = table.row_count
         await pilot.press("H")  # yours: the 7 notes to write or answer, no "blocked" heading
         assert table.row_count == 7 and table.row_count < everything
         await pilot.press("H")  # others': grouped by who acts
-        ids = [str(row.key.value) for row in table.ordered_rows][1:]
+        ids = table.keys[1:]
         assert [screen.rows[i].item.blocked_on for i in ids] == ["result", "referral"]
         summary = str(screen.query_one("#backlog-summary", Static).render())
         assert "waiting on others only, by who acts" in summary
