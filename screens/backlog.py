@@ -27,6 +27,7 @@ from screens.workspace import workspace
 from tracker import backlog, checkin, checklists, entries, handoff, rules, undo
 from tracker.errors import InputError
 from tracker.models import Item
+from tracker.settings import Settings
 from tracker.workspace import Workspace
 
 TIER_FILTERS: list[int | None] = [None, 1, 2, 3, 4, 5]
@@ -94,7 +95,7 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         self.rows: dict[str, backlog.Row] = {}
         self.lists: dict[str, list[str]] = {}
         self.checklist_shown: str | None = None
-        self.stamp: tuple[int, int, str] | None = None
+        self.stamp: tuple[int, Settings, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,10 +127,11 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
         if self.is_mounted and self.stamp != self._stamp():
             self.reload()
 
-    def _stamp(self) -> tuple[int, int, str]:
-        """What the table shows depends on: the data, the settings, and the minute."""
+    def _stamp(self) -> tuple[int, Settings, str]:
+        """What the table shows depends on: the data, the settings (compared by value: an id
+        can be reused once the old settings are gone), and the minute."""
         ws = workspace(self)
-        return ws.store.data_version(), id(ws.settings), f"{ws.now():%Y-%m-%d %H:%M}"
+        return ws.store.data_version(), ws.settings, f"{ws.now():%Y-%m-%d %H:%M}"
 
     def on_resize(self, event: events.Resize) -> None:
         if (event.size.width >= WIDE) != self.wide:
@@ -402,7 +404,11 @@ the panel beside lists them longest wait first, with *chase it* past the escalat
                 if i.session_date == item.session_date and i.source == "count"
             ]
             placed, change = undo.record(
-                ws.store, "", day, lambda: ws.store.add_notes([item], ws.now())
+                ws.store,
+                "",
+                day,
+                lambda: ws.store.add_notes([item], ws.now()),
+                days=[item.session_date],  # its check-in may count it as one session more
             )
             item_id, placement = placed[0].id, checkin.placement_words(placed)
             change = undo.with_new(ws.store, change, [item_id])._replace(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -396,3 +398,30 @@ async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_note(
         await pilot.click(NoteTable, offset=(2, 2))
         await pilot.pause()
         assert isinstance(app.screen, ItemForm)
+
+
+async def test_undoing_an_add_takes_back_the_session_it_added_to_the_check_in(
+    home: Path, run_json: Callable[..., Any]
+) -> None:
+    """The day's check-in listed one session, already itemized: a note added for that day is a
+    session more, so the check-in counts it; ctrl+z takes both back."""
+    from tests.conftest import until
+    from tracker.workspace import Workspace
+
+    run_json("log", "--date", "2026-11-17", "--sessions", "1", "--written", "0")
+    run_json("add", "--date", "2026-11-17", "--client", "JD")  # takes the anonymous one's place
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", *"2026-11-17", "tab", *"15:00", "tab", "tab")
+        await pilot.press(*"C7", "ctrl+s")
+        await settle(app, pilot)
+        assert len(row_keys(screen)) == 2
+        with closing(Workspace(home)) as ws:
+            assert ws.store.day_totals([date(2026, 11, 17)]) == {date(2026, 11, 17): (2, 0)}
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: len(row_keys(screen)) == 1, "the add undone")
+        with closing(Workspace(home)) as ws:
+            assert ws.store.day_totals([date(2026, 11, 17)]) == {date(2026, 11, 17): (1, 0)}
