@@ -242,6 +242,9 @@ decide where catch-up blocks go in the calendar's free time."""
         else:
             recent = ws.store.deliveries(1)
             text = notifier.describe(recent[0] if recent else None, now)
+            failed = notifier.remind_failure(ws.home)
+            if failed:
+                text += f"\nThe last reminder run failed: {failed}."
         self.query_one("#last-delivery", Static).update(escape(text))
 
     def say(self, error: str = "", status: str = "") -> None:

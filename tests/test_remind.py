@@ -359,6 +359,17 @@ def test_the_cron_line_run_by_a_shell_in_a_bare_environment_keeps_its_error(
     log = folder / "remind-errors.log"
     assert log.read_text().startswith(f"caughtup: no caughtup database in {folder};")
     assert log.stat().st_mode & 0o777 == 0o600
+    from tracker import notifier
+
+    assert notifier.remind_failure(folder) == (
+        f"no caughtup database in {folder}; set CAUGHTUP_HOME to your data folder "
+        "(`caughtup remind --schedule` prints a line that does)"
+    )
+    # With the data in place the next run gets through, and the error it left is cleared.
+    assert run("log", "--sessions", "1", "--written", "1").exit_code == 0
+    done = subprocess.run(["/bin/sh", "-c", command], env=bare, capture_output=True, text=True)
+    assert done.returncode == 0 and not log.exists()
+    assert notifier.remind_failure(folder) is None
 
 
 def test_alerts_due_in_one_run_go_out_as_one_message_each_state_once(

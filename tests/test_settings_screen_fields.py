@@ -129,3 +129,20 @@ async def test_hiding_refs_here_hides_them_on_the_backlog(
         assert "ZQ9" not in app.export_screenshot()
     # Quitting closes the Settings screen after the Backlog's; laid out again then, its Footer
     # asked the app for keys with no screen in view (ScreenStackError) until footer.py said none.
+
+
+async def test_a_failed_reminder_run_shows_under_the_last_delivery(
+    home: Path, run: Callable[..., Any]
+) -> None:
+    """The printed cron line leaves a failing run's reason in the data folder; the screen
+    says it, so reminders that stopped do not stay silent."""
+    run("log", "--sessions", "1", "--written", "1")
+    (home / "remind-errors.log").write_text(
+        "caughtup: notify.quiet_hours must look like 19:00-08:00, got '7pm'\n"
+    )
+    app = make_app(home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_settings(app, pilot)
+        shown = text_of(app, "#last-delivery")
+        assert "No notification sent yet." in shown
+        assert "The last reminder run failed: notify.quiet_hours must look like" in shown

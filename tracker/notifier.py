@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from tracker import alerts, habit, words
+from tracker.paths import REMIND_ERRORS
 from tracker.records import Delivery
 from tracker.settings import Settings, mask
 from tracker.store import Store
@@ -206,6 +207,17 @@ def send_test(
         results.append(Delivery(now, "test", channel(url), mask(url), error is None, error))
     store.record_deliveries(results)
     return results
+
+
+def remind_failure(home: Path) -> str | None:
+    """Why the last `remind` run from the printed cron line failed (the last line it left in
+    `REMIND_ERRORS`), or None: a run that completes clears that file."""
+    try:
+        text = (home / REMIND_ERRORS).read_text(errors="replace")
+    except OSError:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1].removeprefix("caughtup: ")[:200] if lines else None
 
 
 def describe(d: Delivery | None, now: datetime) -> str:

@@ -132,6 +132,8 @@ def remind(schedule: bool, as_json: bool) -> None:
 
                 synced = sync_quietly(ws.store, settings.calendar, now, ws.tz)
             report = notifier.remind(ws.store, settings, now)
+    # This run got through: an error an earlier one left for the app to show is history now.
+    (ws.home / REMIND_ERRORS).unlink(missing_ok=True)
     if as_json:
         emit_json({**report.to_json(), **({"calendar": synced} if synced else {})})
         return
