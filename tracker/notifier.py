@@ -217,7 +217,7 @@ def remind_failure(home: Path) -> str | None:
     except OSError:
         return None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1].removeprefix("caughtup: ")[:200] if lines else None
+    return lines[-1].removeprefix("caughtup: ")[:400] if lines else None
 
 
 def describe(d: Delivery | None, now: datetime) -> str:

@@ -54,8 +54,9 @@ def noun(count: float, word: str, many: str | None = None) -> str:
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
-    """'1 note', '3 notes'; `many` for an irregular plural ('1 query', '2 queries')."""
-    return f"{count} {noun(count, word, many)}"
+    """'1 note', '3 notes', '12,995 notes'; `many` for an irregular plural ('1 query', '2
+    queries')."""
+    return f"{count:,} {noun(count, word, many)}"
 
 
 def number_word(n: int) -> str:
