@@ -38,6 +38,10 @@ LABELS = {
 THEME_COLOURS = {"backlog": "primary", "threshold": "error", "within": "success",
                  "bar": "warning", "dread": "error", "drained": "accent",
                  "planned": "foreground-muted", "actual": "primary"}  # fmt: skip
+# The habit's heatmap cells in the theme's colours (each style also has its own mark); never
+# the error colour: a missed day is not an alarm.
+HEATMAP_COLOURS = {"kept": "success", "high": "warning", "mid": "warning", "low": "warning",
+                   "pending": "primary", "skipped": "foreground-muted"}  # fmt: skip
 
 
 class TrendsScreen(Workplace, Screen[None]):
@@ -213,13 +217,21 @@ under each chart says in words what changed over the full weeks shown."""
         weeks = max(1, min(52, width - 1))
         days = figures.days[-(7 * (weeks - 1) + figures.today.weekday() + 1) :]
         hm = habit.heatmap(days, figures.today, figures.rule_hours)
+        variables = self.app.theme_variables
+        ground = Color.parse(variables.get("background", "black"))
+        colours = {  # a muted colour is a translucent one: over the background, as drawn
+            style: (ground + Color.parse(variables[variable])).hex6
+            if variable in variables
+            else habit.COLOURS[style]
+            for style, variable in HEATMAP_COLOURS.items()
+        }
         text = Text()
         for n, line in enumerate(hm.lines):
             start = len(text)
             text.append(line + "\n")
             for span in hm.spans:
                 if span.line == n:
-                    text.stylize(habit.COLOURS[span.style], start + span.start, start + span.end)
+                    text.stylize(colours[span.style], start + span.start, start + span.end)
         self.query_one("#heatmap", Static).update(text)
         self.query_one("#words", Static).update(
             f"{habit.summary_line(figures)}. {habit.STRENGTH_MEANS}"
