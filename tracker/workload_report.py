@@ -209,7 +209,7 @@ def build(w: Workload, threshold: int, plan_finish: date | None = None) -> Page:
         by_type.append(
             (
                 words.type_noun(note_type, 2),
-                str(f.notes) if f else "0",
+                f"{f.notes:,}" if f else "0",
                 _share(f.within_rule_share) if f else "-",
                 _num(f.median_hours_to_written) if f else "-",
                 minutes,
