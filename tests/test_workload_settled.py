@@ -138,3 +138,34 @@ def test_a_note_written_in_the_repeated_hour_is_late_by_the_real_clock(tmp_path:
         every = workload.workload(store.items(), [], [], s, now, 2, typical_session_minutes=50)
     assert every.rule.within_rule_share == 0.0
     assert counted.to_json() == every.to_json()
+
+
+def test_scheduled_time_is_the_calendars_on_the_days_it_covers(tmp_path: Path) -> None:
+    """After-hours per 8 scheduled hours divides by the calendar's session lengths where the
+    calendar has the day, else by sessions x the typical length (50 minutes here)."""
+    now = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    with Store.open(tmp_path, UTC) as store:
+        for k in range(21):
+            day = now.date() - timedelta(days=k)
+            start = datetime.combine(day, time(9), tzinfo=UTC)
+            calendar = k < 14  # the last two weeks came from the calendar: 60-minute sessions
+            store.conn.execute(
+                "INSERT INTO items (session_date, session_time, note_type, source, created_at, "
+                "written_at, minutes) VALUES (?, '09:00', 'progress', ?, ?, ?, ?)",
+                (
+                    day.isoformat(),
+                    "calendar" if calendar else "item",
+                    to_utc_text(start),
+                    to_utc_text(start + timedelta(hours=3)),
+                    60 if calendar else None,
+                ),
+            )
+            store.conn.execute(
+                "INSERT INTO days (day, sessions, written, cleared, after_hours, logged_at) "
+                "VALUES (?, 1, 1, 0, 30, ?)",
+                (day.isoformat(), to_utc_text(now)),
+            )
+        w = page.gather(store, Settings(), now, 3)[0]
+    # The span's 19 days (Mon 9 to Fri 27 Nov) x 30 minutes after hours, over 14 calendar days
+    # x 60 minutes and 5 other days x 50, x 480 (without the calendar's lengths: 288.0)
+    assert w.after_hours_per_8h == round(19 * 30 / (14 * 60 + 5 * 50) * 480, 1) == 251.0

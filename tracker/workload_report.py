@@ -100,6 +100,7 @@ def gather(
         now,
         weeks,
         typical_session_minutes=settings.workload.session_minutes,
+        scheduled_minutes=store.calendar_minutes(start, today, weeks),
         settled=settled,
         types_by_id=store.note_types(n for b in blocks for n in b.done_ids or ()),
     )

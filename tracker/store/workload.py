@@ -190,6 +190,18 @@ class WorkloadQueries(Connection):
             done += n if in_span else 0
         return out._replace(done=done)
 
+    def calendar_minutes(self, start: date, today: date, weeks: int) -> dict[date, int]:
+        """Scheduled patient minutes per day from `start` to `today` by the calendar: the
+        lengths of its sessions (admin excluded), for the days it has any."""
+        index = "+" if weeks > LONG_SPAN else ""
+        rows = self.conn.execute(
+            "SELECT session_date, sum(minutes) FROM items WHERE "
+            f"{index}session_date >= ? AND {index}session_date <= ? AND minutes IS NOT NULL "
+            "AND admin = 0 AND note_type != 'admin' GROUP BY session_date",
+            (start.isoformat(), today.isoformat()),
+        )
+        return {date.fromisoformat(day): minutes for day, minutes in rows}
+
     def note_types(self, ids: Iterable[int]) -> dict[int, str]:
         """The note type of each of `ids` still in the database."""
         wanted, out = sorted(set(ids)), dict[int, str]()
