@@ -315,7 +315,7 @@ def finish_at_pace(
     if surplus <= 0:
         return (
             None,
-            "notes arrive as fast as they are written or faster: the backlog does not shrink",
+            "notes arrive as fast as they are written, or faster, so the backlog does not shrink",
         )
     return today + timedelta(days=math.ceil(outstanding / surplus * 7)), None
 
