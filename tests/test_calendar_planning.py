@@ -66,9 +66,10 @@ def test_holidays_days_off_and_full_days_move_the_block_to_the_next_free_day() -
     assert all(at.weekday() < 5 for at in starts)
 
 
-def test_plan_json_puts_blocks_in_free_time_and_lists_the_days_skipped(
-    run: Callable[..., Result], run_json: Callable[..., Any]
-) -> None:
+def practice_week(run: Callable[..., Result], run_json: Callable[..., Any]) -> None:
+    """A Chicago practice on the US calendar, catch-up blocks Thursdays at 09:00, and the
+    practice calendar's sessions synced (Thanksgiving is Thu 26 Nov; Thu 3 Dec has a session
+    09:00-09:53)."""
     for key, value in [
         ("timezone", "America/Chicago"),
         ("locale", "US"),
@@ -78,6 +79,12 @@ def test_plan_json_puts_blocks_in_free_time_and_lists_the_days_skipped(
     ]:
         assert run("config", key, value).exit_code == 0
     assert run_json("calendar", "sync")["added"] == 10
+
+
+def test_plan_json_puts_blocks_in_free_time_and_lists_the_days_skipped(
+    run: Callable[..., Result], run_json: Callable[..., Any]
+) -> None:
+    practice_week(run, run_json)
     doc = run_json("plan", "--preview", "--notes-per-block", "2")
     blocks = [(b["date"], b["start"]) for b in doc["blocks"]]
     # Thanksgiving (Thu 26 Nov) moves to Friday; on Thu 3 Dec a session holds 09:00-09:53
@@ -100,15 +107,7 @@ def test_logging_a_block_done_re_plans_the_rest_in_free_time_too(
 ) -> None:
     """The re-plan after `block done` reads the calendar as `plan` does: the Thu 3 Dec block
     stays after that morning's session instead of going back to 09:00 on top of it."""
-    for key, value in [
-        ("timezone", "America/Chicago"),
-        ("locale", "US"),
-        ("calendar.source", str(PRACTICE)),
-        ("sprint.start", "09:00"),
-        ("sprint.days", "thu"),
-    ]:
-        assert run("config", key, value).exit_code == 0
-    assert run_json("calendar", "sync")["added"] == 10
+    practice_week(run, run_json)
     planned = run_json("plan", "--notes-per-block", "2")
     assert [(b["date"], b["start"]) for b in planned["blocks"][:2]] == [
         ("2026-11-27", "09:00"),

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from screens.app import CaughtupApp, make_app
 from screens.late_entry import LateEntry
 from tests.conftest import settled
+from tests.test_calendar_planning import practice_week
 
 
 @pytest.fixture
@@ -154,16 +155,7 @@ async def test_the_screen_plans_in_the_calendars_free_time_as_the_command_does(
     """Opening the screen re-plans the sprint and saves it: with a calendar, in its free time
     (Thanksgiving's block on the Friday, Thu 3 Dec's after the morning session), never back on
     top of them."""
-    practice = Path(__file__).parent / "calendars" / "practice.ics"
-    for key, value in [
-        ("timezone", "America/Chicago"),
-        ("locale", "US"),
-        ("calendar.source", str(practice)),
-        ("sprint.start", "09:00"),
-        ("sprint.days", "thu"),
-    ]:
-        assert run("config", key, value).exit_code == 0
-    assert run_json("calendar", "sync")["added"] == 10
+    practice_week(run, run_json)
     run_json("plan", "--notes-per-block", "2")
     app = make_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
