@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from tracker.clock import to_utc_text
+from tracker.store.connection import in_runs
 from tracker.store.items import ItemQueries
 
 if TYPE_CHECKING:  # loaded by calendar commands only
@@ -114,12 +115,10 @@ def _removed_days(plan: SyncPlan) -> set[str]:
 def _logged(conn: sqlite3.Connection, days: Sequence[str]) -> dict[date, int]:
     """The check-ins among `days`, with their sessions."""
     found: dict[date, int] = {}
-    for chunk in range(0, len(days), 500):  # SQLite's limit on bound parameters
-        part = days[chunk : chunk + 500]
-        marks = ", ".join("?" * len(part))
+    for run, marks in in_runs(days):
         found |= {
             date.fromisoformat(d): n
-            for d, n in conn.execute(f"SELECT day, sessions FROM days WHERE day IN ({marks})", part)
+            for d, n in conn.execute(f"SELECT day, sessions FROM days WHERE day IN ({marks})", run)
         }
     return found
 
@@ -127,15 +126,13 @@ def _logged(conn: sqlite3.Connection, days: Sequence[str]) -> dict[date, int]:
 def _anonymous(conn: sqlite3.Connection, days: Sequence[str]) -> list[tuple[int, date]]:
     """The anonymous notes a check-in made on `days`: (id, day), oldest first."""
     found: list[tuple[int, date]] = []
-    for chunk in range(0, len(days), 500):
-        part = days[chunk : chunk + 500]
-        marks = ", ".join("?" * len(part))
+    for run, marks in in_runs(days):
         found += [
             (i, date.fromisoformat(d))
             for i, d in conn.execute(
                 f"SELECT id, session_date FROM items WHERE source = 'count' "
                 f"AND session_date IN ({marks}) ORDER BY id",
-                part,
+                run,
             )
         ]
     return found

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import _thread
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import tzinfo
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 from tracker import files
 from tracker.errors import InputError
@@ -126,6 +126,18 @@ class _Connection(sqlite3.Connection):
         # Dropped without close() (a thread's store, a test's): SQLite closes it now.
         with suppress(Exception):  # at interpreter exit the module may be half gone
             self.close()
+
+
+T = TypeVar("T")
+BOUND_AT_ONCE = 500
+"""Values bound in one `IN (...)`: under SQLite's limit (999 before version 3.32)."""
+
+
+def in_runs(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
+    """`values` in runs SQLite binds at once, each with its `?, ?, ...` for `IN (...)`."""
+    for k in range(0, len(values), BOUND_AT_ONCE):
+        run = values[k : k + BOUND_AT_ONCE]
+        yield run, ", ".join("?" * len(run))
 
 
 class Connection:

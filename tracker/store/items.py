@@ -11,7 +11,7 @@ from tracker.clock import from_utc_text, to_utc_text
 from tracker.errors import InputError
 from tracker.models import Item
 from tracker.settings import OWN_BLOCKERS
-from tracker.store.connection import Connection
+from tracker.store.connection import Connection, in_runs
 
 if TYPE_CHECKING:  # the check-in module is loaded by writes only (status skips it)
     from tracker.checkin import Placement
@@ -183,28 +183,22 @@ class ItemQueries(Connection):
     def uncarried_columns(self, ids: Collection[int]) -> dict[int, dict[str, Any]]:
         """The columns an Item does not carry (`UNCARRIED`), of the items `ids` that exist."""
         out: dict[int, dict[str, Any]] = {}
-        wanted = list(ids)
-        for k in range(0, len(wanted), 500):  # under SQLite's limit of bound values
-            chunk = wanted[k : k + 500]
+        for run, marks in in_runs(list(ids)):
             rows = self.conn.execute(
-                f"SELECT id, {', '.join(UNCARRIED)} FROM items "
-                f"WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk,
+                f"SELECT id, {', '.join(UNCARRIED)} FROM items WHERE id IN ({marks})", run
             )
             out.update((row[0], dict(zip(UNCARRIED, row[1:], strict=True))) for row in rows)
         return out
 
     def day_totals(self, days: Collection[date]) -> dict[date, tuple[int, int]]:
         """(sessions, written) of the check-ins of `days` that are logged."""
-        wanted = [d.isoformat() for d in days]
-        if not wanted:
-            return {}
-        rows = self.conn.execute(
-            "SELECT day, sessions, written FROM days "
-            f"WHERE day IN ({', '.join('?' * len(wanted))})",
-            wanted,
-        )
-        return {date.fromisoformat(d): (s, w) for d, s, w in rows}
+        out: dict[date, tuple[int, int]] = {}
+        for run, marks in in_runs([d.isoformat() for d in days]):
+            rows = self.conn.execute(
+                f"SELECT day, sessions, written FROM days WHERE day IN ({marks})", run
+            )
+            out |= {date.fromisoformat(d): (s, w) for d, s, w in rows}
+        return out
 
     def restore_items(
         self,
@@ -256,21 +250,11 @@ class ItemQueries(Connection):
         """Apply `checkin.place_notes` to notes just inserted, inside the caller's transaction."""
         from tracker.checkin import place_notes
 
-        days = sorted({i.session_date.isoformat() for i in new})
-        logs: dict[date, tuple[int, int]] = {}
+        days = sorted({i.session_date for i in new})
+        logs = self.day_totals(days)
         anonymous: list[Item] = []
-        for chunk in range(0, len(days), 500):  # SQLite's limit on bound parameters
-            part = days[chunk : chunk + 500]
-            marks = ", ".join("?" * len(part))
-            logs |= {
-                date.fromisoformat(d): (s, w)
-                for d, s, w in conn.execute(
-                    f"SELECT day, sessions, written FROM days WHERE day IN ({marks})", part
-                )
-            }
-            anonymous += self._select(
-                conn, f"source = 'count' AND session_date IN ({marks})", *part
-            )
+        for run, marks in in_runs([d.isoformat() for d in days]):
+            anonymous += self._select(conn, f"source = 'count' AND session_date IN ({marks})", *run)
         placed, replaced, totals = place_notes(new, anonymous, logs, self.tz)
         conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in replaced])
         conn.executemany(

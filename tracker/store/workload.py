@@ -16,7 +16,7 @@ from typing import Any
 
 from tracker.models import DayLog, Item
 from tracker.records import Settled
-from tracker.store.connection import Connection
+from tracker.store.connection import Connection, in_runs
 
 EPOCH = date(1970, 1, 1)
 WEEK = 7 * 86400
@@ -204,14 +204,10 @@ class WorkloadQueries(Connection):
 
     def note_types(self, ids: Iterable[int]) -> dict[int, str]:
         """The note type of each of `ids` still in the database."""
-        wanted, out = sorted(set(ids)), dict[int, str]()
-        for k in range(0, len(wanted), 500):  # under SQLite's limit of bound values
-            chunk = wanted[k : k + 500]
-            marks = ", ".join("?" * len(chunk))
+        out: dict[int, str] = {}
+        for run, marks in in_runs(sorted(set(ids))):
             out.update(
-                self.conn.execute(
-                    f"SELECT id, note_type FROM items WHERE id IN ({marks})", chunk
-                ).fetchall()
+                self.conn.execute(f"SELECT id, note_type FROM items WHERE id IN ({marks})", run)
             )
         return out
 
